@@ -1,0 +1,13 @@
+package io.troupe.actor;
+
+/** Where an actor is in its life. */
+public enum ActorStatus {
+  /** Instantiated, running {@code init}. */
+  STARTING,
+  /** Accepting deliveries. */
+  RUNNING,
+  /** Stopped on request ({@code runtime.shutdown}, a stop call, or node shutdown). */
+  STOPPED,
+  /** Stopped by a fault: trap, deadline, ABI violation, or an {@code init} that failed. */
+  FAILED
+}

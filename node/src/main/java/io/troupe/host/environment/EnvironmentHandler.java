@@ -1,0 +1,93 @@
+package io.troupe.host.environment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.troupe.host.Handler;
+import io.troupe.host.HandlerCatalog;
+import io.troupe.host.HandlerFactory;
+import io.troupe.host.HostContext;
+import io.troupe.wasm.HostRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code troupe:actor/environment}: read-only access to the node's environment variables, limited
+ * to an allow-list ({@code allowed_vars}, exact names, and {@code allowed_prefixes}). A variable
+ * outside the list reads as absent, exactly like an unset one.
+ */
+public final class EnvironmentHandler implements HandlerFactory {
+  public static final String INTERFACE = "troupe:actor/environment";
+
+  private final Map<String, String> environment;
+
+  record None() {}
+
+  record Name(String name) {}
+
+  /** @param environment the variables to expose (usually {@code System.getenv()}) */
+  public EnvironmentHandler(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  @Override
+  public String type() {
+    return "environment";
+  }
+
+  @Override
+  public Set<String> interfaces() {
+    return Set.of(INTERFACE);
+  }
+
+  @Override
+  public Handler create(ObjectNode config) {
+    HandlerCatalog.onlyKeys(config, Set.of("allowed_vars", "allowed_prefixes"));
+    List<String> vars = strings(config, "allowed_vars");
+    List<String> prefixes = strings(config, "allowed_prefixes");
+    Map<String, String> visible = new TreeMap<>();
+    environment.forEach(
+        (k, v) -> {
+          if (vars.contains(k) || prefixes.stream().anyMatch(k::startsWith)) {
+            visible.put(k, v);
+          }
+        });
+    return (r, ctx) -> register(r, visible);
+  }
+
+  private static void register(HostRegistry r, Map<String, String> visible) {
+    r.registerFunction(INTERFACE, "get-var", Name.class, String.class, p -> visible.get(p.name()));
+    r.registerFunction(
+        INTERFACE, "exists", Name.class, Boolean.class, p -> visible.containsKey(p.name()));
+    r.registerFunction(
+        INTERFACE,
+        "list-vars",
+        None.class,
+        List.class,
+        p -> {
+          List<List<String>> out = new ArrayList<>();
+          visible.forEach((k, v) -> out.add(List.of(k, v)));
+          return out;
+        });
+  }
+
+  private static List<String> strings(ObjectNode config, String key) {
+    JsonNode v = config.get(key);
+    if (v == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    if (!v.isArray()) {
+      throw new IllegalArgumentException("'" + key + "' must be an array of strings");
+    }
+    for (JsonNode s : v) {
+      if (!s.isTextual()) {
+        throw new IllegalArgumentException("'" + key + "' must be an array of strings, found " + s);
+      }
+      out.add(s.asText());
+    }
+    return out;
+  }
+}

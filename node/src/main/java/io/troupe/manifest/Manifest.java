@@ -1,0 +1,46 @@
+package io.troupe.manifest;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An actor's manifest (TOML). See docs/manifest.md.
+ *
+ * @param name actor name
+ * @param version manifest version string
+ * @param description free text, may be empty
+ * @param module where the WASM module comes from: a file path (a relative path in the file is
+ *     resolved against the manifest's folder when parsed), or {@code sha256:<hex>} of an uploaded
+ *     module
+ * @param initState initial state as UTF-8 JSON, or empty for {@code none}
+ * @param handlers declared handlers, in manifest order
+ * @param limits resource limits
+ * @param source where the manifest was read from, for error messages
+ */
+public record Manifest(
+    String name,
+    String version,
+    String description,
+    String module,
+    Optional<String> initState,
+    List<HandlerSpec> handlers,
+    Limits limits,
+    String source) {
+
+  public Manifest {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(module, "module");
+    Objects.requireNonNull(initState, "initState");
+    handlers = List.copyOf(handlers);
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(source, "source");
+  }
+
+  /** The handler of {@code type}, if declared. */
+  public Optional<HandlerSpec> handler(String type) {
+    return handlers.stream().filter(h -> h.type().equals(type)).findFirst();
+  }
+}

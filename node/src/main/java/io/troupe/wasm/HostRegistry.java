@@ -1,0 +1,68 @@
+package io.troupe.wasm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Host functions an actor's instance can import, registered with types that match the WIT: a
+ * record for the params tuple and a result type. The adapter does the tuple (un)wrapping.
+ */
+public final class HostRegistry {
+  /** A host function body with a result. */
+  @FunctionalInterface
+  public interface Body<P extends Record, R> {
+    R apply(P params);
+  }
+
+  /** A host function body without a result ({@code Ok} with no value). */
+  @FunctionalInterface
+  public interface NoResultBody<P extends Record> {
+    void apply(P params);
+  }
+
+  /** The untyped form every registered function is reduced to: JSON tuple in, JSON value out. */
+  @FunctionalInterface
+  public interface Binding {
+    /** Returns the {@code Ok} value, or null for {@code Ok} with no value. */
+    JsonNode invoke(JsonNode params);
+  }
+
+  private final ObjectMapper mapper;
+  private final TupleCodec tuples;
+  private final Map<String, Binding> bindings = new LinkedHashMap<>();
+
+  public HostRegistry(ObjectMapper mapper) {
+    this.mapper = mapper;
+    this.tuples = new TupleCodec(mapper);
+  }
+
+  public <P extends Record, R> void registerFunction(
+      String iface, String name, Class<P> params, Class<R> result, Body<P, R> body) {
+    put(iface, name, json -> {
+      R r = body.apply(tuples.decode(json, params));
+      return r instanceof JsonNode node ? node : mapper.valueToTree(r);
+    });
+  }
+
+  public <P extends Record> void registerFunctionNoResult(
+      String iface, String name, Class<P> params, NoResultBody<P> body) {
+    put(iface, name, json -> {
+      body.apply(tuples.decode(json, params));
+      return null;
+    });
+  }
+
+  private void put(String iface, String name, Binding binding) {
+    String key = iface + "." + name;
+    if (bindings.putIfAbsent(key, binding) != null) {
+      throw new IllegalStateException("host function " + key + " registered twice");
+    }
+  }
+
+  public Optional<Binding> lookup(String iface, String name) {
+    return Optional.ofNullable(bindings.get(iface + "." + name));
+  }
+}

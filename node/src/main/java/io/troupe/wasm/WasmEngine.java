@@ -1,0 +1,107 @@
+package io.troupe.wasm;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.InterpreterMachine;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wabt.Wat2Wasm;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import io.troupe.chain.Sha256;
+import io.troupe.error.InvalidModuleException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads modules: parses, validates and (by default) compiles them, caching the result by the
+ * module's SHA-256 so that every actor of the same module shares one compiled form.
+ */
+public final class WasmEngine {
+  private static final Logger log = LoggerFactory.getLogger(WasmEngine.class);
+  private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
+
+  private final ExecutionMode mode;
+  private final ConcurrentHashMap<String, LoadedModule> cache = new ConcurrentHashMap<>();
+
+  public WasmEngine(ExecutionMode mode) {
+    this.mode = mode;
+  }
+
+  public ExecutionMode mode() {
+    return mode;
+  }
+
+  /**
+   * Loads a module from its binary form, or from WAT text (recognised by the missing {@code \0asm}
+   * magic), which is compiled to binary first.
+   *
+   * @throws InvalidModuleException when the bytes are neither a valid module nor valid WAT
+   */
+  public LoadedModule load(byte[] bytes) {
+    byte[] binary = isBinary(bytes) ? bytes : watToWasm(bytes);
+    String sha = Sha256.hex(binary);
+    return cache.computeIfAbsent(sha, s -> compile(s, binary));
+  }
+
+  /** Number of distinct modules held. */
+  public int cachedModules() {
+    return cache.size();
+  }
+
+  private LoadedModule compile(String sha, byte[] binary) {
+    WasmModule module;
+    try {
+      module = Parser.parse(binary);
+    } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+      throw new InvalidModuleException("malformed WASM module: " + e.getMessage(), e);
+    }
+    if (mode == ExecutionMode.INTERPRETER) {
+      return new LoadedModule(sha, module, InterpreterMachine::new, ExecutionMode.INTERPRETER);
+    }
+    try {
+      Function<Instance, Machine> factory = MachineFactoryCompiler.compile(module);
+      return new LoadedModule(sha, module, factory, ExecutionMode.COMPILER);
+    } catch (RuntimeException e) {
+      // The compiler refuses a few valid modules (e.g. huge functions): interpret those.
+      log.warn("module {} does not compile ({}); using the interpreter", sha, e.toString());
+      return new LoadedModule(sha, module, InterpreterMachine::new, ExecutionMode.INTERPRETER);
+    }
+  }
+
+  private static boolean isBinary(byte[] bytes) {
+    if (bytes.length < 4) {
+      return false;
+    }
+    for (int i = 0; i < 4; i++) {
+      if (bytes[i] != MAGIC[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] watToWasm(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (!text.contains("(module")) {
+      throw new InvalidModuleException(
+          "malformed WASM module: neither a binary module (no \\0asm header) nor WAT text");
+    }
+    try {
+      return Wat2Wasm.parse(text);
+    } catch (RuntimeException e) {
+      throw new InvalidModuleException("malformed WAT: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "(no detail)";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}
