@@ -22,6 +22,7 @@ public final class NodeCommand implements Runnable {
   /** Runs the command line; returns the exit code. For tests and {@link #main}. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new NodeCommand());
+    cl.setOverwrittenOptionsAllowed(true); // --send/--request repeat, in order, via setters
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(

@@ -30,10 +30,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = {
-      "Starts one actor in-process, delivers the messages in command-line order, prints each",
-      "request's response as one JSON line on stdout, and optionally writes the chain."
-    })
+    description =
+        "Starts one actor in-process, delivers the messages in command-line order, prints each"
+            + " request's response as one JSON line on stdout, and optionally writes the chain.")
 final class RunCommand implements Callable<Integer> {
   private final ObjectMapper mapper = new ObjectMapper();
   private final List<Delivery> deliveries = new ArrayList<>();
@@ -52,21 +51,25 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--interpreter", description = "Use Chicory's interpreter instead of the compiler.")
   boolean interpreter;
 
-  record Delivery(boolean request, JsonNode message) {}
+  record Delivery(boolean request, String json) {}
 
   @Option(names = "--send", paramLabel = "JSON", description = "Deliver JSON to handle-send (repeatable).")
   void send(String json) {
-    deliveries.add(new Delivery(false, parse(json, "--send")));
+    deliveries.add(new Delivery(false, json));
   }
 
   @Option(names = "--request", paramLabel = "JSON", description = "Deliver JSON to handle-request and print the response (repeatable).")
   void request(String json) {
-    deliveries.add(new Delivery(true, parse(json, "--request")));
+    deliveries.add(new Delivery(true, json));
   }
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    List<JsonNode> messages = new ArrayList<>();
+    for (Delivery d : deliveries) {
+      messages.add(parse(d.json(), d.request() ? "--request" : "--send"));
+    }
     Manifest manifest = new ManifestParser().parse(manifestFile);
     ActorSystem system =
         ActorSystem.builder()
@@ -82,12 +85,12 @@ final class RunCommand implements Callable<Integer> {
         actor = system.list().stream().findFirst().orElse(null);
         throw e;
       }
-      for (Delivery d : deliveries) {
+      for (int i = 0; i < deliveries.size(); i++) {
         try {
-          if (d.request()) {
-            out.println(mapper.writeValueAsString(actor.request(d.message()).join()));
+          if (deliveries.get(i).request()) {
+            out.println(mapper.writeValueAsString(actor.request(messages.get(i)).join()));
           } else {
-            actor.send(d.message()).join();
+            actor.send(messages.get(i)).join();
           }
         } catch (CompletionException e) {
           throw e.getCause() instanceof RuntimeException r ? r : e;

@@ -1,0 +1,82 @@
+package io.troupe.actor;
+
+import io.troupe.testing.Wat;
+
+/**
+ * WAT test guests: an ABI v1 prelude (arena allocator, helpers) plus the callbacks a test needs.
+ * Data below offset 4096 is free for constants; the arena starts at 4096.
+ */
+final class Guests {
+  static final String SEND = Callbacks.HANDLE_SEND;
+  static final String REQUEST = Callbacks.HANDLE_REQUEST;
+
+  private static final String PRELUDE =
+      """
+      (global $base i32 (i32.const 4096))
+      (global $top (mut i32) (i32.const 4096))
+      (global $live (mut i32) (i32.const 0))
+      (func $alloc (export "troupe_alloc") (param $len i32) (result i32)
+        (local $p i32) (local $end i32) (local $have i32)
+        (local.set $p (i32.and (i32.add (global.get $top) (i32.const 7)) (i32.const -8)))
+        (local.set $end (i32.add (local.get $p) (local.get $len)))
+        (local.set $have (i32.shl (memory.size) (i32.const 16)))
+        (if (i32.gt_u (local.get $end) (local.get $have))
+          (then (if (i32.eq (memory.grow (i32.add (i32.shr_u (i32.sub (local.get $end) (local.get $have)) (i32.const 16)) (i32.const 1))) (i32.const -1))
+            (then unreachable))))
+        (global.set $top (local.get $end))
+        (global.set $live (i32.add (global.get $live) (i32.const 1)))
+        (local.get $p))
+      (func $free (export "troupe_free") (param i32 i32)
+        (global.set $live (i32.sub (global.get $live) (i32.const 1)))
+        (if (i32.le_s (global.get $live) (i32.const 0))
+          (then (global.set $live (i32.const 0)) (global.set $top (global.get $base)))))
+      (data (i32.const 3000) "{\\"Ok\\":[null,")
+      ;; {"Ok":[null, <raw>]} around len bytes at ptr: hands a host call's answer back to the test.
+      (func $respond (param $ptr i32) (param $len i32) (result i64)
+        (local $out i32)
+        (local.set $out (call $alloc (i32.add (local.get $len) (i32.const 14))))
+        (memory.copy (local.get $out) (i32.const 3000) (i32.const 12))
+        (memory.copy (i32.add (local.get $out) (i32.const 12)) (local.get $ptr) (local.get $len))
+        (i32.store16 (i32.add (local.get $out) (i32.add (local.get $len) (i32.const 12))) (i32.const 0x7d5d))
+        (i64.or (i64.shl (i64.extend_i32_u (local.get $out)) (i64.const 32))
+                (i64.extend_i32_u (i32.add (local.get $len) (i32.const 14)))))
+      ;; Responds with the JSON a host call answered (packed ptr/len; 0 means {"Ok":null}).
+      (data (i32.const 3100) "{\\"Ok\\":null}")
+      (func $respond_packed (param $r i64) (result i64)
+        (if (result i64) (i64.eqz (local.get $r))
+          (then (call $respond (i32.const 3100) (i32.const 11)))
+          (else (call $respond (i32.wrap_i64 (i64.shr_u (local.get $r) (i64.const 32))) (i32.wrap_i64 (local.get $r))))))
+      """;
+
+  private Guests() {}
+
+  /** A module with {@code imports}, one page of memory (or {@code memory}) and {@code body}. */
+  static byte[] module(String imports, String memory, String body) {
+    return Wat.compile(
+        "(module " + imports + " (memory (export \"memory\") " + memory + ")" + PRELUDE + body + ")");
+  }
+
+  static byte[] module(String body) {
+    return module("", "1", body);
+  }
+
+  /** A callback {@code export} that always returns {@code json}, stored at {@code offset}. */
+  static String constant(String export, int offset, String json) {
+    String escaped = json.replace("\\", "\\\\").replace("\"", "\\\"");
+    long packed = ((long) offset << 32) | json.length();
+    return "(data (i32.const " + offset + ") \"" + escaped + "\")\n"
+        + "(func (export \"" + export + "\") (param i32 i32 i32 i32) (result i64) (i64.const " + packed + "))\n";
+  }
+
+  /** A callback that calls host function {@code $fn} with the constant params and responds with its answer. */
+  static String callsHost(String export, String fn, int offset, String params) {
+    String escaped = params.replace("\\", "\\\\").replace("\"", "\\\"");
+    return "(data (i32.const " + offset + ") \"" + escaped + "\")\n"
+        + "(func (export \"" + export + "\") (param i32 i32 i32 i32) (result i64)\n"
+        + "  (call $respond_packed (call " + fn + " (i32.const " + offset + ") (i32.const " + params.length() + "))))\n";
+  }
+
+  static String hostImport(String iface, String name, String fn) {
+    return "(import \"" + iface + "\" \"" + name + "\" (func " + fn + " (param i32 i32) (result i64)))";
+  }
+}
