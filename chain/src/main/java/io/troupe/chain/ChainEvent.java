@@ -16,7 +16,13 @@ import java.util.Objects;
  * @param hash SHA-256 over the canonical encoding of all other fields
  */
 public record ChainEvent(
-    String actor, long seq, EventHash parent, String type, long timestamp, byte[] data, EventHash hash) {
+    String actor,
+    long seq,
+    EventHash parent,
+    String type,
+    long timestamp,
+    byte[] data,
+    EventHash hash) {
 
   public ChainEvent {
     Objects.requireNonNull(actor, "actor");

@@ -26,7 +26,10 @@ public final class ChainVerifier {
       }
       if (e.seq() != expectedSeq) {
         return Verification.bad(
-            events.size(), actor, expectedSeq, "expected seq " + expectedSeq + ", found " + e.seq());
+            events.size(),
+            actor,
+            expectedSeq,
+            "expected seq " + expectedSeq + ", found " + e.seq());
       }
       if (!e.parent().equals(expectedParent)) {
         return Verification.bad(

@@ -16,7 +16,9 @@ class ChainTest {
   private static Chain sample(int events) {
     Chain chain = new Chain("actor-1");
     for (int i = 0; i < events; i++) {
-      chain.append(i == 0 ? EventTypes.ACTOR_STARTED : EventTypes.WASM_CALL, 1000L + i,
+      chain.append(
+          i == 0 ? EventTypes.ACTOR_STARTED : EventTypes.WASM_CALL,
+          1000L + i,
           ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
     }
     return chain;
@@ -111,16 +113,32 @@ class ChainTest {
     byte[] flipped = e.hash().toBytes();
     flipped[0] ^= 1;
     return switch (field) {
-      case 0 -> new ChainEvent(e.actor() + "x", e.seq(), e.parent(), e.type(), e.timestamp(), e.data(), e.hash());
-      case 1 -> new ChainEvent(e.actor(), e.seq(), e.parent(), e.type() + "x", e.timestamp(), e.data(), e.hash());
-      case 2 -> new ChainEvent(e.actor(), e.seq(), e.parent(), e.type(), e.timestamp() + 1, e.data(), e.hash());
+      case 0 ->
+          new ChainEvent(
+              e.actor() + "x", e.seq(), e.parent(), e.type(), e.timestamp(), e.data(), e.hash());
+      case 1 ->
+          new ChainEvent(
+              e.actor(), e.seq(), e.parent(), e.type() + "x", e.timestamp(), e.data(), e.hash());
+      case 2 ->
+          new ChainEvent(
+              e.actor(), e.seq(), e.parent(), e.type(), e.timestamp() + 1, e.data(), e.hash());
       case 3 -> {
         byte[] d = e.data();
         d[0] ^= 1;
         yield new ChainEvent(e.actor(), e.seq(), e.parent(), e.type(), e.timestamp(), d, e.hash());
       }
-      case 4 -> new ChainEvent(e.actor(), e.seq(), e.parent(), e.type(), e.timestamp(), e.data(), EventHash.of(flipped));
-      default -> new ChainEvent(e.actor(), e.seq() + 1, e.parent(), e.type(), e.timestamp(), e.data(), e.hash());
+      case 4 ->
+          new ChainEvent(
+              e.actor(),
+              e.seq(),
+              e.parent(),
+              e.type(),
+              e.timestamp(),
+              e.data(),
+              EventHash.of(flipped));
+      default ->
+          new ChainEvent(
+              e.actor(), e.seq() + 1, e.parent(), e.type(), e.timestamp(), e.data(), e.hash());
     };
   }
 }

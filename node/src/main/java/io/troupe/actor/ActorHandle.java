@@ -71,7 +71,8 @@ public final class ActorHandle {
    *     io.troupe.error.TroupeException}; fails at once (without queueing) on a message over {@code
    *     limits.max_message_bytes} or a full mailbox
    */
-  public <R> CompletableFuture<R> callFunction(String function, List<?> params, Class<R> resultType) {
+  public <R> CompletableFuture<R> callFunction(
+      String function, List<?> params, Class<R> resultType) {
     ArrayNode tuple = mapper.valueToTree(params);
     checkSize(tuple);
     CompletableFuture<R> future = new CompletableFuture<>();
@@ -104,7 +105,10 @@ public final class ActorHandle {
     return callFunction(Callbacks.HANDLE_SEND, List.of(message), Void.class);
   }
 
-  /** Delivers {@code message} to {@code handle-request} with a fresh request id; completes with the response. */
+  /**
+   * Delivers {@code message} to {@code handle-request} with a fresh request id; completes with the
+   * response.
+   */
   public CompletableFuture<JsonNode> request(JsonNode message) {
     return callFunction(Callbacks.HANDLE_REQUEST, List.of(ids.get(), message), JsonNode.class);
   }

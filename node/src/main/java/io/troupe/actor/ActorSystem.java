@@ -82,8 +82,7 @@ public final class ActorSystem implements AutoCloseable {
                     new TimingHandler(),
                     new RandomHandler(),
                     new EnvironmentHandler(System.getenv())));
-    this.services =
-        new Services(b.clock, executor, scheduler, b.mapper, catalog, b.nodeName);
+    this.services = new Services(b.clock, executor, scheduler, b.mapper, catalog, b.nodeName);
     this.engine = b.engine != null ? b.engine : new WasmEngine(b.mode);
     this.modules = b.modules != null ? b.modules : new ModuleSource();
     this.ids = b.ids;
@@ -165,14 +164,19 @@ public final class ActorSystem implements AutoCloseable {
     return new ArrayList<>(actors.values());
   }
 
-  /** Stops the actor after the deliveries queued before this call; records {@code actor.stopped}. */
+  /**
+   * Stops the actor after the deliveries queued before this call; records {@code actor.stopped}.
+   */
   public CompletableFuture<Void> stop(ActorId id, String reason) {
     Actor actor = actorOf(get(id));
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!actor.mailbox().offer(() -> {
-      actor.stop(ActorStatus.STOPPED, reason);
-      done.complete(null);
-    })) {
+    if (!actor
+        .mailbox()
+        .offer(
+            () -> {
+              actor.stop(ActorStatus.STOPPED, reason);
+              done.complete(null);
+            })) {
       // A full mailbox still has to let a stop through: run it after the queued work.
       CompletableFuture.runAsync(() -> stop(id, reason).join(), services.executor());
     }
@@ -183,7 +187,9 @@ public final class ActorSystem implements AutoCloseable {
     return h.actor();
   }
 
-  /** Stops every actor (recording {@code actor.stopped}) and then the executors this system owns. */
+  /**
+   * Stops every actor (recording {@code actor.stopped}) and then the executors this system owns.
+   */
   public void shutdown() {
     if (shutdown) {
       return;

@@ -32,7 +32,8 @@ public final class ModuleSource {
   public byte[] resolve(String ref) {
     if (ref.startsWith("sha256:")) {
       return uploaded(ref)
-          .orElseThrow(() -> new InvalidModuleException("no uploaded module " + ref + ": upload it first"));
+          .orElseThrow(
+              () -> new InvalidModuleException("no uploaded module " + ref + ": upload it first"));
     }
     Path path = Path.of(ref);
     try {

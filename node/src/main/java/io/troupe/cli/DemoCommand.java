@@ -49,7 +49,9 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  send    counter " + msg);
         counter.send(mapper.readTree(msg)).join();
       }
-      out.println("  request counter \"total?\" -> " + counter.request(mapper.readTree("\"total?\"")).join());
+      out.println(
+          "  request counter \"total?\" -> "
+              + counter.request(mapper.readTree("\"total?\"")).join());
 
       echo = system.start(parser.parse(dir.resolve("echo/echo.toml")), ActorId.of("echo"));
       out.println("started actor echo (module " + moduleOf(echo) + ")");
@@ -64,7 +66,10 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static String moduleOf(ActorHandle a) {
-    return a.chain().get(0).dataAsString().replaceAll(".*\"module_sha256\":\"([0-9a-f]{12}).*", "$1…");
+    return a.chain()
+        .get(0)
+        .dataAsString()
+        .replaceAll(".*\"module_sha256\":\"([0-9a-f]{12}).*", "$1…");
   }
 
   private static void printChain(PrintWriter out, ActorHandle a) {
@@ -72,7 +77,9 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("chain of " + a.id() + ": " + ChainVerifier.verify(chain).describe());
     for (ChainEvent e : chain) {
-      out.printf("  %3d %-15s %s  %s%n", e.seq(), e.type(), e.hash().toHex().substring(0, 12), e.dataAsString());
+      out.printf(
+          "  %3d %-15s %s  %s%n",
+          e.seq(), e.type(), e.hash().toHex().substring(0, 12), e.dataAsString());
     }
   }
 

@@ -45,20 +45,31 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--id", description = "Actor id (default: a random UUID).")
   String id;
 
-  @Option(names = "--chain-out", paramLabel = "FILE", description = "Write the chain (JSON lines, chain v1) here.")
+  @Option(
+      names = "--chain-out",
+      paramLabel = "FILE",
+      description = "Write the chain (JSON lines, chain v1) here.")
   Path chainOut;
 
-  @Option(names = "--interpreter", description = "Use Chicory's interpreter instead of the compiler.")
+  @Option(
+      names = "--interpreter",
+      description = "Use Chicory's interpreter instead of the compiler.")
   boolean interpreter;
 
   record Delivery(boolean request, String json) {}
 
-  @Option(names = "--send", paramLabel = "JSON", description = "Deliver JSON to handle-send (repeatable).")
+  @Option(
+      names = "--send",
+      paramLabel = "JSON",
+      description = "Deliver JSON to handle-send (repeatable).")
   void send(String json) {
     deliveries.add(new Delivery(false, json));
   }
 
-  @Option(names = "--request", paramLabel = "JSON", description = "Deliver JSON to handle-request and print the response (repeatable).")
+  @Option(
+      names = "--request",
+      paramLabel = "JSON",
+      description = "Deliver JSON to handle-request and print the response (repeatable).")
   void request(String json) {
     deliveries.add(new Delivery(true, json));
   }
@@ -119,7 +130,8 @@ final class RunCommand implements Callable<Integer> {
     try {
       return mapper.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new InvalidArgumentException(option + " " + json + ": not valid JSON: " + e.getOriginalMessage());
+      throw new InvalidArgumentException(
+          option + " " + json + ": not valid JSON: " + e.getOriginalMessage());
     }
   }
 }

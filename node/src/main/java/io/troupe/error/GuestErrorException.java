@@ -1,6 +1,9 @@
 package io.troupe.error;
 
-/** The actor's callback returned {@code Err}: an application error, recorded in the chain; the actor keeps running. */
+/**
+ * The actor's callback returned {@code Err}: an application error, recorded in the chain; the actor
+ * keeps running.
+ */
 public class GuestErrorException extends TroupeException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,9 @@
 package io.troupe.error;
 
-/** The actor trapped, overran its deadline or broke the ABI; recorded as {@code wasm.error} and the actor is stopped. */
+/**
+ * The actor trapped, overran its deadline or broke the ABI; recorded as {@code wasm.error} and the
+ * actor is stopped.
+ */
 public class GuestFaultException extends TroupeException {
   private static final long serialVersionUID = 1L;
 

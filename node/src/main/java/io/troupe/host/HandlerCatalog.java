@@ -28,14 +28,21 @@ public final class HandlerCatalog {
     }
   }
 
-  /** Creates the handlers a manifest declares; an unknown type is an error naming the known ones. */
+  /**
+   * Creates the handlers a manifest declares; an unknown type is an error naming the known ones.
+   */
   public List<Handler> create(List<HandlerSpec> specs, String source) {
     List<Handler> out = new ArrayList<>();
     for (HandlerSpec spec : specs) {
       HandlerFactory f = byType.get(spec.type());
       if (f == null) {
         throw new InvalidManifestException(
-            source + ": unknown handler type '" + spec.type() + "' (known: " + String.join(", ", byType.keySet()) + ")");
+            source
+                + ": unknown handler type '"
+                + spec.type()
+                + "' (known: "
+                + String.join(", ", byType.keySet())
+                + ")");
       }
       try {
         out.add(f.create(spec.config()));
@@ -62,7 +69,12 @@ public final class HandlerCatalog {
       String key = it.next().getKey();
       if (!allowed.contains(key)) {
         throw new IllegalArgumentException(
-            "unknown key '" + key + "'" + (allowed.isEmpty() ? " (this handler takes no settings)" : " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")"));
+            "unknown key '"
+                + key
+                + "'"
+                + (allowed.isEmpty()
+                    ? " (this handler takes no settings)"
+                    : " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")"));
       }
     }
   }

@@ -3,9 +3,7 @@ package io.troupe.host;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 
-/**
- * Makes a handler of one type for each actor that declares it. One per handler type per node.
- */
+/** Makes a handler of one type for each actor that declares it. One per handler type per node. */
 public interface HandlerFactory {
   /** The manifest's {@code type}, e.g. {@code runtime}. */
   String type();

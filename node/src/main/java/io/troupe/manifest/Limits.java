@@ -5,15 +5,16 @@ import java.time.Duration;
 /**
  * Per-actor resource limits, from a manifest's {@code [limits]} table.
  *
- * @param memoryPages maximum linear memory in 64 KiB pages ({@code memory_pages}, default 256 =
- *     16 MiB)
+ * @param memoryPages maximum linear memory in 64 KiB pages ({@code memory_pages}, default 256 = 16
+ *     MiB)
  * @param callTimeout deadline of one callback ({@code call_timeout_ms}, default 5000)
  * @param mailboxCapacity queued deliveries before senders are refused ({@code mailbox_capacity},
  *     default 1024)
  * @param maxMessageBytes largest accepted message, as UTF-8 JSON ({@code max_message_bytes},
  *     default 1 MiB)
  */
-public record Limits(int memoryPages, Duration callTimeout, int mailboxCapacity, int maxMessageBytes) {
+public record Limits(
+    int memoryPages, Duration callTimeout, int mailboxCapacity, int maxMessageBytes) {
   public static final int MAX_PAGES = 65536;
 
   public Limits {

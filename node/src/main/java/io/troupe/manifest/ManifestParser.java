@@ -41,7 +41,10 @@ public final class ManifestParser {
   private final TomlMapper toml = new TomlMapper();
   private final ObjectMapper json = new ObjectMapper();
 
-  /** Parses a manifest file; relative {@code module} and {@code init_state} paths are resolved against its folder. */
+  /**
+   * Parses a manifest file; relative {@code module} and {@code init_state} paths are resolved
+   * against its folder.
+   */
   public Manifest parse(Path file) {
     String text;
     try {
@@ -91,14 +94,7 @@ public final class ManifestParser {
       String version = optionalString(root, "version", "version").orElse("0.1.0");
       String description = optionalString(root, "description", "description").orElse("");
       return new Manifest(
-          name,
-          version,
-          description,
-          module(),
-          initState(),
-          handlers(),
-          limits(),
-          source);
+          name, version, description, module(), initState(), handlers(), limits(), source);
     }
 
     private String module() {
@@ -142,7 +138,8 @@ public final class ManifestParser {
       }
       Path path = resolve("init_state", text);
       try {
-        return Optional.of(checkedJson(Files.readString(path, StandardCharsets.UTF_8), "init_state file " + path));
+        return Optional.of(
+            checkedJson(Files.readString(path, StandardCharsets.UTF_8), "init_state file " + path));
       } catch (IOException e) {
         throw error("'init_state' file " + path + " cannot be read: " + e.getMessage());
       }
@@ -246,7 +243,12 @@ public final class ManifestParser {
         String key = it.next().getKey();
         if (!allowed.contains(key)) {
           throw error(
-              "unknown key '" + prefix + key + "' (allowed: " + String.join(", ", sorted(allowed)) + ")");
+              "unknown key '"
+                  + prefix
+                  + key
+                  + "' (allowed: "
+                  + String.join(", ", sorted(allowed))
+                  + ")");
         }
       }
     }

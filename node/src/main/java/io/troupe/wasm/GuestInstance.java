@@ -27,7 +27,8 @@ import java.util.function.Function;
  */
 public final class GuestInstance {
   static final FunctionType CALLBACK_TYPE =
-      FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I64));
+      FunctionType.of(
+          List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I64));
   static final FunctionType HOST_TYPE =
       FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I64));
 
@@ -51,10 +52,10 @@ public final class GuestInstance {
    * Instantiates {@code module}, linking each import to a function of {@code registry}.
    *
    * @param maxPages the memory limit in pages
-   * @param provider names the handler that provides an interface, for the error when a handler
-   *     that an import needs is not declared
-   * @throws InvalidModuleException when the module does not fit the ABI or imports what no
-   *     declared handler provides
+   * @param provider names the handler that provides an interface, for the error when a handler that
+   *     an import needs is not declared
+   * @throws InvalidModuleException when the module does not fit the ABI or imports what no declared
+   *     handler provides
    */
   public static GuestInstance create(
       LoadedModule module,
@@ -68,7 +69,11 @@ public final class GuestInstance {
     for (LoadedModule.FunctionImportRef imp : module.functionImports()) {
       if (imp.type() != ExternalType.FUNCTION) {
         throw new InvalidModuleException(
-            "module imports " + imp + " (a " + imp.type() + "); actors may import only host functions");
+            "module imports "
+                + imp
+                + " (a "
+                + imp.type()
+                + "); actors may import only host functions");
       }
       HostRegistry.Binding binding =
           registry
@@ -85,7 +90,8 @@ public final class GuestInstance {
     try {
       Instance instance =
           Instance.builder(module.module())
-              .withImportValues(ImportValues.builder().withFunctions(new ArrayList<>(functions)).build())
+              .withImportValues(
+                  ImportValues.builder().withFunctions(new ArrayList<>(functions)).build())
               .withMachineFactory(module.machineFactory())
               .withMemoryLimits(limits)
               .build();
@@ -120,7 +126,8 @@ public final class GuestInstance {
           "module does not export troupe_alloc(len: i32) -> i32, which guest ABI v1 requires");
     }
     if (module.module().memorySection().map(s -> s.memoryCount()).orElse(0) == 0) {
-      throw new InvalidModuleException("module has no memory; guest ABI v1 requires an exported memory");
+      throw new InvalidModuleException(
+          "module has no memory; guest ABI v1 requires an exported memory");
     }
   }
 
@@ -175,7 +182,11 @@ public final class GuestInstance {
     int ptr = (int) alloc.apply(bytes.length)[0];
     if (ptr <= 0 && bytes.length > 0 || !inBounds(ptr, bytes.length)) {
       throw new AbiViolation(
-          "troupe_alloc(" + bytes.length + ") returned " + Integer.toUnsignedString(ptr) + ", outside memory");
+          "troupe_alloc("
+              + bytes.length
+              + ") returned "
+              + Integer.toUnsignedString(ptr)
+              + ", outside memory");
     }
     memory.write(ptr, bytes);
     return ptr;

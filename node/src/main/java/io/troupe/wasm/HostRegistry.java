@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Host functions an actor's instance can import, registered with types that match the WIT: a
- * record for the params tuple and a result type. The adapter does the tuple (un)wrapping.
+ * Host functions an actor's instance can import, registered with types that match the WIT: a record
+ * for the params tuple and a result type. The adapter does the tuple (un)wrapping.
  */
 public final class HostRegistry {
   /** A host function body with a result. */
@@ -33,6 +33,7 @@ public final class HostRegistry {
   private final ObjectMapper mapper;
   private final TupleCodec tuples;
   private final Map<String, Binding> bindings = new LinkedHashMap<>();
+  private final Map<String, Integer> arities = new LinkedHashMap<>();
 
   public HostRegistry(ObjectMapper mapper) {
     this.mapper = mapper;
@@ -41,25 +42,39 @@ public final class HostRegistry {
 
   public <P extends Record, R> void registerFunction(
       String iface, String name, Class<P> params, Class<R> result, Body<P, R> body) {
-    put(iface, name, json -> {
-      R r = body.apply(tuples.decode(json, params));
-      return r instanceof JsonNode node ? node : mapper.valueToTree(r);
-    });
+    put(
+        iface,
+        name,
+        params,
+        json -> {
+          R r = body.apply(tuples.decode(json, params));
+          return r instanceof JsonNode node ? node : mapper.valueToTree(r);
+        });
   }
 
   public <P extends Record> void registerFunctionNoResult(
       String iface, String name, Class<P> params, NoResultBody<P> body) {
-    put(iface, name, json -> {
-      body.apply(tuples.decode(json, params));
-      return null;
-    });
+    put(
+        iface,
+        name,
+        params,
+        json -> {
+          body.apply(tuples.decode(json, params));
+          return null;
+        });
   }
 
-  private void put(String iface, String name, Binding binding) {
+  private void put(String iface, String name, Class<? extends Record> params, Binding binding) {
     String key = iface + "." + name;
     if (bindings.putIfAbsent(key, binding) != null) {
       throw new IllegalStateException("host function " + key + " registered twice");
     }
+    arities.put(key, params.getRecordComponents().length);
+  }
+
+  /** Every registered {@code interface.function} with the length of its params tuple. */
+  public Map<String, Integer> signatures() {
+    return Map.copyOf(arities);
   }
 
   public Optional<Binding> lookup(String iface, String name) {

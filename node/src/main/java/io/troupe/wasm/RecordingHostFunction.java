@@ -40,7 +40,13 @@ final class RecordingHostFunction implements WasmFunctionHandle {
     long size = (long) memory.pages() * Memory.PAGE_SIZE;
     if (Integer.toUnsignedLong(ptr) + Integer.toUnsignedLong(len) > size) {
       throw new AbiViolation(
-          "host call " + function + " got params outside memory (ptr=" + ptr + ", len=" + len + ")");
+          "host call "
+              + function
+              + " got params outside memory (ptr="
+              + ptr
+              + ", len="
+              + len
+              + ")");
     }
     byte[] raw = memory.readBytes(ptr, len);
     ObjectNode output = mapper.createObjectNode();
@@ -70,7 +76,8 @@ final class RecordingHostFunction implements WasmFunctionHandle {
     byte[] bytes = output.toString().getBytes(StandardCharsets.UTF_8);
     int out = (int) instance.export("troupe_alloc").apply(bytes.length)[0];
     if (Integer.toUnsignedLong(out) + bytes.length > (long) memory.pages() * Memory.PAGE_SIZE) {
-      throw new AbiViolation("troupe_alloc(" + bytes.length + ") returned " + out + ", outside memory");
+      throw new AbiViolation(
+          "troupe_alloc(" + bytes.length + ") returned " + out + ", outside memory");
     }
     memory.write(out, bytes);
     return new long[] {(Integer.toUnsignedLong(out) << 32) | bytes.length};

@@ -35,7 +35,8 @@ final class ResultDecoder {
         expect(p.nextToken() == JsonToken.VALUE_STRING, "Err to be a string");
         result = new GuestResult.Err(p.getText());
       } else {
-        throw new AbiViolation("result must be {\"Ok\":[...]} or {\"Err\":\"...\"}, found field '" + tag + "'");
+        throw new AbiViolation(
+            "result must be {\"Ok\":[...]} or {\"Err\":\"...\"}, found field '" + tag + "'");
       }
       expect(p.nextToken() == JsonToken.END_OBJECT, "exactly one field, Ok or Err");
       expect(p.nextToken() == null, "nothing after the result object");

@@ -28,7 +28,12 @@ public final class TupleCodec {
     RecordComponent[] components = type.getRecordComponents();
     if (tuple.size() != components.length) {
       throw new IllegalArgumentException(
-          "expected " + components.length + " params " + names(components) + ", got " + tuple.size());
+          "expected "
+              + components.length
+              + " params "
+              + names(components)
+              + ", got "
+              + tuple.size());
     }
     Object[] args = new Object[components.length];
     Class<?>[] types = new Class<?>[components.length];
@@ -39,7 +44,8 @@ public final class TupleCodec {
         args[i] =
             types[i] == JsonNode.class
                 ? element
-                : mapper.convertValue(element, mapper.constructType(components[i].getGenericType()));
+                : mapper.convertValue(
+                    element, mapper.constructType(components[i].getGenericType()));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "param " + i + " (" + components[i].getName() + ") has the wrong type: " + element, e);

@@ -41,7 +41,9 @@ class GuestAbiTest {
   }
 
   private static RuntimeException cause(Throwable t) {
-    return t instanceof CompletionException c ? (RuntimeException) c.getCause() : (RuntimeException) t;
+    return t instanceof CompletionException c
+        ? (RuntimeException) c.getCause()
+        : (RuntimeException) t;
   }
 
   private JsonNode node(String s) throws Exception {
@@ -86,7 +88,11 @@ class GuestAbiTest {
             Guests.constant(SEND, 100, "{\"Err\":\"no such thing\"}")
                 + Guests.constant(REQUEST, 200, "{\"Ok\":[{\"n\":1},\"fine\"]}"));
     assertThatThrownBy(() -> a.send(node("1")).join())
-        .satisfies(t -> assertThat(cause(t)).isInstanceOf(GuestErrorException.class).hasMessageContaining("no such thing"));
+        .satisfies(
+            t ->
+                assertThat(cause(t))
+                    .isInstanceOf(GuestErrorException.class)
+                    .hasMessageContaining("no such thing"));
     assertThat(a.status()).isEqualTo(ActorStatus.RUNNING);
     assertThat(a.request(node("1")).join().asText()).isEqualTo("fine");
     assertThatChain(a.chain())
@@ -104,10 +110,18 @@ class GuestAbiTest {
     ActorHandle bad = start(Guests.constant(SEND, 100, "{\"Ok\":[{\"unterminated\""));
     ActorHandle good = start(Guests.constant(SEND, 100, "{\"Ok\":[null]}"));
     assertThatThrownBy(() -> bad.send(node("1")).join())
-        .satisfies(t -> assertThat(cause(t)).isInstanceOf(GuestFaultException.class).hasMessageContaining("ABI violation"));
+        .satisfies(
+            t ->
+                assertThat(cause(t))
+                    .isInstanceOf(GuestFaultException.class)
+                    .hasMessageContaining("ABI violation"));
     assertThat(bad.status()).isEqualTo(ActorStatus.FAILED);
     assertThatChain(bad.chain())
-        .hasTypes(EventTypes.ACTOR_STARTED, EventTypes.WASM_CALL, EventTypes.WASM_ERROR, EventTypes.ACTOR_STOPPED);
+        .hasTypes(
+            EventTypes.ACTOR_STARTED,
+            EventTypes.WASM_CALL,
+            EventTypes.WASM_ERROR,
+            EventTypes.ACTOR_STOPPED);
     assertThatThrownBy(() -> bad.send(node("2")).join())
         .satisfies(t -> assertThat(cause(t)).isInstanceOf(ActorNotRunningException.class));
     good.send(node("1")).join();
@@ -116,7 +130,15 @@ class GuestAbiTest {
 
   @Test
   void resultsOfTheWrongShape_areFaults() throws Exception {
-    for (String result : List.of("{\"Ok\":null}", "{\"Yes\":[null]}", "{\"Ok\":[]}", "{\"Ok\":[null,1,2]}", "[]", "{\"Err\":1}", "{\"Ok\":[null]} x")) {
+    for (String result :
+        List.of(
+            "{\"Ok\":null}",
+            "{\"Yes\":[null]}",
+            "{\"Ok\":[]}",
+            "{\"Ok\":[null,1,2]}",
+            "[]",
+            "{\"Err\":1}",
+            "{\"Ok\":[null]} x")) {
       ActorHandle a = start(Guests.constant(SEND, 100, result));
       assertThatThrownBy(() -> a.send(node("1")).join())
           .as(result)
@@ -127,18 +149,31 @@ class GuestAbiTest {
   @Test
   void resultPointerOutsideMemory_isAFault() throws Exception {
     String body =
-        "(func (export \"" + SEND + "\") (param i32 i32 i32 i32) (result i64)"
-            + " (i64.const " + ((0xFFFF0000L << 32) | 10) + "))";
+        "(func (export \""
+            + SEND
+            + "\") (param i32 i32 i32 i32) (result i64)"
+            + " (i64.const "
+            + ((0xFFFF0000L << 32) | 10)
+            + "))";
     ActorHandle a = start(body);
     assertThatThrownBy(() -> a.send(node("1")).join())
-        .satisfies(t -> assertThat(cause(t)).isInstanceOf(GuestFaultException.class).hasMessageContaining("outside memory"));
+        .satisfies(
+            t ->
+                assertThat(cause(t))
+                    .isInstanceOf(GuestFaultException.class)
+                    .hasMessageContaining("outside memory"));
   }
 
   @Test
   void trap_isRecordedAsWasmError_andStopsTheActor() throws Exception {
-    ActorHandle a = start("(func (export \"" + SEND + "\") (param i32 i32 i32 i32) (result i64) unreachable)");
+    ActorHandle a =
+        start("(func (export \"" + SEND + "\") (param i32 i32 i32 i32) (result i64) unreachable)");
     assertThatThrownBy(() -> a.send(node("1")).join())
-        .satisfies(t -> assertThat(cause(t)).isInstanceOf(GuestFaultException.class).hasMessageContaining("trap"));
+        .satisfies(
+            t ->
+                assertThat(cause(t))
+                    .isInstanceOf(GuestFaultException.class)
+                    .hasMessageContaining("trap"));
     JsonNode error = node(a.chain().get(2).dataAsString());
     assertThat(error.get("fault").asBoolean()).isTrue();
     assertThat(error.get("function").asText()).isEqualTo(SEND);
@@ -159,15 +194,19 @@ class GuestAbiTest {
   void init_receivesTheActorId_andItsStateBecomesTheFirstState() throws Exception {
     // init answers with its own params tuple as the state: ["<actor id>"]
     String body =
-        "(func (export \"" + Callbacks.INIT + "\") (param i32 i32 i32 i32) (result i64)"
+        "(func (export \""
+            + Callbacks.INIT
+            + "\") (param i32 i32 i32 i32) (result i64)"
             + " (local $out i32)"
             + " (local.set $out (call $alloc (i32.add (local.get 3) (i32.const 8))))"
-            + " (i64.store (local.get $out) (i64.const 0x5b3a226b4f227b))" // {"Ok":[ little-endian, 7 bytes
+            + " (i64.store (local.get $out) (i64.const 0x5b3a226b4f227b))" // {"Ok":[ little-endian,
+            // 7 bytes
             + " (memory.copy (i32.add (local.get $out) (i32.const 7)) (local.get 2) (local.get 3))"
             + " (i32.store8 (i32.add (local.get $out) (i32.add (local.get 3) (i32.const 7))) (i32.const 93))"
             + " (i32.store8 (i32.add (local.get $out) (i32.add (local.get 3) (i32.const 8))) (i32.const 125))"
             + " (i64.or (i64.shl (i64.extend_i32_u (local.get $out)) (i64.const 32)) (i64.extend_i32_u (i32.add (local.get 3) (i32.const 9)))))";
-    ActorHandle a = system.start(Fixture.manifest(dir, Guests.module(body), ""), ActorId.of("my-actor"));
+    ActorHandle a =
+        system.start(Fixture.manifest(dir, Guests.module(body), ""), ActorId.of("my-actor"));
     assertThat(a.state()).contains(node("[\"my-actor\"]"));
   }
 
@@ -180,6 +219,10 @@ class GuestAbiTest {
     ActorHandle a = system.get(ActorId.of("doomed"));
     assertThat(a.status()).isEqualTo(ActorStatus.FAILED);
     assertThatChain(a.chain())
-        .hasTypes(EventTypes.ACTOR_STARTED, EventTypes.WASM_CALL, EventTypes.WASM_ERROR, EventTypes.ACTOR_STOPPED);
+        .hasTypes(
+            EventTypes.ACTOR_STARTED,
+            EventTypes.WASM_CALL,
+            EventTypes.WASM_ERROR,
+            EventTypes.ACTOR_STOPPED);
   }
 }

@@ -53,7 +53,14 @@ final class Guests {
   /** A module with {@code imports}, one page of memory (or {@code memory}) and {@code body}. */
   static byte[] module(String imports, String memory, String body) {
     return Wat.compile(
-        "(module " + imports + " (memory (export \"memory\") " + memory + ")" + PRELUDE + body + ")");
+        "(module "
+            + imports
+            + " (memory (export \"memory\") "
+            + memory
+            + ")"
+            + PRELUDE
+            + body
+            + ")");
   }
 
   static byte[] module(String body) {
@@ -64,19 +71,48 @@ final class Guests {
   static String constant(String export, int offset, String json) {
     String escaped = json.replace("\\", "\\\\").replace("\"", "\\\"");
     long packed = ((long) offset << 32) | json.length();
-    return "(data (i32.const " + offset + ") \"" + escaped + "\")\n"
-        + "(func (export \"" + export + "\") (param i32 i32 i32 i32) (result i64) (i64.const " + packed + "))\n";
+    return "(data (i32.const "
+        + offset
+        + ") \""
+        + escaped
+        + "\")\n"
+        + "(func (export \""
+        + export
+        + "\") (param i32 i32 i32 i32) (result i64) (i64.const "
+        + packed
+        + "))\n";
   }
 
-  /** A callback that calls host function {@code $fn} with the constant params and responds with its answer. */
+  /**
+   * A callback that calls host function {@code $fn} with the constant params and responds with its
+   * answer.
+   */
   static String callsHost(String export, String fn, int offset, String params) {
     String escaped = params.replace("\\", "\\\\").replace("\"", "\\\"");
-    return "(data (i32.const " + offset + ") \"" + escaped + "\")\n"
-        + "(func (export \"" + export + "\") (param i32 i32 i32 i32) (result i64)\n"
-        + "  (call $respond_packed (call " + fn + " (i32.const " + offset + ") (i32.const " + params.length() + "))))\n";
+    return "(data (i32.const "
+        + offset
+        + ") \""
+        + escaped
+        + "\")\n"
+        + "(func (export \""
+        + export
+        + "\") (param i32 i32 i32 i32) (result i64)\n"
+        + "  (call $respond_packed (call "
+        + fn
+        + " (i32.const "
+        + offset
+        + ") (i32.const "
+        + params.length()
+        + "))))\n";
   }
 
   static String hostImport(String iface, String name, String fn) {
-    return "(import \"" + iface + "\" \"" + name + "\" (func " + fn + " (param i32 i32) (result i64)))";
+    return "(import \""
+        + iface
+        + "\" \""
+        + name
+        + "\" (func "
+        + fn
+        + " (param i32 i32) (result i64)))";
   }
 }

@@ -61,7 +61,10 @@ class HandlersTest {
   }
 
   private ChainEvent lastHostCall(ActorHandle a) {
-    return a.chain().stream().filter(e -> e.type().equals(EventTypes.HOST_CALL)).reduce((x, y) -> y).orElseThrow();
+    return a.chain().stream()
+        .filter(e -> e.type().equals(EventTypes.HOST_CALL))
+        .reduce((x, y) -> y)
+        .orElseThrow();
   }
 
   @Test
@@ -80,7 +83,8 @@ class HandlersTest {
   }
 
   @Test
-  void random_isSeededPerActor_soTheSameIdDrawsTheSameValues_andValuesAreRecorded() throws Exception {
+  void random_isSeededPerActor_soTheSameIdDrawsTheSameValues_andValuesAreRecorded()
+      throws Exception {
     byte[] module =
         Guests.module(
             Guests.hostImport("troupe:actor/random", "random-u64", "$h"),
@@ -107,16 +111,23 @@ class HandlersTest {
   @Test
   void random_rangeWithBadBounds_isAnErrTheGuestSees() throws Exception {
     ActorHandle a =
-        actorCalling("troupe:actor/random", "random-range", "[5,5]", "[[handler]]\ntype = \"random\"\n");
+        actorCalling(
+            "troupe:actor/random", "random-range", "[5,5]", "[[handler]]\ntype = \"random\"\n");
     assertThat(ask(a).get("Err").asText()).contains("min must be below max");
   }
 
   @Test
   void environment_exposesOnlyAllowedVariables() throws Exception {
     String toml = "[[handler]]\ntype = \"environment\"\nallowed_vars = [\"TROUPE_COLOR\"]\n";
-    assertThat(ask(actorCalling("troupe:actor/environment", "get-var", "[\"TROUPE_COLOR\"]", toml)).get("Ok").asText())
+    assertThat(
+            ask(actorCalling("troupe:actor/environment", "get-var", "[\"TROUPE_COLOR\"]", toml))
+                .get("Ok")
+                .asText())
         .isEqualTo("blue");
-    assertThat(ask(actorCalling("troupe:actor/environment", "get-var", "[\"SECRET\"]", toml)).get("Ok").isNull())
+    assertThat(
+            ask(actorCalling("troupe:actor/environment", "get-var", "[\"SECRET\"]", toml))
+                .get("Ok")
+                .isNull())
         .isTrue();
     assertThat(ask(actorCalling("troupe:actor/environment", "list-vars", "[]", toml)).get("Ok"))
         .isEqualTo(json.readTree("[[\"TROUPE_COLOR\",\"blue\"]]"));
@@ -126,8 +137,14 @@ class HandlersTest {
   void runtime_selfIdAndGetState() throws Exception {
     String toml = "init_state = { n = 7 }\n[[handler]]\ntype = \"runtime\"\n";
     byte[] selfId =
-        Guests.module(Guests.hostImport("troupe:actor/runtime", "self-id", "$h"), "1", Guests.callsHost(REQUEST, "$h", 100, "[]"));
-    assertThat(ask(system.start(Fixture.manifest(dir, selfId, toml), ActorId.of("me"))).get("Ok").asText())
+        Guests.module(
+            Guests.hostImport("troupe:actor/runtime", "self-id", "$h"),
+            "1",
+            Guests.callsHost(REQUEST, "$h", 100, "[]"));
+    assertThat(
+            ask(system.start(Fixture.manifest(dir, selfId, toml), ActorId.of("me")))
+                .get("Ok")
+                .asText())
         .isEqualTo("me");
     assertThat(ask(actorCalling("troupe:actor/runtime", "get-state", "[]", toml)).get("Ok"))
         .isEqualTo(json.readTree("{\"n\":7}"));
@@ -136,17 +153,23 @@ class HandlersTest {
   @Test
   void runtime_shutdown_stopsTheActorAfterItsTurn() throws Exception {
     ActorHandle a =
-        actorCalling("troupe:actor/runtime", "shutdown", "[{\"bye\":true}]", "[[handler]]\ntype = \"runtime\"\n");
+        actorCalling(
+            "troupe:actor/runtime",
+            "shutdown",
+            "[{\"bye\":true}]",
+            "[[handler]]\ntype = \"runtime\"\n");
     ask(a);
     assertThat(a.status()).isEqualTo(ActorStatus.STOPPED);
     ChainEvent last = a.chain().get(a.chain().size() - 1);
     assertThat(last.type()).isEqualTo(EventTypes.ACTOR_STOPPED);
-    assertThat(json.readTree(last.dataAsString()).get("data")).isEqualTo(json.readTree("{\"bye\":true}"));
+    assertThat(json.readTree(last.dataAsString()).get("data"))
+        .isEqualTo(json.readTree("{\"bye\":true}"));
   }
 
   @Test
   void hostCallWithBadParams_answersErr_andRecordsIt() throws Exception {
-    ActorHandle a = actorCalling("troupe:actor/runtime", "log", "[1,2]", "[[handler]]\ntype = \"runtime\"\n");
+    ActorHandle a =
+        actorCalling("troupe:actor/runtime", "log", "[1,2]", "[[handler]]\ntype = \"runtime\"\n");
     assertThat(ask(a).get("Err").asText()).contains("expected 1 params [text]");
     JsonNode recorded = json.readTree(lastHostCall(a).dataAsString());
     assertThat(recorded.get("input")).isEqualTo(json.readTree("[1,2]"));
@@ -156,7 +179,10 @@ class HandlersTest {
   @Test
   void importOfAnUndeclaredHandler_failsTheStart_namingTheHandler() {
     byte[] module =
-        Guests.module(Guests.hostImport("troupe:actor/timing", "now", "$h"), "1", Guests.callsHost(REQUEST, "$h", 100, "[]"));
+        Guests.module(
+            Guests.hostImport("troupe:actor/timing", "now", "$h"),
+            "1",
+            Guests.callsHost(REQUEST, "$h", 100, "[]"));
     assertThatThrownBy(() -> system.start(Fixture.manifest(dir, module, "")))
         .isInstanceOf(InvalidModuleException.class)
         .hasMessageContaining("troupe:actor/timing.now")
@@ -166,7 +192,10 @@ class HandlersTest {
   @Test
   void importNoHandlerProvides_failsTheStart() {
     byte[] module =
-        Guests.module(Guests.hostImport("wasi_snapshot_preview1", "fd_write", "$h"), "1", Guests.constant(SEND, 100, "{\"Ok\":[null]}"));
+        Guests.module(
+            Guests.hostImport("wasi_snapshot_preview1", "fd_write", "$h"),
+            "1",
+            Guests.constant(SEND, 100, "{\"Ok\":[null]}"));
     assertThatThrownBy(() -> system.start(Fixture.manifest(dir, module, "")))
         .isInstanceOf(InvalidModuleException.class)
         .hasMessageContaining("wasi_snapshot_preview1.fd_write, which no Troupe handler provides");
@@ -175,10 +204,14 @@ class HandlersTest {
   @Test
   void unknownHandlerTypeOrSetting_isAManifestError() {
     byte[] module = Guests.module(Guests.constant(SEND, 100, "{\"Ok\":[null]}"));
-    assertThatThrownBy(() -> system.start(Fixture.manifest(dir, module, "[[handler]]\ntype = \"teleport\"\n")))
+    assertThatThrownBy(
+            () -> system.start(Fixture.manifest(dir, module, "[[handler]]\ntype = \"teleport\"\n")))
         .isInstanceOf(InvalidManifestException.class)
         .hasMessageContaining("unknown handler type 'teleport'");
-    assertThatThrownBy(() -> system.start(Fixture.manifest(dir, module, "[[handler]]\ntype = \"timing\"\nspeed = 2\n")))
+    assertThatThrownBy(
+            () ->
+                system.start(
+                    Fixture.manifest(dir, module, "[[handler]]\ntype = \"timing\"\nspeed = 2\n")))
         .isInstanceOf(InvalidManifestException.class)
         .hasMessageContaining("handler 'timing': unknown key 'speed'");
   }

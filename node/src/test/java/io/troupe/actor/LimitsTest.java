@@ -40,10 +40,13 @@ class LimitsTest {
   @Test
   void runawayLoop_isStoppedAtItsDeadline_andTheNodeCarriesOn() throws Exception {
     String body =
-        "(func (export \"" + SEND + "\") (param i32 i32 i32 i32) (result i64) (loop $forever (br $forever)) (i64.const 0))"
+        "(func (export \""
+            + SEND
+            + "\") (param i32 i32 i32 i32) (result i64) (loop $forever (br $forever)) (i64.const 0))"
             + Guests.constant(REQUEST, 100, "{\"Ok\":[null,\"alive\"]}");
     ActorHandle runaway =
-        system.start(Fixture.manifest(dir, Guests.module(body), "[limits]\ncall_timeout_ms = 200\n"));
+        system.start(
+            Fixture.manifest(dir, Guests.module(body), "[limits]\ncall_timeout_ms = 200\n"));
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> runaway.send(json.readTree("1")).join())
         .isInstanceOf(CompletionException.class)
@@ -53,7 +56,11 @@ class LimitsTest {
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(10_000);
     assertThat(runaway.status()).isEqualTo(ActorStatus.FAILED);
     assertThatChain(runaway.chain())
-        .hasTypes(EventTypes.ACTOR_STARTED, EventTypes.WASM_CALL, EventTypes.WASM_ERROR, EventTypes.ACTOR_STOPPED);
+        .hasTypes(
+            EventTypes.ACTOR_STARTED,
+            EventTypes.WASM_CALL,
+            EventTypes.WASM_ERROR,
+            EventTypes.ACTOR_STOPPED);
 
     // The pool threads are clean: many turns of another actor after the interrupt all succeed.
     ActorHandle other = system.start(Fixture.manifest(dir, Guests.module(body), ""));
@@ -68,10 +75,16 @@ class LimitsTest {
     String body =
         "(data (i32.const 100) \"{\\\"Ok\\\":[null,true]}\")"
             + "(data (i32.const 200) \"{\\\"Ok\\\":[null,false]}\")"
-            + "(func (export \"" + REQUEST + "\") (param i32 i32 i32 i32) (result i64)"
+            + "(func (export \""
+            + REQUEST
+            + "\") (param i32 i32 i32 i32) (result i64)"
             + " (if (result i64) (i32.eq (memory.grow (i32.const 10)) (i32.const -1))"
-            + "  (then (i64.const " + ((100L << 32) | 18) + "))"
-            + "  (else (i64.const " + ((200L << 32) | 19) + "))))";
+            + "  (then (i64.const "
+            + ((100L << 32) | 18)
+            + "))"
+            + "  (else (i64.const "
+            + ((200L << 32) | 19)
+            + "))))";
     ActorHandle limited =
         system.start(Fixture.manifest(dir, Guests.module(body), "[limits]\nmemory_pages = 4\n"));
     assertThat(limited.request(json.readTree("1")).join().asBoolean()).isTrue();

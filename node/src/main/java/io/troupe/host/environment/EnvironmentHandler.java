@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.troupe.host.Handler;
 import io.troupe.host.HandlerCatalog;
 import io.troupe.host.HandlerFactory;
-import io.troupe.host.HostContext;
 import io.troupe.wasm.HostRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,9 @@ public final class EnvironmentHandler implements HandlerFactory {
 
   record Name(String name) {}
 
-  /** @param environment the variables to expose (usually {@code System.getenv()}) */
+  /**
+   * @param environment the variables to expose (usually {@code System.getenv()})
+   */
   public EnvironmentHandler(Map<String, String> environment) {
     this.environment = Map.copyOf(environment);
   }

@@ -86,13 +86,18 @@ public final class RandomHandler implements HandlerFactory {
           }
           return random.nextLong(p.min(), p.max());
         });
-    r.registerFunction(INTERFACE, "random-float", None.class, Double.class, p -> random.nextDouble());
+    r.registerFunction(
+        INTERFACE, "random-float", None.class, Double.class, p -> random.nextDouble());
     r.registerFunction(
         INTERFACE,
         "generate-uuid",
         None.class,
         String.class,
-        p -> new UUID((random.nextLong() & ~0xF000L) | 0x4000L, (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString());
+        p ->
+            new UUID(
+                    (random.nextLong() & ~0xF000L) | 0x4000L,
+                    (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L)
+                .toString());
   }
 
   static long seedFor(String actorId) {

@@ -44,6 +44,7 @@ public final class RuntimeHandler implements HandlerFactory {
     r.registerFunction(
         INTERFACE, "get-state", None.class, JsonNode.class, p -> ctx.state().orElse(null));
     r.registerFunction(INTERFACE, "self-id", None.class, String.class, p -> ctx.actorId());
-    r.registerFunctionNoResult(INTERFACE, "shutdown", Data.class, p -> ctx.requestShutdown(p.data()));
+    r.registerFunctionNoResult(
+        INTERFACE, "shutdown", Data.class, p -> ctx.requestShutdown(p.data()));
   }
 }

@@ -1,0 +1,121 @@
+package io.troupe.benchmarks;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.troupe.actor.ActorHandle;
+import io.troupe.actor.ActorSystem;
+import io.troupe.actor.Callbacks;
+import io.troupe.manifest.ManifestParser;
+import io.troupe.testing.Wat;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@code mvn -B -q -DskipTests package && java -jar benchmarks/target/benchmarks.jar TurnBenchmark}
+ *
+ * <p>Messages per second through a trivial actor (mailbox, turn, {@code wasm.call} + {@code
+ * wasm.result} events with SHA-256 hashes, deadline armed) against the raw Chicory call of the same
+ * compiled export (write the params through {@code troupe_alloc}, call, read the result), in the
+ * same run.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class TurnBenchmark {
+  static final int BATCH = 1000;
+  static final String WAT =
+      """
+      (module
+        (memory (export "memory") 1)
+        (data (i32.const 16) "{\\"Ok\\":[null]}")
+        (func (export "troupe_alloc") (param i32) (result i32) (i32.const 1024))
+        (func (export "troupe:actor/message-server-client.handle-send")
+              (param i32 i32 i32 i32) (result i64)
+          (i64.const 68719476749)))
+      """; // (16 << 32) | 13
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final byte[] params =
+      "[{\"n\":1,\"text\":\"hello, troupe\"}]".getBytes(StandardCharsets.UTF_8);
+  private JsonNode message;
+  private Path dir;
+  private ActorSystem system;
+  private ActorHandle actor;
+  private Instance raw;
+  private ExportFunction rawAlloc;
+  private ExportFunction rawSend;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    message = json.readTree(params).get(0);
+    dir = Files.createTempDirectory("bench");
+    Files.writeString(dir.resolve("trivial.wat"), WAT);
+    Files.writeString(
+        dir.resolve("trivial.toml"),
+        "name = \"trivial\"\nmodule = \"trivial.wat\"\n[limits]\nmailbox_capacity = 2048\n");
+    WasmModule module = Parser.parse(Wat.compile(WAT));
+    raw =
+        Instance.builder(module).withMachineFactory(MachineFactoryCompiler.compile(module)).build();
+    rawAlloc = raw.export("troupe_alloc");
+    rawSend = raw.export(Callbacks.HANDLE_SEND);
+    system = ActorSystem.builder().build();
+  }
+
+  /** A fresh actor each iteration, so the in-memory chain does not grow across iterations. */
+  @Setup(Level.Iteration)
+  public void freshActor() {
+    actor = system.start(new ManifestParser().parse(dir.resolve("trivial.toml")));
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    system.shutdown();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public Object troupeSend() {
+    CompletableFuture<Void> last = null;
+    for (int i = 0; i < BATCH; i++) {
+      last = actor.send(message);
+    }
+    return last.join();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long rawChicoryCall() {
+    long acc = 0;
+    for (int i = 0; i < BATCH; i++) {
+      int ptr = (int) rawAlloc.apply(params.length)[0];
+      raw.memory().write(ptr, params);
+      long packed = rawSend.apply(-1, -1, ptr, params.length)[0];
+      acc += raw.memory().readBytes((int) (packed >>> 32), (int) packed).length;
+    }
+    return acc;
+  }
+}

@@ -1,0 +1,47 @@
+package io.troupe.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs ops/ launchers as real processes; kills them if they overrun. */
+final class Launcher {
+  static final Path REPO =
+      Path.of(System.getProperty("troupe.repo", "..")).toAbsolutePath().normalize();
+
+  record Result(int exit, String out, String err) {}
+
+  private Launcher() {}
+
+  static Result run(String launcher, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(REPO.resolve("ops").resolve(launcher).toString());
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile("it-out", ".txt");
+    Path err = Files.createTempFile("it-err", ".txt");
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(REPO.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    try {
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        throw new AssertionError(launcher + " did not finish in 120 s: " + cmd);
+      }
+      return new Result(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+}

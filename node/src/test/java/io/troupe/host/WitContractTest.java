@@ -1,0 +1,86 @@
+package io.troupe.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.troupe.host.environment.EnvironmentHandler;
+import io.troupe.host.random.RandomHandler;
+import io.troupe.host.runtime.RuntimeHandler;
+import io.troupe.host.timing.TimingHandler;
+import io.troupe.wasm.HostRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The built-in handlers register exactly the functions, and tuple sizes, that proto/wit declares.
+ */
+class WitContractTest {
+  private static final Pattern INTERFACE =
+      Pattern.compile("interface\\s+([a-z-]+)\\s*\\{(.*?)\\n}", Pattern.DOTALL);
+  private static final Pattern FUNC =
+      Pattern.compile("([a-z0-9-]+):\\s*func\\(params:\\s*tuple<(.*?)>\\)\\s*->");
+
+  @Test
+  void handlers_matchTheWit() throws Exception {
+    String wit = Files.readString(Path.of("..", "proto", "wit", "runtime.wit"));
+    Map<String, Integer> declared = new HashMap<>();
+    Matcher i = INTERFACE.matcher(wit);
+    while (i.find()) {
+      Matcher f = FUNC.matcher(i.group(2));
+      while (f.find()) {
+        declared.put("troupe:actor/" + i.group(1) + "." + f.group(1), arity(f.group(2)));
+      }
+    }
+    HostRegistry registry = new HostRegistry(new ObjectMapper());
+    HostContext context =
+        new HostContext() {
+          public String actorId() {
+            return "wit";
+          }
+
+          public Clock clock() {
+            return Clock.systemUTC();
+          }
+
+          public Optional<JsonNode> state() {
+            return Optional.empty();
+          }
+
+          public void requestShutdown(JsonNode data) {}
+        };
+    List<HandlerFactory> factories =
+        List.of(
+            new RuntimeHandler(),
+            new TimingHandler(),
+            new RandomHandler(),
+            new EnvironmentHandler(Map.of()));
+    for (HandlerFactory f : factories) {
+      f.create(new ObjectMapper().createObjectNode()).register(registry, context);
+    }
+    assertThat(declared).hasSizeGreaterThan(10);
+    assertThat(registry.signatures()).isEqualTo(declared);
+  }
+
+  private static int arity(String tupleBody) {
+    if (tupleBody.isBlank()) {
+      return 0;
+    }
+    int depth = 0;
+    int n = 1;
+    for (char c : tupleBody.toCharArray()) {
+      if (c == '<') depth++;
+      if (c == '>') depth--;
+      if (c == ',' && depth == 0) n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,55 @@
+package io.troupe.wasm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.troupe.error.InvalidModuleException;
+import io.troupe.testing.Wat;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class WasmEngineTest {
+  private static final String WAT =
+      "(module (memory (export \"memory\") 1) (func (export \"troupe_alloc\") (param i32) (result i32) (i32.const 8)))";
+
+  @Test
+  void sameModule_isCompiledOnce_whetherGivenAsWatOrBinary() {
+    WasmEngine engine = new WasmEngine(ExecutionMode.COMPILER);
+    LoadedModule fromText = engine.load(WAT.getBytes(StandardCharsets.UTF_8));
+    LoadedModule fromBinary = engine.load(Wat.compile(WAT));
+    assertThat(fromBinary).isSameAs(fromText);
+    assertThat(engine.cachedModules()).isEqualTo(1);
+    assertThat(fromText.mode()).isEqualTo(ExecutionMode.COMPILER);
+  }
+
+  @Test
+  void interpreterMode_isSelectable() {
+    assertThat(new WasmEngine(ExecutionMode.INTERPRETER).load(Wat.compile(WAT)).mode())
+        .isEqualTo(ExecutionMode.INTERPRETER);
+  }
+
+  @Test
+  void garbage_isRejectedAsMalformed() {
+    WasmEngine engine = new WasmEngine(ExecutionMode.COMPILER);
+    assertThatThrownBy(() -> engine.load("hello".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidModuleException.class)
+        .hasMessageContaining("malformed WASM module");
+    byte[] truncated = java.util.Arrays.copyOf(Wat.compile(WAT), 20);
+    assertThatThrownBy(() -> engine.load(truncated))
+        .isInstanceOf(InvalidModuleException.class)
+        .hasMessageContaining("malformed WASM module");
+    assertThatThrownBy(() -> engine.load(new byte[] {0, 'a', 's', 'm', 9, 9, 9, 9}))
+        .isInstanceOf(InvalidModuleException.class);
+    assertThat(engine.cachedModules()).isZero();
+  }
+
+  @Test
+  void badWat_isRejectedWithWabtsReason() {
+    assertThatThrownBy(
+            () ->
+                new WasmEngine(ExecutionMode.COMPILER)
+                    .load("(module (func $f (i32.bogus)))".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidModuleException.class)
+        .hasMessageContaining("malformed WAT");
+  }
+}
