@@ -134,19 +134,20 @@ final class Actor implements HostContext, HostCallSink {
    * @return the callback's result value, or null when it returned only the state
    */
   JsonNode invoke(String function, ArrayNode params) {
+    return invoke(function, params, bytes(params));
+  }
+
+  /** {@link #invoke(String, ArrayNode)} with the tuple already serialised. */
+  JsonNode invoke(String function, ArrayNode params, byte[] paramBytes) {
     if (status != ActorStatus.RUNNING) {
       throw new ActorNotRunningException("actor " + id + " is " + status.name().toLowerCase());
     }
     if (!guest.hasExport(function)) {
       throw new InvalidArgumentException("actor " + id + " does not export " + function);
     }
-    byte[] paramBytes = bytes(params);
-    ObjectNode call = services.mapper().createObjectNode();
-    call.put("function", function);
-    call.set("params", params);
-    record(EventTypes.WASM_CALL, call);
+    recordCall(function, paramBytes);
     GuestResult result;
-    try (Deadline deadline = Deadline.arm(services.scheduler(), manifest.limits().callTimeout())) {
+    try (Deadline deadline = services.watchdog().arm(manifest.limits().callTimeout())) {
       try {
         result = guest.call(function, state, paramBytes);
       } catch (ChicoryInterruptedException e) {
@@ -208,6 +209,18 @@ final class Actor implements HostContext, HostCallSink {
 
   private void record(String type, JsonNode data) {
     chain.append(type, services.clock().millis(), bytes(data));
+  }
+
+  /** {@code wasm.call} with the params tuple spliced in as the caller serialised it. */
+  private void recordCall(String function, byte[] paramBytes) {
+    byte[] head =
+        ("{\"function\":" + services.mapper().getNodeFactory().textNode(function) + ",\"params\":")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] data = new byte[head.length + paramBytes.length + 1];
+    System.arraycopy(head, 0, data, 0, head.length);
+    System.arraycopy(paramBytes, 0, data, head.length, paramBytes.length);
+    data[data.length - 1] = '}';
+    chain.append(EventTypes.WASM_CALL, services.clock().millis(), data);
   }
 
   private byte[] bytes(JsonNode node) {

@@ -74,12 +74,12 @@ public final class ActorHandle {
   public <R> CompletableFuture<R> callFunction(
       String function, List<?> params, Class<R> resultType) {
     ArrayNode tuple = mapper.valueToTree(params);
-    checkSize(tuple);
+    byte[] bytes = checkSize(tuple);
     CompletableFuture<R> future = new CompletableFuture<>();
     Runnable turn =
         () -> {
           try {
-            JsonNode value = actor.invoke(function, tuple);
+            JsonNode value = actor.invoke(function, tuple, bytes);
             future.complete(convert(value, resultType));
           } catch (RuntimeException e) {
             future.completeExceptionally(e);
@@ -113,14 +113,15 @@ public final class ActorHandle {
     return callFunction(Callbacks.HANDLE_REQUEST, List.of(ids.get(), message), JsonNode.class);
   }
 
-  private void checkSize(ArrayNode tuple) {
+  private byte[] checkSize(ArrayNode tuple) {
     int limit = actor.manifest().limits().maxMessageBytes();
-    int size;
+    byte[] bytes;
     try {
-      size = mapper.writeValueAsBytes(tuple).length;
+      bytes = mapper.writeValueAsBytes(tuple);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+    int size = bytes.length;
     if (size > limit) {
       throw new LimitExceededException(
           "message of "
@@ -131,6 +132,7 @@ public final class ActorHandle {
               + limit
               + " bytes (limits.max_message_bytes)");
     }
+    return bytes;
   }
 
   private <R> R convert(JsonNode value, Class<R> type) {

@@ -14,6 +14,7 @@ import io.troupe.wasm.ExecutionMode;
 import io.troupe.wasm.LoadedModule;
 import io.troupe.wasm.WasmEngine;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,7 @@ public final class ActorSystem implements AutoCloseable {
       Clock clock,
       ExecutorService executor,
       ScheduledExecutorService scheduler,
+      Watchdog watchdog,
       ObjectMapper mapper,
       HandlerCatalog handlers,
       String nodeName) {}
@@ -70,9 +72,6 @@ public final class ActorSystem implements AutoCloseable {
         b.scheduler != null
             ? b.scheduler
             : Executors.newSingleThreadScheduledExecutor(daemonThreads("troupe-deadline-"));
-    if (scheduler instanceof java.util.concurrent.ScheduledThreadPoolExecutor stpe) {
-      stpe.setRemoveOnCancelPolicy(true); // a cancelled deadline per turn must not pile up
-    }
     HandlerCatalog catalog =
         b.handlers != null
             ? b.handlers
@@ -82,7 +81,15 @@ public final class ActorSystem implements AutoCloseable {
                     new TimingHandler(),
                     new RandomHandler(),
                     new EnvironmentHandler(System.getenv())));
-    this.services = new Services(b.clock, executor, scheduler, b.mapper, catalog, b.nodeName);
+    this.services =
+        new Services(
+            b.clock,
+            executor,
+            scheduler,
+            new Watchdog(scheduler, b.deadlineTick),
+            b.mapper,
+            catalog,
+            b.nodeName);
     this.engine = b.engine != null ? b.engine : new WasmEngine(b.mode);
     this.modules = b.modules != null ? b.modules : new ModuleSource();
     this.ids = b.ids;
@@ -206,6 +213,7 @@ public final class ActorSystem implements AutoCloseable {
     } catch (Exception e) {
       // best effort: the chains of actors that did not stop in time end without actor.stopped
     }
+    services.watchdog().close();
     if (ownsExecutors) {
       services.executor().shutdown();
       services.scheduler().shutdown();
@@ -247,8 +255,20 @@ public final class ActorSystem implements AutoCloseable {
     private ModuleSource modules;
     private Supplier<String> ids = () -> UUID.randomUUID().toString();
     private String nodeName = "local";
+    private Duration deadlineTick = Duration.ofMillis(10);
 
     private Builder() {}
+
+    /**
+     * How often call deadlines are checked (default 10 ms): a deadline may overrun by this much.
+     */
+    public Builder deadlineTick(Duration tick) {
+      if (tick.isNegative() || tick.isZero()) {
+        throw new IllegalArgumentException("deadlineTick must be positive, got " + tick);
+      }
+      this.deadlineTick = tick;
+      return this;
+    }
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);

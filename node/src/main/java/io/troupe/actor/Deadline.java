@@ -1,34 +1,26 @@
 package io.troupe.actor;
 
-import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-
 /**
- * Interrupts the calling thread if it is still inside the guarded call when the deadline passes;
- * Chicory then stops the guest with {@code ChicoryInterruptedException}. {@link #close()} makes
- * sure no interrupt can arrive afterwards and clears one that raced in, so the pool thread's next
- * task starts clean.
+ * Interrupts the thread that armed it if it is still inside the guarded call when the deadline
+ * passes; Chicory then stops the guest with {@code ChicoryInterruptedException}. {@link #close()}
+ * makes sure no interrupt can arrive afterwards and clears one that raced in, so the pool thread's
+ * next task starts clean.
  */
 final class Deadline implements AutoCloseable {
   private final Thread thread;
-  private ScheduledFuture<?> timer;
+  private final long dueNanos;
+  private final Watchdog owner;
   private boolean done;
   private boolean fired;
 
-  private Deadline(Thread thread) {
+  Deadline(Thread thread, long dueNanos, Watchdog owner) {
     this.thread = thread;
+    this.dueNanos = dueNanos;
+    this.owner = owner;
   }
 
-  static Deadline arm(ScheduledExecutorService scheduler, Duration timeout) {
-    Deadline d = new Deadline(Thread.currentThread());
-    d.timer = scheduler.schedule(d::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
-    return d;
-  }
-
-  private synchronized void fire() {
-    if (!done) {
+  synchronized void fireIfDue(long nowNanos) {
+    if (!done && nowNanos - dueNanos >= 0) {
       fired = true;
       thread.interrupt();
     }
@@ -43,7 +35,7 @@ final class Deadline implements AutoCloseable {
     synchronized (this) {
       done = true;
     }
-    timer.cancel(false);
+    owner.disarm(this);
     Thread.interrupted();
   }
 }

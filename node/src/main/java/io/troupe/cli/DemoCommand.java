@@ -28,7 +28,13 @@ import picocli.CommandLine.Spec;
     description = "Runs the bundled example actors and prints their messages and chains.")
 final class DemoCommand implements Callable<Integer> {
   private static final List<String> FILES =
-      List.of("counter/counter.toml", "counter/counter.wat", "echo/echo.toml", "echo/echo.wat");
+      List.of(
+          "counter/counter.toml",
+          "counter/counter.wat",
+          "echo/echo.toml",
+          "echo/echo.wat",
+          "kv-store/kv-store.toml",
+          "kv-store/kv-store.wat");
 
   private final ObjectMapper mapper = new ObjectMapper();
 
@@ -41,6 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     ManifestParser parser = new ManifestParser();
     ActorHandle counter;
     ActorHandle echo;
+    ActorHandle kv;
     try (ActorSystem system = ActorSystem.builder().nodeName("demo").build()) {
       counter =
           system.start(parser.parse(dir.resolve("counter/counter.toml")), ActorId.of("counter"));
@@ -57,9 +64,21 @@ final class DemoCommand implements Callable<Integer> {
       out.println("started actor echo (module " + moduleOf(echo) + ")");
       JsonNode hello = mapper.readTree("{\"hello\": \"troupe\", \"n\": [1, 2, 3]}");
       out.println("  request echo " + hello + " -> " + echo.request(hello).join());
+
+      kv = system.start(parser.parse(dir.resolve("kv-store/kv-store.toml")), ActorId.of("kv"));
+      out.println("started actor kv (module " + moduleOf(kv) + ")");
+      for (String msg :
+          List.of(
+              "[\"put\", \"a\", {\"x\": 1}]",
+              "[\"put\", \"b\", [2, 3]]",
+              "[\"get\", \"a\"]",
+              "[\"delete\", \"a\"]")) {
+        out.println("  request kv " + msg + " -> " + kv.request(mapper.readTree(msg)).join());
+      }
+      out.println("  state of kv: " + kv.state().orElse(null));
     }
     // After shutdown, so each chain ends with its actor.stopped event.
-    for (ActorHandle a : List.of(counter, echo)) {
+    for (ActorHandle a : List.of(counter, echo, kv)) {
       printChain(out, a);
     }
     return 0;

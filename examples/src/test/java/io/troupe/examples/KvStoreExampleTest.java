@@ -1,0 +1,86 @@
+package io.troupe.examples;
+
+import static io.troupe.testing.ChainAssert.assertThatChain;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.troupe.actor.ActorHandle;
+import io.troupe.actor.ActorStatus;
+import io.troupe.actor.ActorSystem;
+import io.troupe.error.GuestErrorException;
+import io.troupe.manifest.ManifestParser;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class KvStoreExampleTest {
+  private final ObjectMapper json = new ObjectMapper();
+  private final ActorSystem system = ActorSystem.builder().build();
+  private final ActorHandle kv =
+      system.start(new ManifestParser().parse(Path.of("kv-store/kv-store.toml")));
+
+  @AfterEach
+  void tearDown() {
+    system.shutdown();
+    assertThatChain(kv.chain()).verifies();
+  }
+
+  private JsonNode ask(String msg) throws Exception {
+    return kv.request(json.readTree(msg)).join();
+  }
+
+  @Test
+  void putGetDelete() throws Exception {
+    assertThat(ask("[\"get\", \"a\"]").isNull()).isTrue();
+    assertThat(ask("[\"put\", \"a\", {\"x\": [1, 2], \"s\": \"}\\\"]\"}]").asBoolean()).isTrue();
+    assertThat(ask("[\"put\", \"b\", 2]").asBoolean()).isTrue();
+    assertThat(ask("[\"get\", \"a\"]")).isEqualTo(json.readTree("{\"x\":[1,2],\"s\":\"}\\\"]\"}"));
+    assertThat(ask("[\"put\", \"a\", \"replaced\"]").asBoolean()).isTrue();
+    assertThat(kv.state()).contains(json.readTree("{\"a\":\"replaced\",\"b\":2}"));
+    assertThat(ask("[\"delete\", \"a\"]").asBoolean()).isTrue();
+    assertThat(ask("[\"delete\", \"a\"]").asBoolean()).isFalse();
+    assertThat(kv.state()).contains(json.readTree("{\"b\":2}"));
+  }
+
+  @Test
+  void aBadRequest_isAnErrTheStoreSurvives() throws Exception {
+    assertThatThrownBy(() -> ask("[\"frobnicate\", \"a\"]"))
+        .hasCauseInstanceOf(GuestErrorException.class)
+        .hasMessageContaining("expected [op, key, value?]");
+    assertThat(kv.status()).isEqualTo(ActorStatus.RUNNING);
+    assertThat(ask("[\"put\", \"k\", 1]").asBoolean()).isTrue();
+  }
+
+  @Test
+  void randomOperations_matchAJavaMap() throws Exception {
+    Random random = new Random(42);
+    Map<String, Integer> model = new LinkedHashMap<>();
+    for (int i = 0; i < 400; i++) {
+      String key = "k" + random.nextInt(12);
+      switch (random.nextInt(3)) {
+        case 0 -> {
+          int v = random.nextInt(1000);
+          ask("[\"put\", \"" + key + "\", " + v + "]");
+          model.put(key, v);
+        }
+        case 1 -> {
+          JsonNode got = ask("[\"get\", \"" + key + "\"]");
+          assertThat(got.isNull() ? null : got.asInt())
+              .as("get %s at step %s", key, i)
+              .isEqualTo(model.get(key));
+        }
+        default ->
+            assertThat(ask("[\"delete\", \"" + key + "\"]").asBoolean())
+                .isEqualTo(model.remove(key) != null);
+      }
+      assertThat(kv.state().orElseThrow())
+          .as("state at step %s", i)
+          .isEqualTo(json.valueToTree(model));
+    }
+  }
+}
