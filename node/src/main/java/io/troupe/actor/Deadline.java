@@ -11,7 +11,6 @@ final class Deadline implements AutoCloseable {
   private final long dueNanos;
   private final Watchdog owner;
   private boolean done;
-  private boolean fired;
 
   Deadline(Thread thread, long dueNanos, Watchdog owner) {
     this.thread = thread;
@@ -21,13 +20,8 @@ final class Deadline implements AutoCloseable {
 
   synchronized void fireIfDue(long nowNanos) {
     if (!done && nowNanos - dueNanos >= 0) {
-      fired = true;
       thread.interrupt();
     }
-  }
-
-  synchronized boolean fired() {
-    return fired;
   }
 
   @Override

@@ -69,7 +69,7 @@ final class Guests {
 
   /** A callback {@code export} that always returns {@code json}, stored at {@code offset}. */
   static String constant(String export, int offset, String json) {
-    String escaped = json.replace("\\", "\\\\").replace("\"", "\\\"");
+    String escaped = escape(json);
     long packed = ((long) offset << 32) | json.length();
     return "(data (i32.const "
         + offset
@@ -88,7 +88,7 @@ final class Guests {
    * answer.
    */
   static String callsHost(String export, String fn, int offset, String params) {
-    String escaped = params.replace("\\", "\\\\").replace("\"", "\\\"");
+    String escaped = escape(params);
     return "(data (i32.const "
         + offset
         + ") \""
@@ -104,6 +104,11 @@ final class Guests {
         + ") (i32.const "
         + params.length()
         + "))))\n";
+  }
+
+  /** JSON text as a WAT string literal's contents. */
+  private static String escape(String text) {
+    return text.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   static String hostImport(String iface, String name, String fn) {
