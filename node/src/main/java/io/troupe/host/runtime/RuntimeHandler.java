@@ -1,18 +1,14 @@
 package io.troupe.host.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.troupe.host.Handler;
-import io.troupe.host.HandlerCatalog;
-import io.troupe.host.HandlerFactory;
 import io.troupe.host.HostContext;
+import io.troupe.host.SettinglessHandlerFactory;
 import io.troupe.wasm.HostRegistry;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@code troupe:actor/runtime}: log, get-state, self-id, shutdown. */
-public final class RuntimeHandler implements HandlerFactory {
+public final class RuntimeHandler extends SettinglessHandlerFactory {
   public static final String INTERFACE = "troupe:actor/runtime";
   private static final Logger actorLog = LoggerFactory.getLogger("troupe.actor");
 
@@ -22,23 +18,12 @@ public final class RuntimeHandler implements HandlerFactory {
 
   record Data(JsonNode data) {}
 
-  @Override
-  public String type() {
-    return "runtime";
+  public RuntimeHandler() {
+    super("runtime", INTERFACE);
   }
 
   @Override
-  public Set<String> interfaces() {
-    return Set.of(INTERFACE);
-  }
-
-  @Override
-  public Handler create(ObjectNode config) {
-    HandlerCatalog.onlyKeys(config, Set.of());
-    return RuntimeHandler::register;
-  }
-
-  private static void register(HostRegistry r, HostContext ctx) {
+  protected void register(HostRegistry r, HostContext ctx) {
     r.registerFunctionNoResult(
         INTERFACE, "log", Text.class, p -> actorLog.info("[{}] {}", ctx.actorId(), p.text()));
     r.registerFunction(
