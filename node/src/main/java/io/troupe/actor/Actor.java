@@ -117,7 +117,7 @@ final class Actor implements HostContext, HostCallSink {
       ArrayNode params = services.mapper().createArrayNode().add(id.value());
       status = ActorStatus.RUNNING; // init is a turn like any other
       try {
-        invoke(Callbacks.INIT, params);
+        invoke(Callbacks.INIT, bytes(params));
       } catch (GuestErrorException e) {
         stop(ActorStatus.FAILED, "init failed: " + e.getMessage());
         throw e;
@@ -131,14 +131,10 @@ final class Actor implements HostContext, HostCallSink {
    * One turn: {@code wasm.call}, the callback (with its {@code host.call}s), then {@code
    * wasm.result} or {@code wasm.error}. In the mailbox.
    *
+   * @param paramBytes the params tuple as UTF-8 JSON, recorded in {@code wasm.call} as given
    * @return the callback's result value, or null when it returned only the state
    */
-  JsonNode invoke(String function, ArrayNode params) {
-    return invoke(function, params, bytes(params));
-  }
-
-  /** {@link #invoke(String, ArrayNode)} with the tuple already serialised. */
-  JsonNode invoke(String function, ArrayNode params, byte[] paramBytes) {
+  JsonNode invoke(String function, byte[] paramBytes) {
     if (status != ActorStatus.RUNNING) {
       throw new ActorNotRunningException("actor " + id + " is " + status.name().toLowerCase());
     }

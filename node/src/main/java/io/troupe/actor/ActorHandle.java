@@ -79,7 +79,7 @@ public final class ActorHandle {
     Runnable turn =
         () -> {
           try {
-            JsonNode value = actor.invoke(function, tuple, bytes);
+            JsonNode value = actor.invoke(function, bytes);
             future.complete(convert(value, resultType));
           } catch (RuntimeException e) {
             future.completeExceptionally(e);

@@ -175,7 +175,7 @@ public final class ActorSystem implements AutoCloseable {
    * Stops the actor after the deliveries queued before this call; records {@code actor.stopped}.
    */
   public CompletableFuture<Void> stop(ActorId id, String reason) {
-    Actor actor = actorOf(get(id));
+    Actor actor = get(id).actor();
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (!actor
         .mailbox()
@@ -184,14 +184,11 @@ public final class ActorSystem implements AutoCloseable {
               actor.stop(ActorStatus.STOPPED, reason);
               done.complete(null);
             })) {
-      // A full mailbox still has to let a stop through: run it after the queued work.
-      CompletableFuture.runAsync(() -> stop(id, reason).join(), services.executor());
+      // A full mailbox still has to let a stop through: try again once the pool has drained some.
+      return CompletableFuture.supplyAsync(() -> stop(id, reason), services.executor())
+          .thenCompose(f -> f);
     }
     return done;
-  }
-
-  private static Actor actorOf(ActorHandle h) {
-    return h.actor();
   }
 
   /**
