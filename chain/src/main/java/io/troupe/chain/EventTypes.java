@@ -12,6 +12,7 @@ public final class EventTypes {
   public static final String MESSAGE_RECEIVED = "message.received";
   public static final String ACTOR_MOVED = "actor.moved";
   public static final String ACTOR_STOPPED = "actor.stopped";
+  public static final String ACTOR_RESTARTED = "actor.restarted";
 
   private EventTypes() {}
 }

@@ -7,14 +7,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.troupe.chain.Chain;
+import io.troupe.chain.ChainEvent;
+import io.troupe.chain.ChainVerifier;
 import io.troupe.chain.EventTypes;
 import io.troupe.chain.Sha256;
 import io.troupe.error.ActorNotRunningException;
 import io.troupe.error.GuestErrorException;
 import io.troupe.error.GuestFaultException;
 import io.troupe.error.InvalidArgumentException;
+import io.troupe.error.LimitExceededException;
+import io.troupe.error.TroupeException;
+import io.troupe.host.AsyncOperations;
 import io.troupe.host.Handler;
 import io.troupe.host.HostContext;
+import io.troupe.host.Messenger;
+import io.troupe.host.Supervisor;
 import io.troupe.mailbox.Mailbox;
 import io.troupe.manifest.Manifest;
 import io.troupe.wasm.AbiViolation;
@@ -27,58 +34,101 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One actor on this node: its guest instance, state, chain and mailbox. Every method that touches
- * the guest or the state runs inside the mailbox, so at most one callback is in flight.
+ * One actor on this node: its guest instance, state, chain and mailbox, the requests it owes
+ * answers to, its operations in flight, and its children. Every method that touches the guest or
+ * the state runs inside the mailbox, so at most one callback is in flight.
  */
-final class Actor implements HostContext, HostCallSink {
+final class Actor implements HostContext, HostCallSink, Recipient {
+  private static final Logger log = LoggerFactory.getLogger(Actor.class);
+
   private final ActorId id;
   private final Manifest manifest;
   private final LoadedModule module;
+  private final List<Handler> handlers;
   private final Chain chain;
   private final Mailbox mailbox;
   private final ActorSystem.Services services;
-  private final GuestInstance guest;
+  private final byte[] initialState;
+  private final Optional<ActorId> parent;
+  private final Set<ActorId> children =
+      java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+  private final Map<String, CompletableFuture<JsonNode>> outstanding = new ConcurrentHashMap<>();
+  private final PendingOperations operations = new PendingOperations(this);
+  private final ActorMessenger messenger;
+  private final ActorSupervisor supervisor;
 
+  /** Restart times (clock millis) within the parent's window; touched in the parent's mailbox. */
+  private final Deque<Long> restarts = new ArrayDeque<>();
+
+  private volatile GuestInstance guest;
   private volatile byte[] state;
   private volatile ActorStatus status = ActorStatus.STARTING;
   private JsonNode shutdownRequest;
+  private Delivery current;
+  private Deadline deadline;
+
+  /** The request the running turn handles; its turn settles it, even if the actor stops. */
+  private String requestInTurn;
 
   Actor(
       ActorId id,
       Manifest manifest,
       LoadedModule module,
       List<Handler> handlers,
-      ActorSystem.Services services) {
+      ActorSystem.Services services,
+      Optional<ActorId> parent,
+      byte[] initialState) {
     this.id = id;
     this.manifest = manifest;
     this.module = module;
+    this.handlers = List.copyOf(handlers);
     this.services = services;
+    this.parent = parent;
+    this.initialState = initialState;
     this.chain = new Chain(id.value());
     this.mailbox = new Mailbox(services.executor(), manifest.limits().mailboxCapacity());
+    this.messenger = new ActorMessenger(this);
+    this.supervisor = new ActorSupervisor(this);
+    this.guest = instantiate();
+    this.state = initialState;
+  }
+
+  private GuestInstance instantiate() {
     HostRegistry registry = new HostRegistry(services.mapper());
     for (Handler h : handlers) {
       h.register(registry, this);
     }
-    this.guest =
-        GuestInstance.create(
-            module,
-            manifest.limits().memoryPages(),
-            registry,
-            this,
-            services.handlers()::providerOf,
-            services.mapper());
-    this.state = manifest.initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    return GuestInstance.create(
+        module,
+        manifest.limits().memoryPages(),
+        registry,
+        this,
+        services.handlers()::providerOf,
+        services.mapper());
   }
 
   ActorId id() {
     return id;
   }
 
-  Manifest manifest() {
+  @Override
+  public Manifest manifest() {
     return manifest;
   }
 
@@ -94,10 +144,183 @@ final class Actor implements HostContext, HostCallSink {
     return status;
   }
 
+  ActorSystem.Services services() {
+    return services;
+  }
+
+  Optional<ActorId> parent() {
+    return parent;
+  }
+
+  Set<ActorId> children() {
+    return children;
+  }
+
+  Deque<Long> restarts() {
+    return restarts;
+  }
+
+  PendingOperations operations() {
+    return operations;
+  }
+
+  boolean exports(String function) {
+    return guest.hasExport(function);
+  }
+
   byte[] stateBytes() {
     byte[] s = state;
     return s == null ? null : s.clone();
   }
+
+  /** Requests this actor received and has not answered. */
+  Map<String, CompletableFuture<JsonNode>> outstanding() {
+    return outstanding;
+  }
+
+  /** Time left in the current turn, or {@code fallback} outside a turn. */
+  Duration turnTimeLeft(Duration fallback) {
+    Deadline d = deadline;
+    return d == null ? fallback : d.remaining();
+  }
+
+  // ---- deliveries ----
+
+  @Override
+  public CompletableFuture<JsonNode> deliver(Delivery d) {
+    checkAccepting(d.callback());
+    byte[] params = checkSize(services.mapper().valueToTree(d.params()));
+    CompletableFuture<JsonNode> result = new CompletableFuture<>();
+    Runnable turn =
+        () -> {
+          try {
+            if (d instanceof Delivery.Request r && !result.isDone()) {
+              // owed from the moment the actor sees it, until answered, cancelled or timed out
+              outstanding.put(r.messageId(), result);
+              result.whenComplete((v, e) -> outstanding.remove(r.messageId(), result));
+              requestInTurn = r.messageId();
+            }
+            JsonNode value;
+            try {
+              value = invoke(d.callback(), params, d);
+            } finally {
+              requestInTurn = null;
+            }
+            if (!(d instanceof Delivery.Request) || (value != null && !value.isNull())) {
+              result.complete(value);
+            } else if (status != ActorStatus.RUNNING) {
+              result.completeExceptionally(notAnswered(d.messageId()));
+            } // else: deferred; respond-to-request completes it
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        };
+    if (!offer(turn)) {
+      result.cancel(false);
+      throw mailboxFull();
+    }
+    return result;
+  }
+
+  /** Queues a call of {@code function} with a serialised params tuple (the typed call layer). */
+  CompletableFuture<JsonNode> call(String function, JsonNode params) {
+    byte[] bytes = checkSize(params);
+    CompletableFuture<JsonNode> result = new CompletableFuture<>();
+    Runnable turn =
+        () -> {
+          try {
+            result.complete(invoke(function, bytes, null));
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        };
+    if (!offer(turn)) {
+      throw mailboxFull();
+    }
+    return result;
+  }
+
+  @Override
+  public void enqueueEvent(String callback, JsonNode params) {
+    checkAccepting(callback);
+    byte[] bytes = checkSize(params);
+    if (!offer(() -> callInTurn(callback, bytes, callback))) {
+      throw mailboxFull();
+    }
+  }
+
+  /** In the mailbox: a turn whose failure is recorded in the chain and only logged here. */
+  void callInTurn(String function, Object params, String what) {
+    if (status != ActorStatus.RUNNING) {
+      return;
+    }
+    try {
+      byte[] bytes =
+          params instanceof byte[] b
+              ? b
+              : services.mapper().writeValueAsBytes(services.mapper().valueToTree(params));
+      invoke(function, bytes, null);
+    } catch (TroupeException e) {
+      log.debug("actor {}: {} failed: {}", id, what, e.getMessage());
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private boolean offer(Runnable turn) {
+    try {
+      return mailbox.offer(turn);
+    } catch (RejectedExecutionException e) {
+      throw new ActorNotRunningException("node is shutting down");
+    }
+  }
+
+  private void checkAccepting(String callback) {
+    ActorStatus s = status;
+    if (s == ActorStatus.STOPPED || s == ActorStatus.FAILED) {
+      throw new ActorNotRunningException("actor " + id + " is " + s.name().toLowerCase());
+    }
+    if (!guest.hasExport(callback)) {
+      throw new InvalidArgumentException("actor " + id + " does not export " + callback);
+    }
+  }
+
+  private LimitExceededException mailboxFull() {
+    return new LimitExceededException(
+        "mailbox of actor "
+            + id
+            + " is full ("
+            + mailbox.capacity()
+            + " messages, limits.mailbox_capacity)");
+  }
+
+  private byte[] checkSize(JsonNode tuple) {
+    byte[] bytes;
+    try {
+      bytes = services.mapper().writeValueAsBytes(tuple);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    int limit = manifest.limits().maxMessageBytes();
+    if (bytes.length > limit) {
+      throw new LimitExceededException(
+          "message of "
+              + bytes.length
+              + " bytes to actor "
+              + id
+              + " exceeds its limit of "
+              + limit
+              + " bytes (limits.max_message_bytes)");
+    }
+    return bytes;
+  }
+
+  private ActorNotRunningException notAnswered(String requestId) {
+    return new ActorNotRunningException(
+        "actor " + id + " stopped before answering request " + requestId);
+  }
+
+  // ---- turns ----
 
   /** Records the genesis event and runs {@code init}, if the module exports it. In the mailbox. */
   void start() {
@@ -112,18 +335,20 @@ final class Actor implements HostContext, HostCallSink {
     data.put("init_state_sha256", state == null ? null : Sha256.hex(state));
     data.put("node", services.nodeName());
     data.put("epoch", 0);
+    parent.ifPresent(p -> data.put("parent", p.value()));
     record(EventTypes.ACTOR_STARTED, data);
+    runInit();
+  }
+
+  private void runInit() {
+    status = ActorStatus.RUNNING; // init is a turn like any other
     if (guest.hasExport(Callbacks.INIT)) {
-      ArrayNode params = services.mapper().createArrayNode().add(id.value());
-      status = ActorStatus.RUNNING; // init is a turn like any other
       try {
-        invoke(Callbacks.INIT, bytes(params));
+        invoke(Callbacks.INIT, bytes(services.mapper().createArrayNode().add(id.value())), null);
       } catch (GuestErrorException e) {
-        stop(ActorStatus.FAILED, "init failed: " + e.getMessage());
+        stop(ActorStatus.FAILED, "init failed: " + e.getMessage(), StopCause.FAULT);
         throw e;
       }
-    } else {
-      status = ActorStatus.RUNNING;
     }
   }
 
@@ -132,18 +357,21 @@ final class Actor implements HostContext, HostCallSink {
    * wasm.result} or {@code wasm.error}. In the mailbox.
    *
    * @param paramBytes the params tuple as UTF-8 JSON, recorded in {@code wasm.call} as given
+   * @param delivery the message being handled, or null for the runtime's own calls
    * @return the callback's result value, or null when it returned only the state
    */
-  JsonNode invoke(String function, byte[] paramBytes) {
+  JsonNode invoke(String function, byte[] paramBytes, Delivery delivery) {
     if (status != ActorStatus.RUNNING) {
       throw new ActorNotRunningException("actor " + id + " is " + status.name().toLowerCase());
     }
     if (!guest.hasExport(function)) {
       throw new InvalidArgumentException("actor " + id + " does not export " + function);
     }
-    recordCall(function, paramBytes);
+    recordCall(function, paramBytes, delivery);
     GuestResult result;
-    try (Deadline deadline = services.watchdog().arm(manifest.limits().callTimeout())) {
+    current = delivery;
+    try (Deadline d = services.watchdog().arm(manifest.limits().callTimeout())) {
+      deadline = d;
       try {
         result = guest.call(function, state, paramBytes);
       } catch (ChicoryInterruptedException e) {
@@ -157,6 +385,9 @@ final class Actor implements HostContext, HostCallSink {
       } catch (StackOverflowError e) {
         throw fault(function, "trap: call stack exhausted");
       }
+    } finally {
+      current = null;
+      deadline = null;
     }
     if (result instanceof GuestResult.Err err) {
       ObjectNode data = services.mapper().createObjectNode();
@@ -174,23 +405,110 @@ final class Actor implements HostContext, HostCallSink {
     data.put("state_sha256", state == null ? null : Sha256.hex(state));
     record(EventTypes.WASM_RESULT, data);
     if (shutdownRequest != null) {
-      stop(ActorStatus.STOPPED, "shutdown requested by the actor");
+      stop(ActorStatus.STOPPED, "shutdown requested by the actor", StopCause.EXIT);
     }
     return ok.value();
   }
 
-  /** Records {@code actor.stopped} and stops taking deliveries. In the mailbox. Idempotent. */
-  void stop(ActorStatus finalStatus, String reason) {
+  /**
+   * In the mailbox: fails what the actor still owes (operations in flight are recorded as failed,
+   * requests it did not answer fail for their senders), records {@code actor.stopped}, and lets the
+   * system tell the others. Idempotent.
+   */
+  void stop(ActorStatus finalStatus, String reason, StopCause cause) {
     if (status == ActorStatus.STOPPED || status == ActorStatus.FAILED) {
       return;
     }
+    operations.failAll("cancelled: actor stopped (" + reason + ")");
     ObjectNode data = services.mapper().createObjectNode();
     data.put("reason", reason);
-    if (shutdownRequest != null) {
-      data.set("data", shutdownRequest);
+    JsonNode exitData = shutdownRequest;
+    if (exitData != null) {
+      data.set("data", exitData);
     }
     record(EventTypes.ACTOR_STOPPED, data);
     status = finalStatus;
+    shutdownRequest = null;
+    for (String requestId : List.copyOf(outstanding.keySet())) {
+      if (requestId.equals(requestInTurn)) {
+        continue;
+      }
+      CompletableFuture<JsonNode> f = outstanding.remove(requestId);
+      if (f != null) {
+        f.completeExceptionally(notAnswered(requestId));
+      }
+    }
+    services.system().stopped(this, cause, reason, exitData);
+  }
+
+  /**
+   * In the mailbox: stops the actor if it runs, then starts it again in a fresh instance of its
+   * module, with the state of its last recorded turn (when {@code fresh} is false and that state
+   * matches the chain) or its initial state (then {@code init} runs again). Records {@code
+   * actor.restarted}; the chain goes on.
+   */
+  void restart(String reason, boolean fresh, int restartNumber) {
+    stop(ActorStatus.STOPPED, "restarting: " + reason, StopCause.RESTART);
+    guest = instantiate();
+    String resumed = "fresh";
+    String note = null;
+    if (!fresh) {
+      Optional<String> problem = lastStateProblem();
+      if (problem.isEmpty()) {
+        resumed = "last-state";
+      } else {
+        note = problem.get();
+      }
+    }
+    if (resumed.equals("fresh")) {
+      state = initialState;
+    }
+    ObjectNode data = services.mapper().createObjectNode();
+    data.put("reason", reason);
+    data.put("resume", resumed);
+    if (note != null) {
+      data.put("note", note);
+    }
+    data.put("restart", restartNumber);
+    data.put("state_sha256", state == null ? null : Sha256.hex(state));
+    data.put("node", services.nodeName());
+    record(EventTypes.ACTOR_RESTARTED, data);
+    if (resumed.equals("fresh")) {
+      try {
+        runInit();
+      } catch (TroupeException e) {
+        log.info("actor {}: init after restart failed: {}", id, e.getMessage());
+      }
+    } else {
+      status = ActorStatus.RUNNING;
+    }
+  }
+
+  /** Why the held state cannot be resumed from, or empty when it matches the verified chain. */
+  private Optional<String> lastStateProblem() {
+    List<ChainEvent> events = chain.events();
+    var verification = ChainVerifier.verify(events);
+    if (!verification.valid()) {
+      return Optional.of("chain does not verify: " + verification.describe());
+    }
+    String want = null;
+    for (int i = events.size() - 1; i >= 0 && want == null; i--) {
+      ChainEvent e = events.get(i);
+      String key =
+          switch (e.type()) {
+            case EventTypes.WASM_RESULT, EventTypes.ACTOR_RESTARTED -> "state_sha256";
+            case EventTypes.ACTOR_STARTED -> "init_state_sha256";
+            default -> null;
+          };
+      if (key != null) {
+        JsonNode v = readTree(e.data()).get(key);
+        want = v == null || v.isNull() ? "none" : v.asText();
+      }
+    }
+    String have = state == null ? "none" : Sha256.hex(state);
+    return have.equals(want)
+        ? Optional.empty()
+        : Optional.of("held state " + have + " does not match the chain's " + want);
   }
 
   private GuestFaultException fault(String function, String message) {
@@ -199,22 +517,31 @@ final class Actor implements HostContext, HostCallSink {
     data.put("message", message);
     data.put("fault", true);
     record(EventTypes.WASM_ERROR, data);
-    stop(ActorStatus.FAILED, "fault in " + function + ": " + message);
+    stop(ActorStatus.FAILED, "fault in " + function + ": " + message, StopCause.FAULT);
     return new GuestFaultException("actor " + id + " " + function + ": " + message);
   }
 
-  private void record(String type, JsonNode data) {
+  void record(String type, JsonNode data) {
     chain.append(type, services.clock().millis(), bytes(data));
   }
 
-  /** {@code wasm.call} with the params tuple spliced in as the caller serialised it. */
-  private void recordCall(String function, byte[] paramBytes) {
-    byte[] head =
-        ("{\"function\":" + services.mapper().getNodeFactory().textNode(function) + ",\"params\":")
-            .getBytes(StandardCharsets.UTF_8);
-    byte[] data = new byte[head.length + paramBytes.length + 1];
-    System.arraycopy(head, 0, data, 0, head.length);
-    System.arraycopy(paramBytes, 0, data, head.length, paramBytes.length);
+  /**
+   * {@code wasm.call} with the params tuple spliced in as the caller serialised it, and the
+   * message's id and sender when it is a delivery.
+   */
+  private void recordCall(String function, byte[] paramBytes, Delivery delivery) {
+    var f = services.mapper().getNodeFactory();
+    StringBuilder head = new StringBuilder("{\"function\":").append(f.textNode(function));
+    if (delivery != null) {
+      head.append(",\"message_id\":").append(f.textNode(delivery.messageId()));
+      head.append(",\"sender\":")
+          .append(delivery.sender().map(s -> f.textNode(s.value()).toString()).orElse("null"));
+    }
+    head.append(",\"params\":");
+    byte[] h = head.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] data = new byte[h.length + paramBytes.length + 1];
+    System.arraycopy(h, 0, data, 0, h.length);
+    System.arraycopy(paramBytes, 0, data, h.length, paramBytes.length);
     data[data.length - 1] = '}';
     chain.append(EventTypes.WASM_CALL, services.clock().millis(), data);
   }
@@ -225,6 +552,19 @@ final class Actor implements HostContext, HostCallSink {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private JsonNode readTree(byte[] bytes) {
+    try {
+      return services.mapper().readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The delivery the current turn handles, or null. Turn thread only. */
+  Delivery currentDelivery() {
+    return current;
   }
 
   // HostCallSink: the recording interceptor's target.
@@ -249,20 +589,38 @@ final class Actor implements HostContext, HostCallSink {
   }
 
   @Override
+  public ScheduledExecutorService scheduler() {
+    return services.scheduler();
+  }
+
+  @Override
   public Optional<JsonNode> state() {
     byte[] s = state;
-    if (s == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(services.mapper().readTree(s));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return s == null ? Optional.empty() : Optional.of(readTree(s));
   }
 
   @Override
   public void requestShutdown(JsonNode data) {
     shutdownRequest = data == null ? services.mapper().nullNode() : data;
+  }
+
+  /** Parks turns of this actor on others (through the wait graph). */
+  ActorMessenger parking() {
+    return messenger;
+  }
+
+  @Override
+  public Messenger messenger() {
+    return messenger;
+  }
+
+  @Override
+  public AsyncOperations async() {
+    return operations;
+  }
+
+  @Override
+  public Supervisor supervisor() {
+    return supervisor;
   }
 }

@@ -1,19 +1,15 @@
 package io.troupe.actor;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.troupe.chain.ChainEvent;
-import io.troupe.error.LimitExceededException;
 import io.troupe.manifest.Manifest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Supplier;
 
 /**
  * The typed call layer over an actor (the seed's {@code actor_handle.call_function}): params are a
@@ -23,12 +19,12 @@ import java.util.function.Supplier;
 public final class ActorHandle {
   private final Actor actor;
   private final ObjectMapper mapper;
-  private final Supplier<String> ids;
+  private final Duration requestTimeout;
 
-  ActorHandle(Actor actor, ObjectMapper mapper, Supplier<String> ids) {
+  ActorHandle(Actor actor, ObjectMapper mapper, Duration requestTimeout) {
     this.actor = actor;
     this.mapper = mapper;
-    this.ids = ids;
+    this.requestTimeout = requestTimeout;
   }
 
   Actor actor() {
@@ -62,8 +58,25 @@ public final class ActorHandle {
     return actor.mailbox().depth();
   }
 
+  /** The actor that spawned this one, if any. */
+  public Optional<ActorId> parent() {
+    return actor.parent();
+  }
+
+  /** The children this actor spawned and has not stopped. */
+  public List<ActorId> children() {
+    synchronized (actor.children()) {
+      return List.copyOf(actor.children());
+    }
+  }
+
+  /** Requests this actor has seen and not answered yet (deferred replies). */
+  public List<String> outstandingRequests() {
+    return actor.outstanding().keySet().stream().sorted().toList();
+  }
+
   /**
-   * Calls callback {@code function} with {@code params} as its tuple.
+   * Calls callback {@code function} with {@code params} as its tuple (the seed's typed call layer).
    *
    * @param resultType the type of the callback's result value; {@code Void.class} when it returns
    *     only the state
@@ -74,65 +87,33 @@ public final class ActorHandle {
   public <R> CompletableFuture<R> callFunction(
       String function, List<?> params, Class<R> resultType) {
     ArrayNode tuple = mapper.valueToTree(params);
-    byte[] bytes = checkSize(tuple);
-    CompletableFuture<R> future = new CompletableFuture<>();
-    Runnable turn =
-        () -> {
-          try {
-            JsonNode value = actor.invoke(function, bytes);
-            future.complete(convert(value, resultType));
-          } catch (RuntimeException e) {
-            future.completeExceptionally(e);
-          }
-        };
-    try {
-      if (!actor.mailbox().offer(turn)) {
-        throw new LimitExceededException(
-            "mailbox of actor "
-                + actor.id()
-                + " is full ("
-                + actor.mailbox().capacity()
-                + " messages, limits.mailbox_capacity)");
-      }
-    } catch (RejectedExecutionException e) {
-      throw new io.troupe.error.ActorNotRunningException("node is shutting down");
-    }
-    return future;
+    return actor.call(function, tuple).thenApply(v -> convert(v, resultType));
   }
 
-  /** Delivers {@code message} to {@code handle-send}. */
+  /** Delivers {@code message} to {@code handle-send} (from outside); completes once handled. */
   public CompletableFuture<Void> send(JsonNode message) {
-    return callFunction(Callbacks.HANDLE_SEND, List.of(message), Void.class);
+    return actor
+        .services()
+        .postOffice()
+        .send(Optional.empty(), actor.id(), message)
+        .thenApply(v -> null);
   }
 
   /**
    * Delivers {@code message} to {@code handle-request} with a fresh request id; completes with the
-   * response.
+   * response, which the actor may defer, within the system's request timeout.
    */
   public CompletableFuture<JsonNode> request(JsonNode message) {
-    return callFunction(Callbacks.HANDLE_REQUEST, List.of(ids.get(), message), JsonNode.class);
+    return request(message, requestTimeout);
   }
 
-  private byte[] checkSize(ArrayNode tuple) {
-    int limit = actor.manifest().limits().maxMessageBytes();
-    byte[] bytes;
-    try {
-      bytes = mapper.writeValueAsBytes(tuple);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-    int size = bytes.length;
-    if (size > limit) {
-      throw new LimitExceededException(
-          "message of "
-              + size
-              + " bytes to actor "
-              + actor.id()
-              + " exceeds its limit of "
-              + limit
-              + " bytes (limits.max_message_bytes)");
-    }
-    return bytes;
+  /** Like {@link #request(JsonNode)} with its own deadline. */
+  public CompletableFuture<JsonNode> request(JsonNode message, Duration timeout) {
+    return actor
+        .services()
+        .postOffice()
+        .request(Optional.empty(), actor.id(), message, timeout)
+        .thenApply(v -> v == null ? mapper.nullNode() : v);
   }
 
   private <R> R convert(JsonNode value, Class<R> type) {

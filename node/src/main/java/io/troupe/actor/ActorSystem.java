@@ -1,18 +1,31 @@
 package io.troupe.actor;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.error.ActorAlreadyExistsException;
 import io.troupe.error.ActorNotFoundException;
+import io.troupe.error.ActorNotRunningException;
 import io.troupe.error.TroupeException;
 import io.troupe.host.HandlerCatalog;
 import io.troupe.host.environment.EnvironmentHandler;
+import io.troupe.host.http.HttpClientHandler;
+import io.troupe.host.messaging.MessageServerHandler;
 import io.troupe.host.random.RandomHandler;
 import io.troupe.host.runtime.RuntimeHandler;
+import io.troupe.host.store.StoreHandler;
+import io.troupe.host.supervisor.SupervisorHandler;
 import io.troupe.host.timing.TimingHandler;
 import io.troupe.manifest.Manifest;
+import io.troupe.manifest.ManifestParser;
+import io.troupe.store.ContentStore;
+import io.troupe.store.MemoryContentStore;
 import io.troupe.wasm.ExecutionMode;
 import io.troupe.wasm.LoadedModule;
 import io.troupe.wasm.WasmEngine;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +39,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -52,22 +67,26 @@ public final class ActorSystem implements AutoCloseable {
       Watchdog watchdog,
       ObjectMapper mapper,
       HandlerCatalog handlers,
-      String nodeName) {}
+      String nodeName,
+      PostOffice postOffice,
+      WaitGraph waitGraph,
+      Parking parking,
+      ActorSystem system) {}
 
   private final Services services;
   private final WasmEngine engine;
   private final ModuleSource modules;
   private final Supplier<String> ids;
   private final boolean ownsExecutors;
+  private final Duration requestTimeout;
+  private final Directory remote;
+  private final ManifestParser manifests = new ManifestParser();
   private final Map<ActorId, ActorHandle> actors = new ConcurrentHashMap<>();
   private volatile boolean shutdown;
 
   private ActorSystem(Builder b) {
     this.ownsExecutors = b.executor == null;
-    ExecutorService executor =
-        b.executor != null
-            ? b.executor
-            : Executors.newFixedThreadPool(b.turnThreads, daemonThreads("troupe-turn-"));
+    ExecutorService executor = b.executor != null ? b.executor : turnPool(b);
     ScheduledExecutorService scheduler =
         b.scheduler != null
             ? b.scheduler
@@ -80,7 +99,11 @@ public final class ActorSystem implements AutoCloseable {
                     new RuntimeHandler(),
                     new TimingHandler(),
                     new RandomHandler(),
-                    new EnvironmentHandler(System.getenv())));
+                    new EnvironmentHandler(System.getenv()),
+                    new MessageServerHandler(),
+                    new SupervisorHandler(),
+                    new StoreHandler(b.store != null ? b.store : new MemoryContentStore()),
+                    new HttpClientHandler()));
     this.services =
         new Services(
             b.clock,
@@ -89,7 +112,13 @@ public final class ActorSystem implements AutoCloseable {
             new Watchdog(scheduler, b.deadlineTick),
             b.mapper,
             catalog,
-            b.nodeName);
+            b.nodeName,
+            new PostOffice(this::lookup, b.ids, scheduler),
+            b.waitGraph != null ? b.waitGraph : new LocalWaitGraph(),
+            new Parking(b.maxParkedTurns),
+            this);
+    this.remote = b.remote;
+    this.requestTimeout = b.requestTimeout;
     this.engine = b.engine != null ? b.engine : new WasmEngine(b.mode);
     this.modules = b.modules != null ? b.modules : new ModuleSource();
     this.ids = b.ids;
@@ -129,20 +158,26 @@ public final class ActorSystem implements AutoCloseable {
 
   /** Like {@link #start(Manifest, ActorId)}, without blocking on {@code init}. */
   public CompletableFuture<ActorHandle> startAsync(Manifest manifest, ActorId id) {
+    byte[] init = manifest.initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    return launch(manifest, id, Optional.empty(), init);
+  }
+
+  private CompletableFuture<ActorHandle> launch(
+      Manifest manifest, ActorId id, Optional<ActorId> parent, byte[] initState) {
     if (shutdown) {
-      throw new io.troupe.error.ActorNotRunningException("node is shutting down");
+      throw new ActorNotRunningException("node is shutting down");
     }
     LoadedModule module = engine.load(modules.resolve(manifest.module()));
     var handlers = services.handlers().create(manifest.handlers(), manifest.source());
-    Actor actor = new Actor(id, manifest, module, handlers, services);
-    ActorHandle handle = new ActorHandle(actor, services.mapper(), ids);
+    Actor actor = new Actor(id, manifest, module, handlers, services, parent, initState);
+    ActorHandle handle = new ActorHandle(actor, services.mapper(), requestTimeout);
     if (actors.putIfAbsent(id, handle) != null) {
       throw new ActorAlreadyExistsException("actor " + id + " already exists");
     }
     CompletableFuture<ActorHandle> started = new CompletableFuture<>();
     actor
         .mailbox()
-        .offer(
+        .offerAlways(
             () -> {
               try {
                 actor.start();
@@ -152,6 +187,78 @@ public final class ActorSystem implements AutoCloseable {
               }
             });
     return started;
+  }
+
+  /**
+   * Starts a child of {@code parent} from {@code manifestRef}: a manifest path (relative to the
+   * parent's manifest) or inline TOML.
+   */
+  CompletableFuture<ActorHandle> spawn(
+      Actor parent, String manifestRef, JsonNode initState, ActorId childId) {
+    Manifest manifest = childManifest(parent.manifest(), manifestRef);
+    byte[] init;
+    try {
+      init =
+          initState == null || initState.isNull()
+              ? manifest.initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null)
+              : services.mapper().writeValueAsBytes(initState);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    parent.children().add(childId);
+    try {
+      return launch(manifest, childId, Optional.of(parent.id()), init)
+          .whenComplete(
+              (h, e) -> {
+                if (e != null) {
+                  parent.children().remove(childId);
+                }
+              });
+    } catch (RuntimeException e) {
+      parent.children().remove(childId);
+      throw e;
+    }
+  }
+
+  private Manifest childManifest(Manifest parent, String ref) {
+    Path base = Path.of(parent.source()).toAbsolutePath().getParent();
+    if (ref.contains("\n") || ref.contains("=")) {
+      return manifests.parse(ref, base, "manifest spawned by " + parent.name());
+    }
+    Path path = base == null ? Path.of(ref) : base.resolve(ref).normalize();
+    return manifests.parse(path);
+  }
+
+  Optional<Actor> local(ActorId id) {
+    return Optional.ofNullable(actors.get(id)).map(ActorHandle::actor);
+  }
+
+  private Optional<Recipient> lookup(ActorId id) {
+    ActorHandle h = actors.get(id);
+    return h != null ? Optional.of(h.actor()) : remote.lookup(id);
+  }
+
+  /**
+   * Opens a channel from outside to actor {@code to}; completes once the actor accepted it. {@code
+   * listener} gets what the actor sends on it and the close.
+   */
+  public CompletableFuture<ClientChannel> openChannel(
+      ActorId to, JsonNode message, ChannelListener listener) {
+    PostOffice.End end = new PostOffice.ClientEnd(listener);
+    return services
+        .postOffice()
+        .openChannel(end, to, message, requestTimeout)
+        .thenApply(id -> new ClientChannel(id, end, services.postOffice()));
+  }
+
+  /** The ids of the open channels actor {@code id} is part of. */
+  public List<String> channelsOf(ActorId id) {
+    return services.postOffice().channelsOf(id);
+  }
+
+  /** Turns parked on this node right now (waiting on requests, channel opens or spawns). */
+  public int parkedTurns() {
+    return services.parking().parked();
   }
 
   /** The actor with {@code id}. */
@@ -173,22 +280,61 @@ public final class ActorSystem implements AutoCloseable {
 
   /**
    * Stops the actor after the deliveries queued before this call; records {@code actor.stopped}.
+   * Its children stop too; its parent, if any, is told ({@code handle-child-external-stop}).
    */
   public CompletableFuture<Void> stop(ActorId id, String reason) {
-    Actor actor = get(id).actor();
+    return stopFor(get(id).actor(), reason, StopCause.EXTERNAL);
+  }
+
+  CompletableFuture<Void> stopFor(Actor actor, String reason, StopCause cause) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!actor
+    actor
         .mailbox()
-        .offer(
+        .offerAlways(
             () -> {
-              actor.stop(ActorStatus.STOPPED, reason);
-              done.complete(null);
-            })) {
-      // A full mailbox still has to let a stop through: try again once the pool has drained some.
-      return CompletableFuture.supplyAsync(() -> stop(id, reason), services.executor())
-          .thenCompose(f -> f);
-    }
+              try {
+                actor.stop(ActorStatus.STOPPED, reason, cause);
+              } finally {
+                done.complete(null);
+              }
+            });
     return done;
+  }
+
+  /**
+   * Called by an actor once it stopped (in its mailbox): closes its channels, stops its children,
+   * and tells its parent when the parent did not stop it.
+   */
+  void stopped(Actor actor, StopCause cause, String reason, JsonNode data) {
+    services.postOffice().closeChannelsOf(actor.id(), "actor " + actor.id() + " stopped");
+    List<ActorId> children;
+    synchronized (actor.children()) {
+      children = List.copyOf(actor.children());
+    }
+    for (ActorId child : children) {
+      local(child)
+          .ifPresent(
+              c ->
+                  stopFor(
+                      c,
+                      "parent " + actor.id() + " stopped",
+                      cause == StopCause.NODE ? StopCause.NODE : StopCause.PARENT));
+    }
+    if (cause == StopCause.RESTART) {
+      actor.children().clear();
+    }
+    if (cause == StopCause.FAULT || cause == StopCause.EXIT || cause == StopCause.EXTERNAL) {
+      actor
+          .parent()
+          .flatMap(this::local)
+          .ifPresent(
+              p ->
+                  p.mailbox()
+                      .offerAlways(
+                          () ->
+                              ((ActorSupervisor) p.supervisor())
+                                  .onChildStopped(actor, cause, reason, data)));
+    }
   }
 
   /**
@@ -202,7 +348,7 @@ public final class ActorSystem implements AutoCloseable {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (ActorHandle h : actors.values()) {
       if (h.status() == ActorStatus.RUNNING || h.status() == ActorStatus.STARTING) {
-        stops.add(stop(h.id(), "node shutdown"));
+        stops.add(stopFor(h.actor(), "node shutdown", StopCause.NODE));
       }
     }
     try {
@@ -239,6 +385,32 @@ public final class ActorSystem implements AutoCloseable {
     };
   }
 
+  /**
+   * The turn pool: a {@link ForkJoinPool}, so a turn parked on another actor (a managed block) gets
+   * a compensating thread and the node stays live. At most {@code maxParkedTurns} extra threads.
+   */
+  private static ExecutorService turnPool(Builder b) {
+    AtomicInteger n = new AtomicInteger();
+    ForkJoinPool.ForkJoinWorkerThreadFactory factory =
+        pool -> {
+          ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+          t.setName("troupe-turn-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    return new ForkJoinPool(
+        b.turnThreads,
+        factory,
+        null,
+        true,
+        0,
+        b.turnThreads + b.maxParkedTurns + 16,
+        1,
+        pool -> true,
+        60,
+        TimeUnit.SECONDS);
+  }
+
   /** Configures an {@link ActorSystem}; every setting has a default. */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
@@ -253,8 +425,51 @@ public final class ActorSystem implements AutoCloseable {
     private Supplier<String> ids = () -> UUID.randomUUID().toString();
     private String nodeName = "local";
     private Duration deadlineTick = Duration.ofMillis(10);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private int maxParkedTurns = 512;
+    private Directory remote = Directory.empty();
+    private WaitGraph waitGraph;
+    private ContentStore store;
 
     private Builder() {}
+
+    /** Deadline of requests and channel opens made from outside (default 30 s). */
+    public Builder requestTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("requestTimeout must be positive, got " + timeout);
+      }
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Turns that may be parked at once, waiting on other actors (default 512); each holds a thread.
+     */
+    public Builder maxParkedTurns(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("maxParkedTurns must be >= 0, got " + n);
+      }
+      this.maxParkedTurns = n;
+      return this;
+    }
+
+    /** Where ids that are not local are looked up (default: nowhere). */
+    public Builder remoteDirectory(Directory remote) {
+      this.remote = Objects.requireNonNull(remote);
+      return this;
+    }
+
+    /** Who waits on whom, for request-cycle detection (default: this node's own graph). */
+    public Builder waitGraph(WaitGraph graph) {
+      this.waitGraph = Objects.requireNonNull(graph);
+      return this;
+    }
+
+    /** The blob store behind the default {@code store} handler (default: in memory). */
+    public Builder store(ContentStore store) {
+      this.store = Objects.requireNonNull(store);
+      return this;
+    }
 
     /**
      * How often call deadlines are checked (default 10 ms): a deadline may overrun by this much.

@@ -18,6 +18,12 @@ final class Deadline implements AutoCloseable {
     this.owner = owner;
   }
 
+  /** Time until the deadline (zero once it passed). */
+  java.time.Duration remaining() {
+    long left = dueNanos - System.nanoTime();
+    return java.time.Duration.ofNanos(Math.max(0, left));
+  }
+
   synchronized void fireIfDue(long nowNanos) {
     if (!done && nowNanos - dueNanos >= 0) {
       thread.interrupt();

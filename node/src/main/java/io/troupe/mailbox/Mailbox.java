@@ -49,6 +49,20 @@ public final class Mailbox {
     return true;
   }
 
+  /**
+   * Queues {@code task} even when the mailbox is full: for work the runtime owes the actor (stops,
+   * results of operations it started, which are bounded by other means).
+   */
+  public void offerAlways(Runnable task) {
+    depth.incrementAndGet();
+    queue.add(task);
+    try {
+      schedule();
+    } catch (RejectedExecutionException e) {
+      log.debug("executor shut down; task not run");
+    }
+  }
+
   /** Tasks waiting, not counting the one running. */
   public int depth() {
     return depth.get();

@@ -12,9 +12,16 @@ import java.time.Duration;
  *     default 1024)
  * @param maxMessageBytes largest accepted message, as UTF-8 JSON ({@code max_message_bytes},
  *     default 1 MiB)
+ * @param maxPendingOps asynchronous operations (timers, HTTP requests, connections) an actor may
+ *     have in flight; one more is refused with an error the actor sees ({@code max_pending_ops},
+ *     default 64)
  */
 public record Limits(
-    int memoryPages, Duration callTimeout, int mailboxCapacity, int maxMessageBytes) {
+    int memoryPages,
+    Duration callTimeout,
+    int mailboxCapacity,
+    int maxMessageBytes,
+    int maxPendingOps) {
   public static final int MAX_PAGES = 65536;
 
   public Limits {
@@ -31,9 +38,12 @@ public record Limits(
     if (maxMessageBytes < 16) {
       throw new IllegalArgumentException("max_message_bytes must be >= 16, got " + maxMessageBytes);
     }
+    if (maxPendingOps < 1) {
+      throw new IllegalArgumentException("max_pending_ops must be >= 1, got " + maxPendingOps);
+    }
   }
 
   public static Limits defaults() {
-    return new Limits(256, Duration.ofSeconds(5), 1024, 1 << 20);
+    return new Limits(256, Duration.ofSeconds(5), 1024, 1 << 20, 64);
   }
 }

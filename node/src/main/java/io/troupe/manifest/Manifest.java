@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param initState initial state as UTF-8 JSON, or empty for {@code none}
  * @param handlers declared handlers, in manifest order
  * @param limits resource limits
+ * @param supervision how this actor restarts the children it spawns
  * @param source where the manifest was read from, for error messages
  */
 public record Manifest(
@@ -26,6 +27,7 @@ public record Manifest(
     Optional<String> initState,
     List<HandlerSpec> handlers,
     Limits limits,
+    Supervision supervision,
     String source) {
 
   public Manifest {
@@ -36,6 +38,7 @@ public record Manifest(
     Objects.requireNonNull(initState, "initState");
     handlers = List.copyOf(handlers);
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(supervision, "supervision");
     Objects.requireNonNull(source, "source");
   }
 

@@ -34,9 +34,24 @@ public final class ManifestParser {
           "package",
           "init_state",
           "handler",
-          "limits");
+          "limits",
+          "supervision");
   private static final Set<String> LIMIT_KEYS =
-      Set.of("memory_pages", "call_timeout_ms", "mailbox_capacity", "max_message_bytes");
+      Set.of(
+          "memory_pages",
+          "call_timeout_ms",
+          "mailbox_capacity",
+          "max_message_bytes",
+          "max_pending_ops");
+  private static final Set<String> SUPERVISION_KEYS =
+      Set.of(
+          "strategy",
+          "restart",
+          "max_restarts",
+          "window_ms",
+          "backoff_ms",
+          "backoff_max_ms",
+          "resume");
 
   private final TomlMapper toml = new TomlMapper();
   private final ObjectMapper json = new ObjectMapper();
@@ -94,7 +109,15 @@ public final class ManifestParser {
       String version = optionalString(root, "version", "version").orElse("0.1.0");
       String description = optionalString(root, "description", "description").orElse("");
       return new Manifest(
-          name, version, description, module(), initState(), handlers(), limits(), source);
+          name,
+          version,
+          description,
+          module(),
+          initState(),
+          handlers(),
+          limits(),
+          supervision(),
+          source);
     }
 
     private String module() {
@@ -197,19 +220,78 @@ public final class ManifestParser {
             intValue(v, "memory_pages", d.memoryPages()),
             Duration.ofMillis(intValue(v, "call_timeout_ms", (int) d.callTimeout().toMillis())),
             intValue(v, "mailbox_capacity", d.mailboxCapacity()),
-            intValue(v, "max_message_bytes", d.maxMessageBytes()));
+            intValue(v, "max_message_bytes", d.maxMessageBytes()),
+            intValue(v, "max_pending_ops", d.maxPendingOps()));
       } catch (IllegalArgumentException e) {
         throw error("limits." + e.getMessage());
       }
     }
 
+    private Supervision supervision() {
+      Supervision d = Supervision.defaults();
+      JsonNode v = root.get("supervision");
+      if (v == null) {
+        return d;
+      }
+      if (!v.isObject()) {
+        throw error("'supervision' must be a table: write [supervision]");
+      }
+      unknownKeys(v, SUPERVISION_KEYS, "supervision.");
+      String strategy = optionalString(v, "strategy", "supervision.strategy").orElse("one-for-one");
+      if (!strategy.equals("one-for-one")) {
+        throw error("'supervision.strategy' = '" + strategy + "': only one-for-one is supported");
+      }
+      try {
+        return new Supervision(
+            enumValue(v, "restart", Supervision.Restart.class, d.restart()),
+            intValue(v, "max_restarts", d.maxRestarts(), "supervision."),
+            Duration.ofMillis(
+                intValue(v, "window_ms", (int) d.window().toMillis(), "supervision.")),
+            Duration.ofMillis(
+                intValue(v, "backoff_ms", (int) d.backoff().toMillis(), "supervision.")),
+            Duration.ofMillis(
+                intValue(v, "backoff_max_ms", (int) d.backoffMax().toMillis(), "supervision.")),
+            enumValue(v, "resume", Supervision.Resume.class, d.resume()));
+      } catch (IllegalArgumentException e) {
+        throw error("supervision." + e.getMessage());
+      }
+    }
+
+    private <E extends Enum<E>> E enumValue(JsonNode table, String key, Class<E> type, E fallback) {
+      String given = optionalString(table, key, "supervision." + key).orElse(null);
+      if (given == null) {
+        return fallback;
+      }
+      for (E e : type.getEnumConstants()) {
+        if (Supervision.configName(e).equals(given)) {
+          return e;
+        }
+      }
+      throw error(
+          "'supervision."
+              + key
+              + "' = '"
+              + given
+              + "' (allowed: "
+              + String.join(
+                  ", ",
+                  java.util.Arrays.stream(type.getEnumConstants())
+                      .map(Supervision::configName)
+                      .toList())
+              + ")");
+    }
+
     private int intValue(JsonNode table, String key, int fallback) {
+      return intValue(table, key, fallback, "limits.");
+    }
+
+    private int intValue(JsonNode table, String key, int fallback, String prefix) {
       JsonNode v = table.get(key);
       if (v == null) {
         return fallback;
       }
       if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-        throw error("'limits." + key + "' must be an integer, got " + v);
+        throw error("'" + prefix + key + "' must be an integer, got " + v);
       }
       return v.intValue();
     }

@@ -57,7 +57,7 @@ final class RecordingHostFunction implements WasmFunctionHandle {
     } else {
       try {
         output.set("Ok", binding.invoke(input));
-      } catch (HostCallException e) {
+      } catch (HostCallException | io.troupe.error.TroupeException e) {
         output.put("Err", e.getMessage());
       } catch (IllegalArgumentException e) {
         output.put("Err", function + ": " + e.getMessage());

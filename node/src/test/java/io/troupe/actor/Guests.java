@@ -41,6 +41,21 @@ final class Guests {
         (i64.or (i64.shl (i64.extend_i32_u (local.get $out)) (i64.const 32))
                 (i64.extend_i32_u (i32.add (local.get $len) (i32.const 14)))))
       ;; Responds with the JSON a host call answered (packed ptr/len; 0 means {"Ok":null}).
+      ;; The second element of a compact params tuple ["<id>", X]: packed ptr/len of X.
+      (func $arg2 (param $p i32) (param $len i32) (result i64)
+        (local $q i32)
+        (local.set $q (i32.add (local.get $p) (i32.const 2)))
+        (block $done (loop $next
+          (br_if $done (i32.eq (i32.load8_u (local.get $q)) (i32.const 34)))
+          (local.set $q (i32.add (local.get $q) (i32.const 1)))
+          (br $next)))
+        (local.set $q (i32.add (local.get $q) (i32.const 2)))
+        (i64.or (i64.shl (i64.extend_i32_u (local.get $q)) (i64.const 32))
+                (i64.extend_i32_u (i32.sub (i32.sub (i32.add (local.get $p) (local.get $len)) (local.get $q)) (i32.const 1)))))
+      ;; The only element of a params tuple [X].
+      (func $arg1 (param $p i32) (param $len i32) (result i64)
+        (i64.or (i64.shl (i64.extend_i32_u (i32.add (local.get $p) (i32.const 1))) (i64.const 32))
+                (i64.extend_i32_u (i32.sub (local.get $len) (i32.const 2)))))
       (data (i32.const 3100) "{\\"Ok\\":null}")
       (func $respond_packed (param $r i64) (result i64)
         (if (result i64) (i64.eqz (local.get $r))
@@ -104,6 +119,28 @@ final class Guests {
         + ") (i32.const "
         + params.length()
         + "))))\n";
+  }
+
+  /**
+   * A callback that calls host function {@code $fn} with one element of its own params tuple as the
+   * host call's params, and responds with the answer: {@code whole} passes the tuple itself, {@code
+   * "$arg1"} the only element of {@code [X]}, {@code "$arg2"} the second of {@code [id, X]}.
+   */
+  static String forwards(String export, String fn, String which) {
+    String args =
+        which.equals("whole")
+            ? "(local.get 2) (local.get 3)"
+            : "(i32.wrap_i64 (i64.shr_u (local.tee $a (call "
+                + which
+                + " (local.get 2) (local.get 3))) (i64.const 32))) (i32.wrap_i64 (local.get $a))";
+    return "(func (export \""
+        + export
+        + "\") (param i32 i32 i32 i32) (result i64) (local $a i64)\n"
+        + "  (call $respond_packed (call "
+        + fn
+        + " "
+        + args
+        + ")))\n";
   }
 
   /** JSON text as a WAT string literal's contents. */

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.host.environment.EnvironmentHandler;
+import io.troupe.host.http.HttpClientHandler;
+import io.troupe.host.messaging.MessageServerHandler;
 import io.troupe.host.random.RandomHandler;
 import io.troupe.host.runtime.RuntimeHandler;
+import io.troupe.host.store.StoreHandler;
+import io.troupe.host.supervisor.SupervisorHandler;
 import io.troupe.host.timing.TimingHandler;
+import io.troupe.store.MemoryContentStore;
 import io.troupe.wasm.HostRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,13 +61,39 @@ class WitContractTest {
           }
 
           public void requestShutdown(JsonNode data) {}
+
+          public io.troupe.manifest.Manifest manifest() {
+            return null;
+          }
+
+          public java.util.concurrent.ScheduledExecutorService scheduler() {
+            return null;
+          }
+
+          public Messenger messenger() {
+            return null;
+          }
+
+          public AsyncOperations async() {
+            return null;
+          }
+
+          public Supervisor supervisor() {
+            return null;
+          }
+
+          public void enqueueEvent(String callback, JsonNode params) {}
         };
     List<HandlerFactory> factories =
         List.of(
             new RuntimeHandler(),
             new TimingHandler(),
             new RandomHandler(),
-            new EnvironmentHandler(Map.of()));
+            new EnvironmentHandler(Map.of()),
+            new MessageServerHandler(),
+            new SupervisorHandler(),
+            new StoreHandler(new MemoryContentStore()),
+            new HttpClientHandler());
     for (HandlerFactory f : factories) {
       f.create(new ObjectMapper().createObjectNode()).register(registry, context);
     }

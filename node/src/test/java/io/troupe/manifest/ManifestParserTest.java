@@ -64,7 +64,7 @@ class ManifestParserTest {
         .containsExactly("runtime", "environment");
     assertThat(m.handler("environment").orElseThrow().config().get("allowed_vars").get(0).asText())
         .isEqualTo("HOME");
-    assertThat(m.limits()).isEqualTo(new Limits(32, Duration.ofMillis(250), 10, 4096));
+    assertThat(m.limits()).isEqualTo(new Limits(32, Duration.ofMillis(250), 10, 4096, 64));
   }
 
   @Test

@@ -1,0 +1,184 @@
+package io.troupe.actor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.troupe.chain.ChainCodec;
+import io.troupe.chain.ChainEvent;
+import io.troupe.error.InvalidArgumentException;
+import io.troupe.host.Supervisor;
+import io.troupe.manifest.Supervision;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The supervisor capability of one actor, and its restart policy ({@code [supervision]} in its
+ * manifest) applied when a child stops.
+ */
+final class ActorSupervisor implements Supervisor {
+  private final Actor actor;
+
+  ActorSupervisor(Actor actor) {
+    this.actor = actor;
+  }
+
+  private ActorSystem system() {
+    return actor.services().system();
+  }
+
+  @Override
+  public String spawn(String manifest, JsonNode initState) {
+    ActorId childId = ActorId.of(actor.services().postOffice().newId());
+    return actor
+        .parking()
+        .parkedOn(
+            childId,
+            "child " + childId + " to start",
+            () -> system().spawn(actor, manifest, initState, childId))
+        .id()
+        .value();
+  }
+
+  @Override
+  public void stopChild(String childId) {
+    Actor child = child(childId);
+    actor.children().remove(child.id());
+    system().stopFor(child, "stopped by its parent " + actor.id(), StopCause.PARENT);
+  }
+
+  @Override
+  public void restartChild(String childId) {
+    Actor child = child(childId);
+    boolean fresh = actor.manifest().supervision().resume() == Supervision.Resume.FRESH;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    child
+        .mailbox()
+        .offerAlways(
+            () -> {
+              try {
+                child.restart("restart-child by " + actor.id(), fresh, restartCount(child, false));
+              } finally {
+                done.complete(null);
+              }
+            });
+    actor.parking().parkedOn(child.id(), "child " + childId + " to restart", () -> done);
+  }
+
+  @Override
+  public List<String> listChildren() {
+    synchronized (actor.children()) {
+      return actor.children().stream().map(ActorId::value).toList();
+    }
+  }
+
+  @Override
+  public JsonNode childState(String childId) {
+    return child(childId).state().orElse(null);
+  }
+
+  @Override
+  public JsonNode childEvents(String childId) {
+    ArrayNode out = actor.services().mapper().createArrayNode();
+    for (ChainEvent e : child(childId).chain().events()) {
+      try {
+        out.add(actor.services().mapper().readTree(ChainCodec.toLine(e)));
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+    }
+    return out;
+  }
+
+  private Actor child(String childId) {
+    ActorId id = ActorId.of(childId);
+    if (!actor.children().contains(id)) {
+      throw new InvalidArgumentException("actor " + childId + " is not a child of " + actor.id());
+    }
+    return system()
+        .local(id)
+        .orElseThrow(() -> new InvalidArgumentException("child " + childId + " is gone"));
+  }
+
+  /**
+   * In this (the parent's) mailbox: a child stopped by itself, by a fault or from outside. Tells
+   * the parent's callback and restarts the child when the policy says so and the window allows.
+   */
+  void onChildStopped(Actor child, StopCause cause, String reason, JsonNode data) {
+    if (actor.status() != ActorStatus.RUNNING || !actor.children().contains(child.id())) {
+      return;
+    }
+    Supervision policy = actor.manifest().supervision();
+    boolean wanted =
+        switch (policy.restart()) {
+          case ON_FAILURE -> cause == StopCause.FAULT;
+          case ALWAYS -> cause == StopCause.FAULT || cause == StopCause.EXIT;
+          case NEVER -> false;
+        };
+    int n = wanted ? restartCount(child, true) : 0;
+    boolean restart = wanted && n <= policy.maxRestarts();
+    var mapper = actor.services().mapper();
+    switch (cause) {
+      case FAULT -> {
+        ObjectNode error = mapper.createObjectNode();
+        error.put("message", reason);
+        error.put("restarting", restart);
+        callIfExported(Callbacks.HANDLE_CHILD_ERROR, List.of(child.id().value(), error));
+      }
+      case EXIT ->
+          callIfExported(
+              Callbacks.HANDLE_CHILD_EXIT,
+              List.of(child.id().value(), data == null ? mapper.nullNode() : data));
+      case EXTERNAL ->
+          callIfExported(Callbacks.HANDLE_CHILD_EXTERNAL_STOP, List.of(child.id().value()));
+      default -> {}
+    }
+    if (restart) {
+      boolean fresh = policy.resume() == Supervision.Resume.FRESH;
+      actor
+          .services()
+          .scheduler()
+          .schedule(
+              () ->
+                  child
+                      .mailbox()
+                      .offerAlways(
+                          () -> {
+                            if (actor.status() == ActorStatus.RUNNING
+                                && actor.children().contains(child.id())) {
+                              child.restart(
+                                  "supervisor " + actor.id() + " policy after: " + reason,
+                                  fresh,
+                                  n);
+                            }
+                          }),
+              policy.backoffFor(n).toMillis(),
+              TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void callIfExported(String callback, List<Object> params) {
+    if (actor.exports(callback)) {
+      actor.callInTurn(callback, params, callback);
+    }
+  }
+
+  /** Counts a restart of {@code child} in the policy's window; returns its number in the window. */
+  private int restartCount(Actor child, boolean count) {
+    Deque<Long> times = child.restarts();
+    synchronized (times) {
+      long now = actor.services().clock().millis();
+      long window = actor.manifest().supervision().window().toMillis();
+      while (!times.isEmpty() && now - times.peekFirst() > window) {
+        times.pollFirst();
+      }
+      if (count) {
+        times.addLast(now);
+      }
+      return times.size() + (count ? 0 : 1);
+    }
+  }
+}

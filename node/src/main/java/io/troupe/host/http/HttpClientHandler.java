@@ -1,0 +1,254 @@
+package io.troupe.host.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.troupe.error.InvalidArgumentException;
+import io.troupe.error.LimitExceededException;
+import io.troupe.host.Handler;
+import io.troupe.host.HandlerCatalog;
+import io.troupe.host.HandlerFactory;
+import io.troupe.host.HostContext;
+import io.troupe.wasm.HostRegistry;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * {@code troupe:actor/http-client}: {@code send-http([request])} starts the request and returns an
+ * op id at once (operation splitting); the response arrives as {@code handle-result}. Settings:
+ * {@code allowed_hosts} (host names the actor may reach; {@code "*"} for any; default none), {@code
+ * timeout_ms} (default 10000), {@code max_response_bytes} (default 1 MiB).
+ *
+ * <p>Request: {@code {"method": "GET", "url": "...", "headers": {..}, "body": "text"}} (method
+ * defaults to GET). Response: {@code {"status": 200, "headers": {name: value}, "body": "text"}}, or
+ * {@code "body_base64"} instead of {@code body} when the body is not UTF-8.
+ */
+public final class HttpClientHandler implements HandlerFactory {
+  public static final String INTERFACE = "troupe:actor/http-client";
+  private static final Set<String> METHODS =
+      Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
+
+  record Request(JsonNode request) {}
+
+  private record Settings(Set<String> hosts, Duration timeout, int maxBytes) {}
+
+  private volatile HttpClient client;
+
+  @Override
+  public String type() {
+    return "http-client";
+  }
+
+  @Override
+  public Set<String> interfaces() {
+    return Set.of(INTERFACE);
+  }
+
+  @Override
+  public Handler create(ObjectNode config) {
+    HandlerCatalog.onlyKeys(config, Set.of("allowed_hosts", "timeout_ms", "max_response_bytes"));
+    Set<String> hosts = new HashSet<>();
+    JsonNode allowed = config.get("allowed_hosts");
+    if (allowed != null) {
+      if (!allowed.isArray()) {
+        throw new IllegalArgumentException("allowed_hosts must be an array of host names");
+      }
+      allowed.forEach(h -> hosts.add(h.asText().toLowerCase(Locale.ROOT)));
+    }
+    Settings s =
+        new Settings(
+            Set.copyOf(hosts),
+            Duration.ofMillis(positive(config, "timeout_ms", 10_000)),
+            (int) positive(config, "max_response_bytes", 1 << 20));
+    return (registry, ctx) -> register(registry, ctx, s);
+  }
+
+  private static long positive(ObjectNode config, String key, long fallback) {
+    JsonNode v = config.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (!v.canConvertToInt() || v.asLong() < 1) {
+      throw new IllegalArgumentException(key + " must be a positive integer, got " + v);
+    }
+    return v.asLong();
+  }
+
+  private void register(HostRegistry r, HostContext ctx, Settings s) {
+    r.registerFunction(
+        INTERFACE,
+        "send-http",
+        Request.class,
+        String.class,
+        p -> {
+          HttpRequest request = toRequest(p.request(), s);
+          return ctx.async()
+              .start("http-client.send-http", p.request(), () -> send(request, s.maxBytes()));
+        });
+  }
+
+  private HttpRequest toRequest(JsonNode spec, Settings s) {
+    if (spec == null || !spec.isObject()) {
+      throw new InvalidArgumentException("request must be an object with at least a url");
+    }
+    String url = spec.path("url").asText("");
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException("bad url '" + url + "': " + e.getMessage());
+    }
+    if (uri.getHost() == null
+        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      throw new InvalidArgumentException("url must be http(s)://host/..., got '" + url + "'");
+    }
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    if (!s.hosts().contains("*") && !s.hosts().contains(host)) {
+      throw new InvalidArgumentException(
+          "host '" + host + "' is not in this actor's http-client allowed_hosts");
+    }
+    String method = spec.path("method").asText("GET").toUpperCase(Locale.ROOT);
+    if (!METHODS.contains(method)) {
+      throw new InvalidArgumentException("unsupported method " + method);
+    }
+    JsonNode body = spec.get("body");
+    HttpRequest.BodyPublisher publisher =
+        body == null || body.isNull()
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(
+                body.isTextual() ? body.asText() : body.toString());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri).timeout(s.timeout()).method(method, publisher);
+    JsonNode headers = spec.get("headers");
+    if (headers != null && headers.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> h = it.next();
+        try {
+          b.header(h.getKey(), h.getValue().asText());
+        } catch (IllegalArgumentException e) {
+          throw new InvalidArgumentException("header " + h.getKey() + ": " + e.getMessage());
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private CompletableFuture<JsonNode> send(HttpRequest request, int maxBytes) {
+    return client()
+        .sendAsync(request, info -> new Limited(maxBytes))
+        .thenApply(HttpClientHandler::toJson);
+  }
+
+  private HttpClient client() {
+    HttpClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        if (client == null) {
+          client =
+              HttpClient.newBuilder()
+                  .followRedirects(HttpClient.Redirect.NORMAL)
+                  .connectTimeout(Duration.ofSeconds(10))
+                  .build();
+        }
+        c = client;
+      }
+    }
+    return c;
+  }
+
+  private static JsonNode toJson(HttpResponse<byte[]> response) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ObjectNode out = f.objectNode();
+    out.put("status", response.statusCode());
+    ObjectNode headers = out.putObject("headers");
+    response
+        .headers()
+        .map()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith(":")) {
+                headers.put(k.toLowerCase(Locale.ROOT), String.join(", ", v));
+              }
+            });
+    byte[] body = response.body();
+    try {
+      out.put(
+          "body",
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(body))
+              .toString());
+    } catch (CharacterCodingException e) {
+      out.put("body_base64", Base64.getEncoder().encodeToString(body));
+    }
+    return out;
+  }
+
+  /** Collects the body, failing once it passes {@code max} bytes instead of buffering it all. */
+  private static final class Limited implements HttpResponse.BodySubscriber<byte[]> {
+    private final int max;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    Limited(int max) {
+      this.max = max;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      for (ByteBuffer b : items) {
+        if (bytes.size() + b.remaining() > max) {
+          subscription.cancel();
+          result.completeExceptionally(
+              new LimitExceededException(
+                  "response body exceeds max_response_bytes (" + max + " bytes)"));
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        bytes.writeBytes(chunk);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
+    }
+  }
+}
