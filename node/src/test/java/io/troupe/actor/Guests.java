@@ -56,6 +56,18 @@ final class Guests {
       (func $arg1 (param $p i32) (param $len i32) (result i64)
         (i64.or (i64.shl (i64.extend_i32_u (i32.add (local.get $p) (i32.const 1))) (i64.const 32))
                 (i64.extend_i32_u (i32.sub (local.get $len) (i32.const 2)))))
+      (data (i32.const 3200) "{\\"Ok\\":[")
+      ;; {"Ok":[<X>]} for packed X: X becomes the new state.
+      (func $set_state (param $x i64) (result i64)
+        (local $ptr i32) (local $len i32) (local $out i32)
+        (local.set $ptr (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 32))))
+        (local.set $len (i32.wrap_i64 (local.get $x)))
+        (local.set $out (call $alloc (i32.add (local.get $len) (i32.const 9))))
+        (memory.copy (local.get $out) (i32.const 3200) (i32.const 7))
+        (memory.copy (i32.add (local.get $out) (i32.const 7)) (local.get $ptr) (local.get $len))
+        (i32.store16 (i32.add (local.get $out) (i32.add (local.get $len) (i32.const 7))) (i32.const 0x7d5d))
+        (i64.or (i64.shl (i64.extend_i32_u (local.get $out)) (i64.const 32))
+                (i64.extend_i32_u (i32.add (local.get $len) (i32.const 9)))))
       (data (i32.const 3100) "{\\"Ok\\":null}")
       (func $respond_packed (param $r i64) (result i64)
         (if (result i64) (i64.eqz (local.get $r))
@@ -141,6 +153,27 @@ final class Guests {
         + " "
         + args
         + ")))\n";
+  }
+
+  /**
+   * A callback whose new state is its params tuple ({@code "whole"}) or one element of it ({@code
+   * "$arg1"}, {@code "$arg2"}); it traps when that value is the string {@code "crash"}.
+   */
+  static String setsState(String export, String which) {
+    String x =
+        which.equals("whole")
+            ? "(i64.or (i64.shl (i64.extend_i32_u (local.get 2)) (i64.const 32)) (i64.extend_i32_u"
+                + " (local.get 3)))"
+            : "(call " + which + " (local.get 2) (local.get 3))";
+    return "(func (export \""
+        + export
+        + "\") (param i32 i32 i32 i32) (result i64) (local $x i64)\n"
+        + "  (local.set $x "
+        + x
+        + ")\n"
+        + "  (if (i32.eq (i32.load8_u (i32.add (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const"
+        + " 32))) (i32.const 1))) (i32.const 99)) (then unreachable))\n"
+        + "  (call $set_state (local.get $x)))\n";
   }
 
   /** JSON text as a WAT string literal's contents. */

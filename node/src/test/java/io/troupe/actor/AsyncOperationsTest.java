@@ -1,0 +1,201 @@
+package io.troupe.actor;
+
+import static io.troupe.actor.Guests.REQUEST;
+import static io.troupe.testing.ChainAssert.assertThatChain;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.troupe.chain.ChainEvent;
+import io.troupe.chain.EventTypes;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Operation splitting: timers, HTTP, and the store; results arrive as handle-result. */
+class AsyncOperationsTest {
+  private final ObjectMapper json = new ObjectMapper();
+  private final ActorSystem system = ActorSystem.builder().build();
+  private HttpServer server;
+  @TempDir Path dir;
+  private int n;
+
+  @AfterEach
+  void tearDown() {
+    if (server != null) {
+      server.stop(0);
+    }
+    system.shutdown();
+    system.list().forEach(a -> assertThatChain(a.chain()).verifies());
+  }
+
+  /**
+   * handle-request forwards msg to {@code iface.fn}; handle-result stores [op_id, result] as the
+   * state (unless {@code withResult} is false).
+   */
+  private ActorHandle actor(String iface, String fn, String toml, boolean withResult)
+      throws Exception {
+    Path d = Files.createDirectories(dir.resolve("a" + n++));
+    String body =
+        Guests.forwards(REQUEST, "$fn", "$arg2")
+            + (withResult ? Guests.setsState(Callbacks.HANDLE_RESULT, "whole") : "");
+    return system.start(
+        Fixture.manifest(d, Guests.module(Guests.hostImport(iface, fn, "$fn"), "1", body), toml));
+  }
+
+  private JsonNode ask(ActorHandle a, String msg) throws Exception {
+    return a.request(json.readTree(msg)).get(20, TimeUnit.SECONDS);
+  }
+
+  private List<JsonNode> events(ActorHandle a, String type) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (ChainEvent e : a.chain()) {
+      if (e.type().equals(type)) {
+        out.add(json.readTree(e.dataAsString()));
+      }
+    }
+    return out;
+  }
+
+  private static final String TIMING = "[[handler]]\ntype = \"timing\"\n";
+
+  @Test
+  void sleep_returnsAnOpIdAtOnce_andTheResultArrivesAsHandleResult() throws Exception {
+    ActorHandle a = actor("troupe:actor/timing", "sleep", TIMING, true);
+    String op = ask(a, "[50]").get("Ok").asText();
+    assertThat(op).isNotEmpty();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> a.state().filter(s -> s.isArray()).isPresent());
+    assertThat(a.state()).contains(json.readTree("[\"" + op + "\",{\"Ok\":null}]"));
+    JsonNode started = events(a, EventTypes.ASYNC_STARTED).get(0);
+    assertThat(started.get("op_id").asText()).isEqualTo(op);
+    assertThat(started.get("kind").asText()).isEqualTo("timing.sleep");
+    JsonNode done = events(a, EventTypes.ASYNC_COMPLETED).get(0);
+    assertThat(done.get("op_id").asText()).isEqualTo(op);
+    assertThat(done.has("result")).isTrue();
+  }
+
+  @Test
+  void pendingOperations_areBounded_withAnErrorTheActorSees() throws Exception {
+    ActorHandle a =
+        actor("troupe:actor/timing", "sleep", TIMING + "[limits]\nmax_pending_ops = 2\n", true);
+    assertThat(ask(a, "[60000]").has("Ok")).isTrue();
+    assertThat(ask(a, "[60000]").has("Ok")).isTrue();
+    assertThat(ask(a, "[60000]").get("Err").asText()).contains("max_pending_ops");
+    // stopping the actor completes what is pending with an error, before actor.stopped
+    system.stop(a.id(), "test").get(10, TimeUnit.SECONDS);
+    List<ChainEvent> chain = a.chain();
+    List<String> tail =
+        chain.subList(chain.size() - 3, chain.size()).stream().map(ChainEvent::type).toList();
+    assertThat(tail)
+        .containsExactly(
+            EventTypes.ASYNC_COMPLETED, EventTypes.ASYNC_COMPLETED, EventTypes.ACTOR_STOPPED);
+    assertThat(events(a, EventTypes.ASYNC_COMPLETED).get(0).get("error").asText())
+        .contains("cancelled");
+  }
+
+  @Test
+  void anActorWithoutHandleResult_cannotStartOperations() throws Exception {
+    ActorHandle a = actor("troupe:actor/timing", "sleep", TIMING, false);
+    assertThat(ask(a, "[1]").get("Err").asText())
+        .contains("must export " + Callbacks.HANDLE_RESULT);
+  }
+
+  private String serve() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/hello",
+        ex -> {
+          byte[] body = "hello from the test server".getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("X-Test", "yes");
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    server.createContext(
+        "/big",
+        ex -> {
+          byte[] body = new byte[10_000];
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    server.start();
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private static final String HTTP =
+      "[[handler]]\ntype = \"http-client\"\nallowed_hosts = [\"127.0.0.1\"]\n"
+          + "max_response_bytes = 1000\n";
+
+  @Test
+  void http_fetchesWithoutBlockingTheTurn_andTheResponseArrivesAsHandleResult() throws Exception {
+    String base = serve();
+    ActorHandle a = actor("troupe:actor/http-client", "send-http", HTTP, true);
+    String op = ask(a, "[{\"url\":\"" + base + "/hello\"}]").get("Ok").asText();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> a.state().filter(s -> s.isArray()).isPresent());
+    JsonNode result = a.state().orElseThrow();
+    assertThat(result.get(0).asText()).isEqualTo(op);
+    JsonNode response = result.get(1).get("Ok");
+    assertThat(response.get("status").asInt()).isEqualTo(200);
+    assertThat(response.get("body").asText()).isEqualTo("hello from the test server");
+    assertThat(response.get("headers").get("x-test").asText()).isEqualTo("yes");
+  }
+
+  @Test
+  void http_refusesHostsOutsideTheAllowList_andOversizedBodies() throws Exception {
+    String base = serve();
+    ActorHandle a = actor("troupe:actor/http-client", "send-http", HTTP, true);
+    assertThat(ask(a, "[{\"url\":\"http://example.com/\"}]").get("Err").asText())
+        .contains("not in this actor's http-client allowed_hosts");
+    assertThat(ask(a, "[{\"url\":\"file:///etc/passwd\"}]").get("Err").asText())
+        .contains("http(s)");
+    ask(a, "[{\"url\":\"" + base + "/big\"}]");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> a.state().filter(s -> s.isArray()).isPresent());
+    assertThat(a.state().orElseThrow().get(1).get("Err").asText()).contains("max_response_bytes");
+    assertThat(events(a, EventTypes.ASYNC_COMPLETED).get(0).get("error").asText())
+        .contains("max_response_bytes");
+  }
+
+  @Test
+  void store_isContentAddressed_withLabels() throws Exception {
+    String store = "troupe:actor/store";
+    String h = "[[handler]]\ntype = \"store\"\n";
+    ActorHandle put = actor(store, "store", h, false);
+    ActorHandle label = actor(store, "label", h, false);
+    ActorHandle byLabel = actor(store, "get-by-label", h, false);
+    ActorHandle get = actor(store, "get", h, false);
+    ActorHandle list = actor(store, "list-labels", h, false);
+    ActorHandle other =
+        actor(store, "get-by-label", "[[handler]]\ntype = \"store\"\nnamespace = \"x\"\n", false);
+    String ref = ask(put, "[\"aGVsbG8=\"]").get("Ok").asText();
+    assertThat(ref)
+        .isEqualTo("sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+    assertThat(ask(put, "[\"aGVsbG8=\"]").get("Ok").asText()).isEqualTo(ref);
+    assertThat(ask(label, "[\"greeting\",\"" + ref + "\"]"))
+        .isEqualTo(json.readTree("{\"Ok\":null}"));
+    assertThat(ask(byLabel, "[\"greeting\"]").get("Ok").asText()).isEqualTo(ref);
+    assertThat(ask(get, "[\"" + ref + "\"]").get("Ok").asText()).isEqualTo("aGVsbG8=");
+    assertThat(ask(list, "[]")).isEqualTo(json.readTree("{\"Ok\":[\"greeting\"]}"));
+    assertThat(ask(other, "[\"greeting\"]")).isEqualTo(json.readTree("{\"Ok\":null}"));
+    assertThat(ask(get, "[\"sha256:00\"]").get("Err").asText()).contains("no blob");
+    assertThat(ask(label, "[\"x\",\"sha256:00\"]").get("Err").asText()).contains("no blob");
+    assertThat(ask(put, "[\"not base64!\"]").get("Err").asText()).contains("base64");
+  }
+}
