@@ -206,11 +206,11 @@ final class Actor implements HostContext, HostCallSink, Recipient {
             } finally {
               requestInTurn = null;
             }
-            if (!(d instanceof Delivery.Request) || (value != null && !value.isNull())) {
+            if (!(d instanceof Delivery.Request) || value != null) {
               result.complete(value);
             } else if (status != ActorStatus.RUNNING) {
               result.completeExceptionally(notAnswered(d.messageId()));
-            } // else: deferred; respond-to-request completes it
+            } // else: no response element, deferred; respond-to-request completes it
           } catch (RuntimeException e) {
             result.completeExceptionally(e);
           }

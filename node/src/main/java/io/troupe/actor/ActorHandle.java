@@ -58,6 +58,11 @@ public final class ActorHandle {
     return actor.mailbox().depth();
   }
 
+  /** Asynchronous operations (timers, HTTP requests, ...) the actor has in flight. */
+  public int pendingOperations() {
+    return actor.operations().size();
+  }
+
   /** The actor that spawned this one, if any. */
   public Optional<ActorId> parent() {
     return actor.parent();

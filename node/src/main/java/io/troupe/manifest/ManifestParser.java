@@ -156,7 +156,7 @@ public final class ManifestParser {
         return Optional.of(v.toString()); // an inline TOML table, array or scalar is the JSON value
       }
       String text = v.asText().strip();
-      if (text.startsWith("{") || text.startsWith("[")) {
+      if (text.startsWith("{") || text.startsWith("[") || text.startsWith("\"")) {
         return Optional.of(checkedJson(text, "init_state"));
       }
       Path path = resolve("init_state", text);

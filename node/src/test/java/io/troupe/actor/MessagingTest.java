@@ -67,8 +67,7 @@ class MessagingTest {
   private ActorHandle deferrer() throws Exception {
     return start(
         imp("respond-to-request", "$rtr"),
-        Guests.constant(REQUEST, 100, "{\"Ok\":[null,null]}")
-            + Guests.forwards(SEND, "$rtr", "$arg1"),
+        Guests.constant(REQUEST, 100, "{\"Ok\":[null]}") + Guests.forwards(SEND, "$rtr", "$arg1"),
         HANDLER);
   }
 
@@ -192,7 +191,7 @@ class MessagingTest {
     ActorHandle canceller =
         start(
             imp("cancel-request", "$cancel"),
-            Guests.constant(REQUEST, 100, "{\"Ok\":[null,null]}")
+            Guests.constant(REQUEST, 100, "{\"Ok\":[null]}")
                 + Guests.forwards(SEND, "$cancel", "$arg1"),
             HANDLER);
     CompletableFuture<JsonNode> pending = canceller.request(tree("1"));
