@@ -241,12 +241,19 @@ final class Actor implements HostContext, HostCallSink, Recipient {
   }
 
   @Override
-  public void enqueueEvent(String callback, JsonNode params) {
+  public CompletableFuture<Void> enqueueEvent(String callback, JsonNode params) {
     checkAccepting(callback);
     byte[] bytes = checkSize(params);
-    if (!offer(() -> callInTurn(callback, bytes, callback))) {
-      throw mailboxFull();
-    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    mailbox.offerAlways(
+        () -> {
+          try {
+            callInTurn(callback, bytes, callback);
+          } finally {
+            done.complete(null);
+          }
+        });
+    return done;
   }
 
   /** In the mailbox: a turn whose failure is recorded in the chain and only logged here. */

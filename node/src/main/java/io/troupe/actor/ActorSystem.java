@@ -15,6 +15,7 @@ import io.troupe.host.random.RandomHandler;
 import io.troupe.host.runtime.RuntimeHandler;
 import io.troupe.host.store.StoreHandler;
 import io.troupe.host.supervisor.SupervisorHandler;
+import io.troupe.host.tcp.TcpClientHandler;
 import io.troupe.host.timing.TimingHandler;
 import io.troupe.manifest.Manifest;
 import io.troupe.manifest.ManifestParser;
@@ -103,7 +104,8 @@ public final class ActorSystem implements AutoCloseable {
                     new MessageServerHandler(),
                     new SupervisorHandler(),
                     new StoreHandler(b.store != null ? b.store : new MemoryContentStore()),
-                    new HttpClientHandler()));
+                    new HttpClientHandler(),
+                    new TcpClientHandler()));
     this.services =
         new Services(
             b.clock,

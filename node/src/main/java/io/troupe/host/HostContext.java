@@ -37,9 +37,10 @@ public interface HostContext {
 
   /**
    * Delivers an event to one of the actor's callbacks in a later turn of its own (the seed's event
-   * queue). The actor must export {@code callback}.
+   * queue). The actor must export {@code callback}. Not bounded by the mailbox: a handler keeps at
+   * most a few events in flight per source and buffers the rest itself, with its own bound.
    *
-   * @throws io.troupe.error.LimitExceededException when the actor's event buffer is full
+   * @return completes once the callback ran (whatever its outcome)
    */
-  void enqueueEvent(String callback, JsonNode params);
+  java.util.concurrent.CompletableFuture<Void> enqueueEvent(String callback, JsonNode params);
 }

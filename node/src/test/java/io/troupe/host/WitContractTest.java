@@ -11,6 +11,7 @@ import io.troupe.host.random.RandomHandler;
 import io.troupe.host.runtime.RuntimeHandler;
 import io.troupe.host.store.StoreHandler;
 import io.troupe.host.supervisor.SupervisorHandler;
+import io.troupe.host.tcp.TcpClientHandler;
 import io.troupe.host.timing.TimingHandler;
 import io.troupe.store.MemoryContentStore;
 import io.troupe.wasm.HostRegistry;
@@ -82,7 +83,10 @@ class WitContractTest {
             return null;
           }
 
-          public void enqueueEvent(String callback, JsonNode params) {}
+          public java.util.concurrent.CompletableFuture<Void> enqueueEvent(
+              String callback, JsonNode params) {
+            return null;
+          }
         };
     List<HandlerFactory> factories =
         List.of(
@@ -93,7 +97,8 @@ class WitContractTest {
             new MessageServerHandler(),
             new SupervisorHandler(),
             new StoreHandler(new MemoryContentStore()),
-            new HttpClientHandler());
+            new HttpClientHandler(),
+            new TcpClientHandler());
     for (HandlerFactory f : factories) {
       f.create(new ObjectMapper().createObjectNode()).register(registry, context);
     }
