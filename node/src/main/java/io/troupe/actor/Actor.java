@@ -83,6 +83,9 @@ final class Actor implements HostContext, HostCallSink, Recipient {
   private Delivery current;
   private Deadline deadline;
 
+  /** Deliveries that arrived while RESTARTING; guarded by itself. */
+  private final List<Runnable> held = new java.util.ArrayList<>();
+
   /** The request the running turn handles; its turn settles it, even if the actor stops. */
   private String requestInTurn;
 
@@ -276,14 +279,56 @@ final class Actor implements HostContext, HostCallSink, Recipient {
 
   private boolean offer(Runnable turn) {
     try {
-      return mailbox.offer(turn);
+      return mailbox.offer(new Holdable(turn));
     } catch (RejectedExecutionException e) {
       throw new ActorNotRunningException("node is shutting down");
     }
   }
 
+  /** A turn that waits for the restart when it comes up while the actor is restarting. */
+  private final class Holdable implements Runnable {
+    private final Runnable turn;
+
+    Holdable(Runnable turn) {
+      this.turn = turn;
+    }
+
+    @Override
+    public void run() {
+      synchronized (held) {
+        if (status == ActorStatus.RESTARTING) {
+          held.add(this);
+          return;
+        }
+      }
+      turn.run();
+    }
+  }
+
+  /** Marks a stopped actor as about to be restarted by its supervisor: deliveries are held. */
+  void restarting() {
+    synchronized (held) {
+      if (status == ActorStatus.FAILED || status == ActorStatus.STOPPED) {
+        status = ActorStatus.RESTARTING;
+      }
+    }
+  }
+
+  /** After a restart (or when it is abandoned): runs the held deliveries, in order. */
+  private void releaseHeld() {
+    List<Runnable> out;
+    synchronized (held) {
+      out = List.copyOf(held);
+      held.clear();
+    }
+    out.forEach(mailbox::offerAlways);
+  }
+
   private void checkAccepting(String callback) {
     ActorStatus s = status;
+    if (s == ActorStatus.RESTARTING && held.size() >= mailbox.capacity()) {
+      throw mailboxFull();
+    }
     if (s == ActorStatus.STOPPED || s == ActorStatus.FAILED) {
       throw new ActorNotRunningException("actor " + id + " is " + s.name().toLowerCase());
     }
@@ -423,7 +468,14 @@ final class Actor implements HostContext, HostCallSink, Recipient {
    * system tell the others. Idempotent.
    */
   void stop(ActorStatus finalStatus, String reason, StopCause cause) {
-    if (status == ActorStatus.STOPPED || status == ActorStatus.FAILED) {
+    if (status == ActorStatus.RESTARTING && cause != StopCause.RESTART) {
+      status = finalStatus; // stopped for good while waiting for its restart
+      releaseHeld();
+      return;
+    }
+    if (status == ActorStatus.STOPPED
+        || status == ActorStatus.FAILED
+        || status == ActorStatus.RESTARTING) {
       return;
     }
     operations.failAll("cancelled: actor stopped (" + reason + ")");
@@ -489,6 +541,7 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     } else {
       status = ActorStatus.RUNNING;
     }
+    releaseHeld();
   }
 
   /** Why the held state cannot be resumed from, or empty when it matches the verified chain. */

@@ -9,5 +9,10 @@ public enum ActorStatus {
   /** Stopped on request ({@code runtime.shutdown}, a stop call, or node shutdown). */
   STOPPED,
   /** Stopped by a fault: trap, deadline, ABI violation, or an {@code init} that failed. */
-  FAILED
+  FAILED,
+  /**
+   * Failed, and its supervisor's policy restarts it after a backoff: deliveries are held and run
+   * after the restart, in order.
+   */
+  RESTARTING
 }

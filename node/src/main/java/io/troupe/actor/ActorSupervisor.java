@@ -104,12 +104,15 @@ final class ActorSupervisor implements Supervisor {
   }
 
   /**
-   * In this (the parent's) mailbox: a child stopped by itself, by a fault or from outside. Tells
-   * the parent's callback and restarts the child when the policy says so and the window allows.
+   * Called in the child's mailbox the moment it stopped (fault, exit or outside stop): applies this
+   * parent's policy and, when it restarts the child, marks it restarting at once, so deliveries
+   * that arrive before the restart wait for it instead of failing.
+   *
+   * @return the restart's number within the window, or 0 for no restart
    */
-  void onChildStopped(Actor child, StopCause cause, String reason, JsonNode data) {
+  int decideRestart(Actor child, StopCause cause) {
     if (actor.status() != ActorStatus.RUNNING || !actor.children().contains(child.id())) {
-      return;
+      return 0;
     }
     Supervision policy = actor.manifest().supervision();
     boolean wanted =
@@ -118,45 +121,70 @@ final class ActorSupervisor implements Supervisor {
           case ALWAYS -> cause == StopCause.FAULT || cause == StopCause.EXIT;
           case NEVER -> false;
         };
-    int n = wanted ? restartCount(child, true) : 0;
-    boolean restart = wanted && n <= policy.maxRestarts();
-    var mapper = actor.services().mapper();
-    switch (cause) {
-      case FAULT -> {
-        ObjectNode error = mapper.createObjectNode();
-        error.put("message", reason);
-        error.put("restarting", restart);
-        callIfExported(Callbacks.HANDLE_CHILD_ERROR, List.of(child.id().value(), error));
-      }
-      case EXIT ->
-          callIfExported(
-              Callbacks.HANDLE_CHILD_EXIT,
-              List.of(child.id().value(), data == null ? mapper.nullNode() : data));
-      case EXTERNAL ->
-          callIfExported(Callbacks.HANDLE_CHILD_EXTERNAL_STOP, List.of(child.id().value()));
-      default -> {}
+    if (!wanted) {
+      return 0;
     }
-    if (restart) {
-      boolean fresh = policy.resume() == Supervision.Resume.FRESH;
-      actor
-          .services()
-          .scheduler()
-          .schedule(
-              () ->
-                  child
-                      .mailbox()
-                      .offerAlways(
-                          () -> {
-                            if (actor.status() == ActorStatus.RUNNING
-                                && actor.children().contains(child.id())) {
-                              child.restart(
-                                  "supervisor " + actor.id() + " policy after: " + reason,
-                                  fresh,
-                                  n);
-                            }
-                          }),
-              policy.backoffFor(n).toMillis(),
-              TimeUnit.MILLISECONDS);
+    int n = restartCount(child, true);
+    if (n > policy.maxRestarts()) {
+      return 0;
+    }
+    child.restarting();
+    scheduleRestart(child, n, policy);
+    return n;
+  }
+
+  /**
+   * Restarts the child after the backoff. Scheduled from the child's side, not the parent's
+   * mailbox: the parent may itself be parked waiting on the child.
+   */
+  private void scheduleRestart(Actor child, int n, Supervision policy) {
+    boolean fresh = policy.resume() == Supervision.Resume.FRESH;
+    actor
+        .services()
+        .scheduler()
+        .schedule(
+            () ->
+                child
+                    .mailbox()
+                    .offerAlways(
+                        () -> {
+                          if (actor.status() == ActorStatus.RUNNING
+                              && actor.children().contains(child.id())) {
+                            child.restart("supervisor " + actor.id() + " restart policy", fresh, n);
+                          } else {
+                            child.stop(
+                                ActorStatus.FAILED,
+                                "restart abandoned: supervisor " + actor.id() + " is gone",
+                                StopCause.PARENT);
+                          }
+                        }),
+            policy.backoffFor(n).toMillis(),
+            TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * In this (the parent's) mailbox: tells the parent's callback that a child stopped ({@code n}
+   * &gt; 0: it is being restarted).
+   */
+  void onChildStopped(Actor child, StopCause cause, String reason, JsonNode data, int n) {
+    boolean restart = n > 0;
+    if (actor.status() == ActorStatus.RUNNING && actor.children().contains(child.id())) {
+      var mapper = actor.services().mapper();
+      switch (cause) {
+        case FAULT -> {
+          ObjectNode error = mapper.createObjectNode();
+          error.put("message", reason);
+          error.put("restarting", restart);
+          callIfExported(Callbacks.HANDLE_CHILD_ERROR, List.of(child.id().value(), error));
+        }
+        case EXIT ->
+            callIfExported(
+                Callbacks.HANDLE_CHILD_EXIT,
+                List.of(child.id().value(), data == null ? mapper.nullNode() : data));
+        case EXTERNAL ->
+            callIfExported(Callbacks.HANDLE_CHILD_EXTERNAL_STOP, List.of(child.id().value()));
+        default -> {}
+      }
     }
   }
 

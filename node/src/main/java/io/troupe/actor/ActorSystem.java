@@ -330,12 +330,13 @@ public final class ActorSystem implements AutoCloseable {
           .parent()
           .flatMap(this::local)
           .ifPresent(
-              p ->
-                  p.mailbox()
-                      .offerAlways(
-                          () ->
-                              ((ActorSupervisor) p.supervisor())
-                                  .onChildStopped(actor, cause, reason, data)));
+              p -> {
+                ActorSupervisor supervisor = (ActorSupervisor) p.supervisor();
+                int restart = supervisor.decideRestart(actor, cause);
+                p.mailbox()
+                    .offerAlways(
+                        () -> supervisor.onChildStopped(actor, cause, reason, data, restart));
+              });
     }
   }
 
@@ -349,7 +350,9 @@ public final class ActorSystem implements AutoCloseable {
     shutdown = true;
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (ActorHandle h : actors.values()) {
-      if (h.status() == ActorStatus.RUNNING || h.status() == ActorStatus.STARTING) {
+      if (h.status() == ActorStatus.RUNNING
+          || h.status() == ActorStatus.STARTING
+          || h.status() == ActorStatus.RESTARTING) {
         stops.add(stopFor(h.actor(), "node shutdown", StopCause.NODE));
       }
     }
