@@ -41,6 +41,47 @@ class CommandLineIT {
   }
 
   @Test
+  void run_withSeveralActors_addressesThemByName_andWritesEveryChain() throws Exception {
+    Path chains = dir.resolve("tree");
+    var r =
+        Launcher.run(
+            "troupe-node",
+            "run",
+            "--actor",
+            "sup=examples/supervisor-tree/supervisor.toml",
+            "--actor",
+            "kv=examples/kv-store/kv-store.toml",
+            "--actor",
+            "front=examples/request-response/front.toml",
+            "--send",
+            "sup=5",
+            "--send",
+            "sup=\"crash\"",
+            "--send",
+            "sup=2",
+            "--request",
+            "sup=\"count?\"",
+            "--request",
+            "front=[\"kv\",[\"put\",\"a\",1]]",
+            "--print-states",
+            "--chains-dir",
+            chains.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    List<String> out = r.out().lines().toList();
+    assertThat(out.subList(0, 2)).containsExactly("7", "true");
+    assertThat(out).contains("{\"actor\":\"front\",\"state\":1}");
+    List<Path> files;
+    try (var list = Files.list(chains)) {
+      files = list.toList();
+    }
+    assertThat(files).hasSize(4); // sup, its worker, kv, front
+    for (Path f : files) {
+      var verify = Launcher.run("troupe", "chain", "verify", f.toString());
+      assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
+    }
+  }
+
+  @Test
   void verify_ofATamperedChain_failsNamingActorAndSeq() throws Exception {
     Path chain = dir.resolve("echo.jsonl");
     var r =

@@ -305,15 +305,6 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     }
   }
 
-  /** Marks a stopped actor as about to be restarted by its supervisor: deliveries are held. */
-  void restarting() {
-    synchronized (held) {
-      if (status == ActorStatus.FAILED || status == ActorStatus.STOPPED) {
-        status = ActorStatus.RESTARTING;
-      }
-    }
-  }
-
   /** After a restart (or when it is abandoned): runs the held deliveries, in order. */
   private void releaseHeld() {
     List<Runnable> out;
@@ -486,7 +477,10 @@ final class Actor implements HostContext, HostCallSink, Recipient {
       data.set("data", exitData);
     }
     record(EventTypes.ACTOR_STOPPED, data);
-    status = finalStatus;
+    int restart = services.system().restartDecision(this, cause);
+    synchronized (held) {
+      status = restart > 0 ? ActorStatus.RESTARTING : finalStatus;
+    }
     shutdownRequest = null;
     for (String requestId : List.copyOf(outstanding.keySet())) {
       if (requestId.equals(requestInTurn)) {
@@ -497,7 +491,7 @@ final class Actor implements HostContext, HostCallSink, Recipient {
         f.completeExceptionally(notAnswered(requestId));
       }
     }
-    services.system().stopped(this, cause, reason, exitData);
+    services.system().stopped(this, cause, reason, exitData, restart);
   }
 
   /**

@@ -104,9 +104,9 @@ final class ActorSupervisor implements Supervisor {
   }
 
   /**
-   * Called in the child's mailbox the moment it stopped (fault, exit or outside stop): applies this
-   * parent's policy and, when it restarts the child, marks it restarting at once, so deliveries
-   * that arrive before the restart wait for it instead of failing.
+   * Called in the child's mailbox as it stops (fault, exit or outside stop), before its new status
+   * is visible: applies this parent's policy. A child to be restarted goes straight to RESTARTING,
+   * so deliveries that arrive before the restart wait for it instead of failing.
    *
    * @return the restart's number within the window, or 0 for no restart
    */
@@ -128,8 +128,6 @@ final class ActorSupervisor implements Supervisor {
     if (n > policy.maxRestarts()) {
       return 0;
     }
-    child.restarting();
-    scheduleRestart(child, n, policy);
     return n;
   }
 
@@ -137,7 +135,8 @@ final class ActorSupervisor implements Supervisor {
    * Restarts the child after the backoff. Scheduled from the child's side, not the parent's
    * mailbox: the parent may itself be parked waiting on the child.
    */
-  private void scheduleRestart(Actor child, int n, Supervision policy) {
+  void scheduleRestart(Actor child, int n) {
+    Supervision policy = actor.manifest().supervision();
     boolean fresh = policy.resume() == Supervision.Resume.FRESH;
     actor
         .services()

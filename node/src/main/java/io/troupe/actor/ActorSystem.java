@@ -307,7 +307,24 @@ public final class ActorSystem implements AutoCloseable {
    * Called by an actor once it stopped (in its mailbox): closes its channels, stops its children,
    * and tells its parent when the parent did not stop it.
    */
-  void stopped(Actor actor, StopCause cause, String reason, JsonNode data) {
+  /**
+   * Whether the stopping actor's parent restarts it (called before the actor's new status is
+   * visible).
+   *
+   * @return the restart's number in the policy's window, or 0
+   */
+  int restartDecision(Actor actor, StopCause cause) {
+    if (cause != StopCause.FAULT && cause != StopCause.EXIT) {
+      return 0;
+    }
+    return actor
+        .parent()
+        .flatMap(this::local)
+        .map(p -> ((ActorSupervisor) p.supervisor()).decideRestart(actor, cause))
+        .orElse(0);
+  }
+
+  void stopped(Actor actor, StopCause cause, String reason, JsonNode data, int restart) {
     services.postOffice().closeChannelsOf(actor.id(), "actor " + actor.id() + " stopped");
     List<ActorId> children;
     synchronized (actor.children()) {
@@ -332,7 +349,9 @@ public final class ActorSystem implements AutoCloseable {
           .ifPresent(
               p -> {
                 ActorSupervisor supervisor = (ActorSupervisor) p.supervisor();
-                int restart = supervisor.decideRestart(actor, cause);
+                if (restart > 0) {
+                  supervisor.scheduleRestart(actor, restart);
+                }
                 p.mailbox()
                     .offerAlways(
                         () -> supervisor.onChildStopped(actor, cause, reason, data, restart));
