@@ -78,4 +78,20 @@ public final class HandlerCatalog {
       }
     }
   }
+
+  /**
+   * Reads an optional positive integer setting of a handler.
+   *
+   * @throws IllegalArgumentException naming the key when the value is not a positive integer
+   */
+  public static int positiveInt(ObjectNode config, String key, int fallback) {
+    JsonNode v = config.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1) {
+      throw new IllegalArgumentException(key + " must be a positive integer, got " + v);
+    }
+    return v.asInt();
+  }
 }

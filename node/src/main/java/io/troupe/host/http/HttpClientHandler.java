@@ -76,20 +76,9 @@ public final class HttpClientHandler implements HandlerFactory {
     Settings s =
         new Settings(
             Set.copyOf(hosts),
-            Duration.ofMillis(positive(config, "timeout_ms", 10_000)),
-            (int) positive(config, "max_response_bytes", 1 << 20));
+            Duration.ofMillis(HandlerCatalog.positiveInt(config, "timeout_ms", 10_000)),
+            HandlerCatalog.positiveInt(config, "max_response_bytes", 1 << 20));
     return (registry, ctx) -> register(registry, ctx, s);
-  }
-
-  private static long positive(ObjectNode config, String key, long fallback) {
-    JsonNode v = config.get(key);
-    if (v == null) {
-      return fallback;
-    }
-    if (!v.canConvertToInt() || v.asLong() < 1) {
-      throw new IllegalArgumentException(key + " must be a positive integer, got " + v);
-    }
-    return v.asLong();
   }
 
   private void register(HostRegistry r, HostContext ctx, Settings s) {

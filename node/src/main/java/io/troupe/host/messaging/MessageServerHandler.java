@@ -46,11 +46,8 @@ public final class MessageServerHandler implements HandlerFactory {
   @Override
   public Handler create(ObjectNode config) {
     HandlerCatalog.onlyKeys(config, Set.of("request_timeout_ms"));
-    JsonNode t = config.get("request_timeout_ms");
-    if (t != null && (!t.canConvertToLong() || t.asLong() < 1)) {
-      throw new IllegalArgumentException("request_timeout_ms must be a positive integer, got " + t);
-    }
-    Duration timeout = Duration.ofMillis(t == null ? 5000 : t.asLong());
+    Duration timeout =
+        Duration.ofMillis(HandlerCatalog.positiveInt(config, "request_timeout_ms", 5000));
     return (registry, ctx) -> register(registry, ctx, timeout);
   }
 

@@ -55,12 +55,8 @@ public final class StoreHandler implements HandlerFactory {
     if (ns != null && (!ns.isTextual() || ns.asText().isBlank())) {
       throw new IllegalArgumentException("namespace must be a non-empty string, got " + ns);
     }
-    JsonNode max = config.get("max_blob_bytes");
-    if (max != null && (!max.canConvertToInt() || max.asInt() < 1)) {
-      throw new IllegalArgumentException("max_blob_bytes must be a positive integer, got " + max);
-    }
     String namespace = ns == null ? "default" : ns.asText();
-    int maxBytes = max == null ? 16 << 20 : max.asInt();
+    int maxBytes = HandlerCatalog.positiveInt(config, "max_blob_bytes", 16 << 20);
     return (registry, ctx) -> register(registry, ctx, namespace, maxBytes);
   }
 

@@ -63,20 +63,9 @@ public final class TcpClientHandler implements HandlerFactory {
     Settings s =
         new Settings(
             Set.copyOf(allowed),
-            positive(config, "max_connections", 4),
-            positive(config, "max_buffered_events", 64));
+            HandlerCatalog.positiveInt(config, "max_connections", 4),
+            HandlerCatalog.positiveInt(config, "max_buffered_events", 64));
     return (registry, ctx) -> register(registry, ctx, s);
-  }
-
-  private static int positive(ObjectNode config, String key, int fallback) {
-    JsonNode v = config.get(key);
-    if (v == null) {
-      return fallback;
-    }
-    if (!v.canConvertToInt() || v.asInt() < 1) {
-      throw new IllegalArgumentException(key + " must be a positive integer, got " + v);
-    }
-    return v.asInt();
   }
 
   private void register(HostRegistry r, HostContext ctx, Settings s) {
