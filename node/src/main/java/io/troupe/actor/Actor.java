@@ -192,7 +192,7 @@ final class Actor implements HostContext, HostCallSink, Recipient {
   @Override
   public CompletableFuture<JsonNode> deliver(Delivery d) {
     checkAccepting(d.callback());
-    byte[] params = checkSize(services.mapper().valueToTree(d.params()));
+    byte[] params = checkSize(d.params());
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
     Runnable turn =
         () -> {
@@ -265,10 +265,7 @@ final class Actor implements HostContext, HostCallSink, Recipient {
       return;
     }
     try {
-      byte[] bytes =
-          params instanceof byte[] b
-              ? b
-              : services.mapper().writeValueAsBytes(services.mapper().valueToTree(params));
+      byte[] bytes = params instanceof byte[] b ? b : services.mapper().writeValueAsBytes(params);
       invoke(function, bytes, null);
     } catch (TroupeException e) {
       log.debug("actor {}: {} failed: {}", id, what, e.getMessage());
@@ -337,7 +334,8 @@ final class Actor implements HostContext, HostCallSink, Recipient {
             + " messages, limits.mailbox_capacity)");
   }
 
-  private byte[] checkSize(JsonNode tuple) {
+  /** Serialises a params tuple (a list or a JSON array) once, refusing it over the size limit. */
+  private byte[] checkSize(Object tuple) {
     byte[] bytes;
     try {
       bytes = services.mapper().writeValueAsBytes(tuple);

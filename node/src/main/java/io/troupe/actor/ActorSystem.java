@@ -154,7 +154,7 @@ public final class ActorSystem implements AutoCloseable {
     try {
       return startAsync(manifest, id).join();
     } catch (CompletionException e) {
-      throw unwrap(e);
+      throw PostOffice.unwrap(e);
     }
   }
 
@@ -394,10 +394,6 @@ public final class ActorSystem implements AutoCloseable {
   @Override
   public void close() {
     shutdown();
-  }
-
-  static RuntimeException unwrap(CompletionException e) {
-    return e.getCause() instanceof RuntimeException r ? r : e;
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

@@ -73,7 +73,7 @@ final class Parking {
     try {
       return future.join();
     } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
+      throw PostOffice.unwrap(e);
     }
   }
 }
