@@ -17,6 +17,7 @@ import io.troupe.error.GuestFaultException;
 import io.troupe.error.InvalidArgumentException;
 import io.troupe.error.LimitExceededException;
 import io.troupe.error.TroupeException;
+import io.troupe.error.UnavailableException;
 import io.troupe.host.AsyncOperations;
 import io.troupe.host.Handler;
 import io.troupe.host.HostContext;
@@ -72,6 +73,8 @@ final class Actor implements HostContext, HostCallSink, Recipient {
   private final PendingOperations operations = new PendingOperations(this);
   private final ActorMessenger messenger;
   private final ActorSupervisor supervisor;
+  private final CommitPipeline commits;
+  private final long epoch;
 
   /** Restart times (clock millis) within the parent's window; touched in the parent's mailbox. */
   private final Deque<Long> restarts = new ArrayDeque<>();
@@ -96,8 +99,10 @@ final class Actor implements HostContext, HostCallSink, Recipient {
       List<Handler> handlers,
       ActorSystem.Services services,
       Optional<ActorId> parent,
-      byte[] initialState) {
+      byte[] initialState,
+      long epoch) {
     this.id = id;
+    this.epoch = epoch;
     this.manifest = manifest;
     this.module = module;
     this.handlers = List.copyOf(handlers);
@@ -105,7 +110,9 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     this.parent = parent;
     this.initialState = initialState;
     this.chain = new Chain(id.value());
-    this.mailbox = new Mailbox(services.executor(), manifest.limits().mailboxCapacity());
+    this.commits = new CommitPipeline(new CommitSource(), services.chainStore());
+    this.mailbox =
+        new Mailbox(services.executor(), manifest.limits().mailboxCapacity(), commits::flush);
     this.messenger = new ActorMessenger(this);
     this.supervisor = new ActorSupervisor(this);
     this.guest = instantiate();
@@ -210,12 +217,12 @@ final class Actor implements HostContext, HostCallSink, Recipient {
               requestInTurn = null;
             }
             if (!(d instanceof Delivery.Request) || value != null) {
-              result.complete(value);
+              release(result, value, null);
             } else if (status != ActorStatus.RUNNING) {
-              result.completeExceptionally(notAnswered(d.messageId()));
+              release(result, null, notAnswered(d.messageId()));
             } // else: no response element, deferred; respond-to-request completes it
           } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+            release(result, null, e);
           }
         };
     if (!offer(turn)) {
@@ -232,9 +239,9 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     Runnable turn =
         () -> {
           try {
-            result.complete(invoke(function, bytes, null));
+            release(result, invoke(function, bytes, null), null);
           } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+            release(result, null, e);
           }
         };
     if (!offer(turn)) {
@@ -257,6 +264,101 @@ final class Actor implements HostContext, HostCallSink, Recipient {
           }
         });
     return done;
+  }
+
+  /**
+   * Settles what a turn acknowledges once the events appended so far are durable (a commit that
+   * fails fails it instead). In the mailbox, at the end of the turn or inside it: a value given
+   * inside a turn waits for the turn's own end, since commits go out between turns.
+   */
+  <T> void release(CompletableFuture<T> target, T value, Throwable error) {
+    commits
+        .durable(chain.size())
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                target.completeExceptionally(e);
+              } else if (error != null) {
+                target.completeExceptionally(error);
+              } else {
+                target.complete(value);
+              }
+            });
+  }
+
+  /** Completes once every event appended so far is durable. */
+  CompletableFuture<Void> durable() {
+    return commits.durable(chain.size());
+  }
+
+  /** Committed events from {@code fromSeq} on, backfill then live; returns the cancel action. */
+  Runnable subscribe(long fromSeq, java.util.function.Consumer<List<ChainEvent>> listener) {
+    return commits.subscribe(fromSeq, listener);
+  }
+
+  long committedLength() {
+    return commits.committed();
+  }
+
+  long epoch() {
+    return epoch;
+  }
+
+  /** What the commit pipeline reads from this actor. */
+  private final class CommitSource implements CommitPipeline.Source {
+    @Override
+    public Chain chain() {
+      return chain;
+    }
+
+    @Override
+    public byte[] stateBytes() {
+      return state;
+    }
+
+    @Override
+    public ActorStatus status() {
+      return status;
+    }
+
+    @Override
+    public long epoch() {
+      return epoch;
+    }
+
+    @Override
+    public String node() {
+      return services.nodeName();
+    }
+
+    @Override
+    public Optional<ChainStore.Origin> origin() {
+      return Optional.of(new ChainStore.Origin(manifest.name(), module.sha256(), parent));
+    }
+
+    @Override
+    public void lost(TroupeException why) {
+      log.warn("actor {}: this node lost it: {}", id, why.getMessage());
+      services.system().lost(Actor.this, why);
+    }
+  }
+
+  /**
+   * This copy lost its home: it stops at once, without recording (its appends are refused), and
+   * fails what it owes so that callers retry at the new home.
+   */
+  void markLost(TroupeException why) {
+    synchronized (held) {
+      status = ActorStatus.LOST;
+    }
+    operations.failAll("cancelled: actor moved (" + why.getMessage() + ")");
+    for (String requestId : List.copyOf(outstanding.keySet())) {
+      CompletableFuture<JsonNode> f = outstanding.remove(requestId);
+      if (f != null) {
+        f.completeExceptionally(why);
+      }
+    }
+    releaseHeld();
   }
 
   /** In the mailbox: a turn whose failure is recorded in the chain and only logged here. */
@@ -319,6 +421,9 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     }
     if (s == ActorStatus.STOPPED || s == ActorStatus.FAILED) {
       throw new ActorNotRunningException("actor " + id + " is " + s.name().toLowerCase());
+    }
+    if (s == ActorStatus.LOST) {
+      throw new UnavailableException("actor " + id + " no longer runs on this node; retry");
     }
     if (!guest.hasExport(callback)) {
       throw new InvalidArgumentException("actor " + id + " does not export " + callback);
@@ -464,7 +569,8 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     }
     if (status == ActorStatus.STOPPED
         || status == ActorStatus.FAILED
-        || status == ActorStatus.RESTARTING) {
+        || status == ActorStatus.RESTARTING
+        || status == ActorStatus.LOST) {
       return;
     }
     operations.failAll("cancelled: actor stopped (" + reason + ")");

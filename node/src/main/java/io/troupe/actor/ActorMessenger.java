@@ -113,7 +113,7 @@ final class ActorMessenger implements Messenger {
     if (f == null) {
       throw new InvalidArgumentException("no outstanding request " + requestId);
     }
-    f.complete(response);
+    actor.release(f, response, null);
   }
 
   @Override

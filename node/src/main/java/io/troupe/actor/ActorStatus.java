@@ -14,5 +14,10 @@ public enum ActorStatus {
    * Failed, and its supervisor's policy restarts it after a backoff: deliveries are held and run
    * after the restart, in order.
    */
-  RESTARTING
+  RESTARTING,
+  /**
+   * This node's copy lost the actor: the cluster refused its chain append because another home took
+   * over. It no longer runs here; the actor lives on at its new home.
+   */
+  LOST
 }

@@ -72,6 +72,7 @@ public final class ActorSystem implements AutoCloseable {
       PostOffice postOffice,
       WaitGraph waitGraph,
       Parking parking,
+      ChainStore chainStore,
       ActorSystem system) {}
 
   private final Services services;
@@ -118,6 +119,7 @@ public final class ActorSystem implements AutoCloseable {
             new PostOffice(this::lookup, b.ids, scheduler),
             b.waitGraph != null ? b.waitGraph : new LocalWaitGraph(),
             new Parking(b.maxParkedTurns),
+            b.chainStore,
             this);
     this.remote = b.remote;
     this.requestTimeout = b.requestTimeout;
@@ -171,7 +173,7 @@ public final class ActorSystem implements AutoCloseable {
     }
     LoadedModule module = engine.load(modules.resolve(manifest.module()));
     var handlers = services.handlers().create(manifest.handlers(), manifest.source());
-    Actor actor = new Actor(id, manifest, module, handlers, services, parent, initState);
+    Actor actor = new Actor(id, manifest, module, handlers, services, parent, initState, 0);
     ActorHandle handle = new ActorHandle(actor, services.mapper(), requestTimeout);
     if (actors.putIfAbsent(id, handle) != null) {
       throw new ActorAlreadyExistsException("actor " + id + " already exists");
@@ -183,9 +185,9 @@ public final class ActorSystem implements AutoCloseable {
             () -> {
               try {
                 actor.start();
-                started.complete(handle);
+                actor.release(started, handle, null);
               } catch (RuntimeException e) {
-                started.completeExceptionally(e);
+                actor.release(started, null, e);
               }
             });
     return started;
@@ -297,10 +299,50 @@ public final class ActorSystem implements AutoCloseable {
               try {
                 actor.stop(ActorStatus.STOPPED, reason, cause);
               } finally {
-                done.complete(null);
+                actor.release(done, null, null);
               }
             });
     return done;
+  }
+
+  /**
+   * The chain store refused a commit of {@code actor}: another home took it over. This copy stops
+   * at once and leaves the node's list, so deliveries go to the new home.
+   */
+  void lost(Actor actor, io.troupe.error.TroupeException why) {
+    actors.computeIfPresent(actor.id(), (k, h) -> h.actor() == actor ? null : h);
+    actor.mailbox().offerAlways(() -> actor.markLost(why));
+    services.postOffice().closeChannelsOf(actor.id(), "actor " + actor.id() + " moved");
+  }
+
+  /**
+   * A delivery that came from another node for an actor of this one. A channel open that the actor
+   * accepts is registered here with {@code opener} as the other end, so what the actor sends on it
+   * goes back to where it was opened.
+   *
+   * @throws ActorNotFoundException when the actor is not here
+   */
+  public CompletableFuture<JsonNode> deliverFromRemote(Delivery d, ChannelListener opener) {
+    ActorHandle h = actors.get(d.target());
+    if (h == null) {
+      throw new ActorNotFoundException(
+          "no actor " + d.target() + " on node " + services.nodeName());
+    }
+    return services.postOffice().deliverFromRemote(h.actor(), d, opener);
+  }
+
+  /**
+   * Channel traffic from the actor's side, coming back from another node: {@code message} from
+   * actor {@code from} on channel {@code channelId}, or its close when {@code message} is empty.
+   */
+  public void channelBack(
+      String channelId, ActorId from, Optional<JsonNode> message, String closeReason) {
+    PostOffice.End end = new PostOffice.ActorEnd(from);
+    if (message.isPresent()) {
+      services.postOffice().sendOnChannel(end, channelId, message.get());
+    } else {
+      services.postOffice().closeChannel(end, channelId, closeReason);
+    }
   }
 
   /**
@@ -450,8 +492,15 @@ public final class ActorSystem implements AutoCloseable {
     private Directory remote = Directory.empty();
     private WaitGraph waitGraph;
     private ContentStore store;
+    private ChainStore chainStore = ChainStore.inMemory();
 
     private Builder() {}
+
+    /** Where chains are made durable after each turn (default: nowhere beyond memory). */
+    public Builder chainStore(ChainStore store) {
+      this.chainStore = Objects.requireNonNull(store);
+      return this;
+    }
 
     /** Deadline of requests and channel opens made from outside (default 30 s). */
     public Builder requestTimeout(Duration timeout) {

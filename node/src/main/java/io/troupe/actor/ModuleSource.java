@@ -12,20 +12,54 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where module bytes come from: a manifest's {@code module} is either a file path or {@code
- * sha256:<hex>} of a module uploaded earlier with {@link #upload}.
+ * sha256:<hex>} of a module uploaded earlier with {@link #upload}. Uploads go to a {@link
+ * Repository}: this node's memory by default, the whole cluster's in a cluster.
  */
 public final class ModuleSource {
-  private final Map<String, byte[]> uploaded = new ConcurrentHashMap<>();
+  /** Content-addressed module bytes, by {@code sha256:<hex>}. */
+  public interface Repository {
+    void put(String ref, byte[] bytes);
+
+    Optional<byte[]> get(String ref);
+  }
+
+  private final Repository uploaded;
+
+  /** Uploads kept in this node's memory. */
+  public ModuleSource() {
+    this(memory());
+  }
+
+  public ModuleSource(Repository repository) {
+    this.uploaded = repository;
+  }
+
+  private static Repository memory() {
+    Map<String, byte[]> map = new ConcurrentHashMap<>();
+    return new Repository() {
+      @Override
+      public void put(String ref, byte[] bytes) {
+        map.putIfAbsent(ref, bytes.clone());
+      }
+
+      @Override
+      public Optional<byte[]> get(String ref) {
+        return Optional.ofNullable(map.get(ref)).map(byte[]::clone);
+      }
+    };
+  }
 
   /** Stores a module by content; returns its {@code sha256:<hex>} reference. */
   public String upload(byte[] bytes) {
     String ref = "sha256:" + Sha256.hex(bytes);
-    uploaded.putIfAbsent(ref, bytes.clone());
+    if (uploaded.get(ref).isEmpty()) {
+      uploaded.put(ref, bytes);
+    }
     return ref;
   }
 
   public Optional<byte[]> uploaded(String ref) {
-    return Optional.ofNullable(uploaded.get(ref)).map(byte[]::clone);
+    return uploaded.get(ref);
   }
 
   /** The bytes {@code ref} names; a clear {@link InvalidModuleException} when there are none. */

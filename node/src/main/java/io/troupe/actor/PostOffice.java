@@ -137,10 +137,44 @@ final class PostOffice {
 
   /** Closes the channel; the other end is told. */
   void closeChannel(End from, String channelId) {
+    closeChannel(from, channelId, "closed by the other end");
+  }
+
+  void closeChannel(End from, String channelId, String reason) {
     Channel ch = channel(channelId);
     End peer = ch.peerOf(from);
     open.remove(channelId, ch);
-    notifyClosed(peer, from, channelId, "closed by the other end");
+    notifyClosed(peer, from, channelId, reason);
+  }
+
+  /**
+   * A delivery from another node to {@code actor}, which lives here. A channel opened from there is
+   * registered before the actor sees it (so what the actor sends on it right after accepting finds
+   * it) with {@code opener} as the far end, and dropped again when the actor refuses it; a close
+   * from there drops it before the actor is told.
+   */
+  CompletableFuture<JsonNode> deliverFromRemote(Actor actor, Delivery d, ChannelListener opener) {
+    if (d instanceof Delivery.ChannelOpen o) {
+      Channel ch = new Channel(o.channelId(), new ClientEnd(opener), new ActorEnd(actor.id()));
+      open.put(o.channelId(), ch);
+      CompletableFuture<JsonNode> answer;
+      try {
+        answer = actor.deliver(d);
+      } catch (RuntimeException e) {
+        open.remove(o.channelId(), ch);
+        throw e;
+      }
+      return answer.whenComplete(
+          (v, e) -> {
+            if (e != null || v == null || !v.path("accepted").asBoolean(false)) {
+              open.remove(o.channelId(), ch);
+            }
+          });
+    }
+    if (d instanceof Delivery.ChannelClose c) {
+      open.remove(c.channelId());
+    }
+    return actor.deliver(d);
   }
 
   /** Closes every channel {@code actor} is part of, telling the other ends. */

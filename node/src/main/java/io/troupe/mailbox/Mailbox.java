@@ -24,13 +24,23 @@ public final class Mailbox {
   private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger depth = new AtomicInteger();
   private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final Runnable afterTask;
 
   public Mailbox(Executor executor, int capacity) {
+    this(executor, capacity, () -> {});
+  }
+
+  /**
+   * @param afterTask runs after every task, still in the mailbox (the actor uses it to commit the
+   *     chain events of the turn that just ended)
+   */
+  public Mailbox(Executor executor, int capacity, Runnable afterTask) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1");
     }
     this.executor = executor;
     this.capacity = capacity;
+    this.afterTask = afterTask;
   }
 
   /**
@@ -96,6 +106,11 @@ public final class Mailbox {
         } catch (RuntimeException | Error e) {
           // A task owns its errors (turns complete their futures); this is a last resort.
           log.error("mailbox task failed", e);
+        }
+        try {
+          afterTask.run();
+        } catch (RuntimeException e) {
+          log.error("mailbox after-task hook failed", e);
         }
       }
     } finally {

@@ -42,6 +42,12 @@ public record Manifest(
     Objects.requireNonNull(source, "source");
   }
 
+  /** This manifest with its module replaced by {@code ref} (a path or {@code sha256:<hex>}). */
+  public Manifest withModule(String ref) {
+    return new Manifest(
+        name, version, description, ref, initState, handlers, limits, supervision, source);
+  }
+
   /** The handler of {@code type}, if declared. */
   public Optional<HandlerSpec> handler(String type) {
     return handlers.stream().filter(h -> h.type().equals(type)).findFirst();
