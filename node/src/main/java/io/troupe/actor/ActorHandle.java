@@ -48,6 +48,27 @@ public final class ActorHandle {
     return actor.chain().events();
   }
 
+  /**
+   * Calls {@code listener} with the committed events from {@code fromSeq} on: those committed so
+   * far at once, then each commit's as it completes, in seq order. The listener runs on the thread
+   * that completes a commit and must not block.
+   *
+   * @return cancels the subscription
+   */
+  public Runnable subscribe(long fromSeq, java.util.function.Consumer<List<ChainEvent>> listener) {
+    return actor.subscribe(fromSeq, listener);
+  }
+
+  /** Completes once every event recorded so far is durable in the chain store. */
+  public CompletableFuture<Void> durable() {
+    return actor.durable();
+  }
+
+  /** The chain length known durable (committed to the chain store). */
+  public long committedLength() {
+    return actor.committedLength();
+  }
+
   /** The current state, or empty for {@code none}. */
   public Optional<JsonNode> state() {
     return actor.state();

@@ -156,7 +156,7 @@ public final class ActorSystem implements AutoCloseable {
     try {
       return startAsync(manifest, id).join();
     } catch (CompletionException e) {
-      throw PostOffice.unwrap(e);
+      throw io.troupe.error.Errors.unwrap(e);
     }
   }
 
@@ -253,6 +253,39 @@ public final class ActorSystem implements AutoCloseable {
         .postOffice()
         .openChannel(end, to, message, requestTimeout)
         .thenApply(id -> new ClientChannel(id, end, services.postOffice()));
+  }
+
+  /**
+   * Delivers {@code message} from outside to actor {@code to}, wherever it lives; completes once
+   * handled (and, in a cluster, replicated).
+   */
+  public CompletableFuture<Void> send(ActorId to, JsonNode message) {
+    try {
+      return services.postOffice().send(Optional.empty(), to, message).thenApply(v -> null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** A request from outside to actor {@code to}, wherever it lives; completes with the response. */
+  public CompletableFuture<JsonNode> request(ActorId to, JsonNode message, Duration timeout) {
+    try {
+      return services
+          .postOffice()
+          .request(Optional.empty(), to, message, timeout)
+          .thenApply(v -> v == null ? services.mapper().nullNode() : v);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The default deadline of requests from outside. */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  public String nodeName() {
+    return services.nodeName();
   }
 
   /** The ids of the open channels actor {@code id} is part of. */

@@ -169,7 +169,7 @@ final class CommitPipeline {
           l.accept(commit.events());
         }
       } else {
-        RuntimeException cause = PostOffice.unwrap(error);
+        RuntimeException cause = io.troupe.error.Errors.unwrap(error);
         failure =
             cause instanceof TroupeException t
                 ? t

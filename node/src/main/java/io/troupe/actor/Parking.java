@@ -73,7 +73,7 @@ final class Parking {
     try {
       return future.join();
     } catch (CompletionException e) {
-      throw PostOffice.unwrap(e);
+      throw io.troupe.error.Errors.unwrap(e);
     }
   }
 }

@@ -110,7 +110,7 @@ final class PendingOperations implements AsyncOperations {
     if (error == null) {
       result.set("Ok", value);
     } else {
-      result.put("Err", PostOffice.unwrap(error).getMessage());
+      result.put("Err", io.troupe.error.Errors.unwrap(error).getMessage());
     }
     ObjectNode done = actor.services().mapper().createObjectNode();
     done.put("op_id", opId);

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -234,10 +233,5 @@ final class PostOffice {
             TimeUnit.NANOSECONDS);
     answer.whenComplete((v, e) -> timer.cancel(false));
     return answer;
-  }
-
-  static RuntimeException unwrap(Throwable e) {
-    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    return t instanceof RuntimeException r ? r : new CompletionException(t);
   }
 }

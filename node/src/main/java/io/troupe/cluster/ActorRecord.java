@@ -1,0 +1,98 @@
+package io.troupe.cluster;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import io.troupe.chain.ChainEvent;
+import io.troupe.chain.EventHash;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the cluster keeps about one actor, in one map entry keyed by the actor id, so that it
+ * all lives in the actor's partition: its directory entry (home node, epoch, status), its chain and
+ * the state snapshot of its last committed turn. Mutated only by entry processors on the
+ * partition's owner and, identically, on its backups.
+ */
+final class ActorRecord implements DataSerializable {
+  String id;
+  String name;
+  String module;
+  String parent; // empty: none
+  long epoch;
+  String node;
+  String status;
+  List<ChainEvent> events = new ArrayList<>();
+  byte[] state; // null: none
+  long stateSeq;
+
+  ActorRecord() {}
+
+  EventHash head() {
+    return events.isEmpty() ? EventHash.ZERO : events.get(events.size() - 1).hash();
+  }
+
+  ActorSummary summary() {
+    return new ActorSummary(
+        id, name, node, epoch, status, events.size(), head().toBytes(), module, parent);
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(id);
+    out.writeString(name);
+    out.writeString(module);
+    out.writeString(parent);
+    out.writeLong(epoch);
+    out.writeString(node);
+    out.writeString(status);
+    out.writeByteArray(state);
+    out.writeLong(stateSeq);
+    writeEvents(out, events);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    id = in.readString();
+    name = in.readString();
+    module = in.readString();
+    parent = in.readString();
+    epoch = in.readLong();
+    node = in.readString();
+    status = in.readString();
+    state = in.readByteArray();
+    stateSeq = in.readLong();
+    events = readEvents(in, id);
+  }
+
+  /** Events of one actor, without repeating its id in each. */
+  static void writeEvents(ObjectDataOutput out, List<ChainEvent> events) throws IOException {
+    out.writeInt(events.size());
+    for (ChainEvent e : events) {
+      out.writeLong(e.seq());
+      out.writeByteArray(e.parent().toBytes());
+      out.writeString(e.type());
+      out.writeLong(e.timestamp());
+      out.writeByteArray(e.data());
+      out.writeByteArray(e.hash().toBytes());
+    }
+  }
+
+  static List<ChainEvent> readEvents(ObjectDataInput in, String actor) throws IOException {
+    int n = in.readInt();
+    List<ChainEvent> events = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      events.add(
+          new ChainEvent(
+              actor,
+              in.readLong(),
+              EventHash.of(in.readByteArray()),
+              in.readString(),
+              in.readLong(),
+              in.readByteArray(),
+              EventHash.of(in.readByteArray())));
+    }
+    return events;
+  }
+}

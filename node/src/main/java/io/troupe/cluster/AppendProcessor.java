@@ -1,0 +1,130 @@
+package io.troupe.cluster;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import io.troupe.chain.ChainEvent;
+import io.troupe.chain.EventHash;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fenced chain append: runs on the owner of the actor's partition (and then, as its own backup
+ * processor, on each backup). It appends the commit's events only when the record's head is exactly
+ * {@code (epoch, fromSeq, expectedHead)}; otherwise nothing changes and the result names the
+ * refusal. The genesis commit creates the record, and is refused when one exists.
+ */
+final class AppendProcessor
+    implements EntryProcessor<String, ActorRecord, String>, DataSerializable {
+  private long epoch;
+  private long fromSeq;
+  private byte[] expectedHead;
+  private List<ChainEvent> events;
+  private byte[] state;
+  private String status;
+  private String node;
+  // genesis only
+  private String name;
+  private String module;
+  private String parent;
+
+  AppendProcessor() {}
+
+  AppendProcessor(
+      long epoch,
+      long fromSeq,
+      EventHash expectedHead,
+      List<ChainEvent> events,
+      byte[] state,
+      String status,
+      String node,
+      String name,
+      String module,
+      String parent) {
+    this.epoch = epoch;
+    this.fromSeq = fromSeq;
+    this.expectedHead = expectedHead.toBytes();
+    this.events = events;
+    this.state = state;
+    this.status = status;
+    this.node = node;
+    this.name = name;
+    this.module = module;
+    this.parent = parent;
+  }
+
+  /** Null when appended; otherwise why it was refused. */
+  @Override
+  public String process(Map.Entry<String, ActorRecord> entry) {
+    ActorRecord r = entry.getValue();
+    if (r == null) {
+      if (fromSeq != 0 || name == null) {
+        return "actor " + entry.getKey() + " has no record to append to at seq " + fromSeq;
+      }
+      r = new ActorRecord();
+      r.id = entry.getKey();
+      r.name = name;
+      r.module = module;
+      r.parent = parent;
+      r.epoch = epoch;
+    } else if (r.epoch != epoch
+        || r.events.size() != fromSeq
+        || !r.head().equals(EventHash.of(expectedHead))) {
+      return "stale append to actor "
+          + r.id
+          + ": expected (epoch "
+          + epoch
+          + ", seq "
+          + fromSeq
+          + ", head "
+          + EventHash.of(expectedHead).toHex().substring(0, 12)
+          + "), the record is at (epoch "
+          + r.epoch
+          + ", seq "
+          + r.events.size()
+          + ", head "
+          + r.head().toHex().substring(0, 12)
+          + ") on node "
+          + r.node;
+    }
+    r.events.addAll(events);
+    r.state = state;
+    r.stateSeq = r.events.size();
+    r.status = status;
+    r.node = node;
+    entry.setValue(r);
+    return null;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeLong(epoch);
+    out.writeLong(fromSeq);
+    out.writeByteArray(expectedHead);
+    out.writeString(events.isEmpty() ? "" : events.get(0).actor());
+    ActorRecord.writeEvents(out, events);
+    out.writeByteArray(state);
+    out.writeString(status);
+    out.writeString(node);
+    out.writeString(name);
+    out.writeString(module);
+    out.writeString(parent);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    epoch = in.readLong();
+    fromSeq = in.readLong();
+    expectedHead = in.readByteArray();
+    String actor = in.readString();
+    events = ActorRecord.readEvents(in, actor);
+    state = in.readByteArray();
+    status = in.readString();
+    node = in.readString();
+    name = in.readString();
+    module = in.readString();
+    parent = in.readString();
+  }
+}

@@ -1,0 +1,130 @@
+package io.troupe.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.troupe.actor.ActorId;
+import io.troupe.actor.ChainStore;
+import io.troupe.actor.ModuleSource;
+import io.troupe.chain.ChainCodec;
+import io.troupe.chain.ChainEvent;
+import io.troupe.error.ActorNotFoundException;
+import io.troupe.error.StaleAppendException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The cluster's record of every actor, in one Hazelcast map ({@value #ACTORS}) with synchronous
+ * backups: the {@link ChainStore} that commits each actor's turns by a fenced append on its
+ * partition's owner, and the reads the client API answers from any node. Modules live in a second
+ * map ({@value #MODULES}), by content.
+ */
+public final class ClusterChainStore implements ChainStore {
+  public static final String ACTORS = "troupe.actors";
+  public static final String MODULES = "troupe.modules";
+
+  /** Events read per round trip when a whole chain is read. */
+  private static final int PAGE = 2048;
+
+  private final IMap<String, ActorRecord> actors;
+  private final IMap<String, byte[]> modules;
+
+  public ClusterChainStore(HazelcastInstance hz) {
+    this.actors = hz.getMap(ACTORS);
+    this.modules = hz.getMap(MODULES);
+  }
+
+  @Override
+  public CompletableFuture<Void> commit(Commit c) {
+    AppendProcessor append =
+        new AppendProcessor(
+            c.epoch(),
+            c.fromSeq(),
+            c.expectedHead(),
+            c.events(),
+            c.state(),
+            c.status().name().toLowerCase(),
+            c.node(),
+            c.origin().map(Origin::manifestName).orElse(null),
+            c.origin().map(o -> "sha256:" + o.moduleSha256()).orElse(null),
+            c.origin().flatMap(Origin::parent).map(ActorId::value).orElse(""));
+    return actors
+        .submitToKey(c.actor().value(), append)
+        .toCompletableFuture()
+        .thenAccept(
+            refusal -> {
+              if (refusal != null) {
+                throw new StaleAppendException(refusal);
+              }
+            });
+  }
+
+  /** The cluster's view of actor {@code id}. */
+  public Optional<ActorSummary> describe(ActorId id) {
+    return Optional.ofNullable(actors.executeOnKey(id.value(), new ReadProcessor.Summary()));
+  }
+
+  public ActorSummary require(ActorId id) {
+    return describe(id).orElseThrow(() -> new ActorNotFoundException("no actor " + id));
+  }
+
+  /** Every actor the cluster knows, in id order. */
+  public List<ActorSummary> list() {
+    Collection<ActorSummary> all = actors.executeOnEntries(new ReadProcessor.Summary()).values();
+    List<ActorSummary> out = new ArrayList<>(all);
+    out.sort(java.util.Comparator.comparing(ActorSummary::id));
+    return out;
+  }
+
+  /** Committed events {@code from <= seq < to} of actor {@code id}, read in pages. */
+  public List<ChainEvent> chain(ActorId id, long from, long to) {
+    List<ChainEvent> out = new ArrayList<>();
+    long next = from;
+    while (next < to) {
+      long end = Math.min(to, next + PAGE);
+      String lines = actors.executeOnKey(id.value(), new ReadProcessor.Range(next, end));
+      if (lines == null) {
+        throw new ActorNotFoundException("no actor " + id);
+      }
+      List<ChainEvent> page = ChainCodec.read(new StringReader(lines));
+      out.addAll(page);
+      if (page.size() < end - next) {
+        break;
+      }
+      next = end;
+    }
+    return out;
+  }
+
+  /** The state of the last committed turn, and the chain length it belongs to. */
+  public StateSnapshot state(ActorId id) {
+    StateSnapshot s = actors.executeOnKey(id.value(), new ReadProcessor.State());
+    if (s == null) {
+      throw new ActorNotFoundException("no actor " + id);
+    }
+    return s;
+  }
+
+  /** Modules by content, shared by every node. */
+  public ModuleSource.Repository modules() {
+    return new ModuleSource.Repository() {
+      @Override
+      public void put(String ref, byte[] bytes) {
+        modules.set(ref, bytes);
+      }
+
+      @Override
+      public Optional<byte[]> get(String ref) {
+        return Optional.ofNullable(modules.get(ref));
+      }
+    };
+  }
+
+  /** Chain length, for tests and the status page: the record's size on the owner. */
+  long length(ActorId id) {
+    return describe(id).map(ActorSummary::chainLength).orElse(0L);
+  }
+}

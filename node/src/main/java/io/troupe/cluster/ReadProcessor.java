@@ -1,0 +1,75 @@
+package io.troupe.cluster;
+
+import com.hazelcast.core.ReadOnly;
+import com.hazelcast.map.EntryProcessor;
+import io.troupe.chain.ChainCodec;
+import io.troupe.chain.ChainEvent;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a part of an actor's record on the partition owner, so that neither the whole record nor
+ * its chain crosses the network to answer a small question. Never backed up (read-only).
+ */
+abstract sealed class ReadProcessor<R>
+    implements EntryProcessor<String, ActorRecord, R>, ReadOnly, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  @Override
+  public R process(Map.Entry<String, ActorRecord> entry) {
+    ActorRecord r = entry.getValue();
+    return r == null ? null : read(r);
+  }
+
+  abstract R read(ActorRecord r);
+
+  @Override
+  public EntryProcessor<String, ActorRecord, R> getBackupProcessor() {
+    return null;
+  }
+
+  /** The record without its chain. */
+  static final class Summary extends ReadProcessor<ActorSummary> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    ActorSummary read(ActorRecord r) {
+      return r.summary();
+    }
+  }
+
+  /** Events {@code from <= seq < to} as chain v1 JSON lines. */
+  static final class Range extends ReadProcessor<String> {
+    private static final long serialVersionUID = 1L;
+    private final long from;
+    private final long to;
+
+    Range(long from, long to) {
+      this.from = from;
+      this.to = to;
+    }
+
+    @Override
+    String read(ActorRecord r) {
+      int start = (int) Math.max(0, Math.min(from, r.events.size()));
+      int end = (int) Math.max(start, Math.min(to, r.events.size()));
+      List<ChainEvent> part = r.events.subList(start, end);
+      StringBuilder out = new StringBuilder();
+      for (ChainEvent e : part) {
+        out.append(ChainCodec.toLine(e)).append('\n');
+      }
+      return out.toString();
+    }
+  }
+
+  /** The state snapshot and the chain length it belongs to. */
+  static final class State extends ReadProcessor<StateSnapshot> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    StateSnapshot read(ActorRecord r) {
+      return new StateSnapshot(r.state, r.stateSeq);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.troupe.server;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
+import io.troupe.cluster.ClusterChainStore;
+
+/** The Hazelcast member configuration of a node, from its {@link NodeConfig}. */
+final class HazelcastSetup {
+  static final String QUORUM = "troupe-quorum";
+  static final String ATTR_NAME = "troupe.name";
+  static final String ATTR_GRPC = "troupe.grpc";
+
+  private HazelcastSetup() {}
+
+  static Config config(NodeConfig n, int grpcPort) {
+    Config c = new Config();
+    c.setClusterName(n.clusterName());
+    c.setInstanceName(n.name() + "-" + grpcPort);
+    c.setProperty("hazelcast.logging.type", "slf4j");
+    c.setProperty("hazelcast.phone.home.enabled", "false");
+    c.setProperty("hazelcast.shutdownhook.enabled", "false");
+    c.setProperty("hazelcast.local.localAddress", n.host());
+    c.setProperty("hazelcast.socket.bind.any", "false");
+    // failure detection in seconds, not Hazelcast's default minute
+    c.setProperty("hazelcast.heartbeat.interval.seconds", secs(n.heartbeat()));
+    c.setProperty("hazelcast.max.no.heartbeat.seconds", secs(n.maxNoHeartbeat()));
+    c.setProperty("hazelcast.wait.seconds.before.join", "1");
+    c.setProperty("hazelcast.max.wait.seconds.before.join", "3");
+    c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    c.getNetworkConfig().setPort(n.hzPort()).setPortAutoIncrement(false);
+    JoinConfig join = c.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(n.members());
+    c.getMemberAttributeConfig().setAttribute(ATTR_NAME, n.name());
+    c.getMemberAttributeConfig().setAttribute(ATTR_GRPC, n.host() + ":" + grpcPort);
+
+    c.addSplitBrainProtectionConfig(
+        new SplitBrainProtectionConfig(QUORUM, true, n.quorum())
+            .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+    c.addMapConfig(
+        new MapConfig(ClusterChainStore.ACTORS)
+            .setInMemoryFormat(InMemoryFormat.OBJECT)
+            .setBackupCount(n.backupCount())
+            .setAsyncBackupCount(0)
+            .setReadBackupData(false)
+            .setSplitBrainProtectionName(QUORUM));
+    c.addMapConfig(
+        new MapConfig(ClusterChainStore.MODULES)
+            .setInMemoryFormat(InMemoryFormat.BINARY)
+            .setBackupCount(Math.max(1, n.backupCount()))
+            .setSplitBrainProtectionName(QUORUM));
+    return c;
+  }
+
+  private static String secs(java.time.Duration d) {
+    return Long.toString(Math.max(1, (d.toMillis() + 999) / 1000));
+  }
+}

@@ -1,0 +1,251 @@
+package io.troupe.server;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.troupe.error.InvalidArgumentException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How a node runs: its name and ports, whom it joins, and how the cluster replicates and detects
+ * failures. Every setting has a default (docs/operations.md lists them); with no members the node
+ * is a cluster of one.
+ *
+ * @param name node name, unique in the cluster (default {@code node-<grpcPort>})
+ * @param host the address this node binds and advertises (default 127.0.0.1)
+ * @param grpcPort client API and node-link port (default 7070; 0 picks a free port)
+ * @param hzPort Hazelcast member port (default 5701)
+ * @param members Hazelcast addresses {@code host:port} to join (TCP-IP; multicast is off)
+ * @param clusterName nodes join only a cluster of the same name (default {@code troupe})
+ * @param backupCount synchronous backups of every actor record (default 1)
+ * @param quorum members a partition side needs to accept writes (default 1)
+ * @param heartbeat member heartbeat interval (default 1 s)
+ * @param maxNoHeartbeat a member silent this long is removed (default 5 s)
+ * @param requestTimeout default deadline of requests from clients (default 30 s)
+ * @param actors actors to start when the node starts (default: none)
+ */
+public record NodeConfig(
+    String name,
+    String host,
+    int grpcPort,
+    int hzPort,
+    List<String> members,
+    String clusterName,
+    int backupCount,
+    int quorum,
+    Duration heartbeat,
+    Duration maxNoHeartbeat,
+    Duration requestTimeout,
+    List<StartupActor> actors) {
+
+  /** An actor started with the node: {@code id} from manifest file {@code manifest}. */
+  public record StartupActor(String id, String manifest) {}
+
+  public NodeConfig {
+    Objects.requireNonNull(name);
+    Objects.requireNonNull(host);
+    members = List.copyOf(members);
+    actors = List.copyOf(actors);
+    if (backupCount < 0 || backupCount > 6) {
+      throw new InvalidArgumentException("backup_count must be 0..6, got " + backupCount);
+    }
+    if (quorum < 1) {
+      throw new InvalidArgumentException("quorum must be >= 1, got " + quorum);
+    }
+    if (maxNoHeartbeat.compareTo(heartbeat) <= 0) {
+      throw new InvalidArgumentException("max_no_heartbeat_ms must exceed heartbeat_ms");
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.host = host;
+    b.grpcPort = grpcPort;
+    b.hzPort = hzPort;
+    b.members = new ArrayList<>(members);
+    b.clusterName = clusterName;
+    b.backupCount = backupCount;
+    b.quorum = quorum;
+    b.heartbeat = heartbeat;
+    b.maxNoHeartbeat = maxNoHeartbeat;
+    b.requestTimeout = requestTimeout;
+    b.actors = new ArrayList<>(actors);
+    return b;
+  }
+
+  private static final Set<String> KEYS =
+      Set.of(
+          "name",
+          "host",
+          "grpc_port",
+          "hz_port",
+          "members",
+          "cluster_name",
+          "backup_count",
+          "quorum",
+          "heartbeat_ms",
+          "max_no_heartbeat_ms",
+          "request_timeout_ms",
+          "actors");
+
+  /** Reads a TOML config file; unknown keys are an error, missing keys take their defaults. */
+  public static Builder load(Path file) {
+    JsonNode root;
+    try {
+      root =
+          new TomlMapper()
+              .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readTree(Files.readString(file));
+    } catch (IOException e) {
+      throw new InvalidArgumentException("cannot read node config " + file + ": " + e.getMessage());
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!KEYS.contains(key)) {
+        throw new InvalidArgumentException(
+            "node config " + file + ": unknown key '" + key + "' (known: " + KEYS + ")");
+      }
+    }
+    Builder b = builder();
+    if (root.has("name")) b.name(root.get("name").asText());
+    if (root.has("host")) b.host(root.get("host").asText());
+    if (root.has("grpc_port")) b.grpcPort(root.get("grpc_port").asInt());
+    if (root.has("hz_port")) b.hzPort(root.get("hz_port").asInt());
+    if (root.has("cluster_name")) b.clusterName(root.get("cluster_name").asText());
+    if (root.has("backup_count")) b.backupCount(root.get("backup_count").asInt());
+    if (root.has("quorum")) b.quorum(root.get("quorum").asInt());
+    if (root.has("heartbeat_ms")) b.heartbeat(Duration.ofMillis(root.get("heartbeat_ms").asLong()));
+    if (root.has("max_no_heartbeat_ms")) {
+      b.maxNoHeartbeat(Duration.ofMillis(root.get("max_no_heartbeat_ms").asLong()));
+    }
+    if (root.has("request_timeout_ms")) {
+      b.requestTimeout(Duration.ofMillis(root.get("request_timeout_ms").asLong()));
+    }
+    if (root.has("members")) {
+      List<String> members = new ArrayList<>();
+      root.get("members").forEach(m -> members.add(m.asText()));
+      b.members(members);
+    }
+    if (root.has("actors")) {
+      Path base = file.toAbsolutePath().getParent();
+      for (JsonNode a : root.get("actors")) {
+        String manifest = a.path("manifest").asText();
+        Path p = base == null ? Path.of(manifest) : base.resolve(manifest).normalize();
+        b.actor(a.path("id").asText(), p.toString());
+      }
+    }
+    return b;
+  }
+
+  /** Builds a {@link NodeConfig}; every setting has a default. */
+  public static final class Builder {
+    private String name;
+    private String host = "127.0.0.1";
+    private int grpcPort = 7070;
+    private int hzPort = 5701;
+    private List<String> members = new ArrayList<>();
+    private String clusterName = "troupe";
+    private int backupCount = 1;
+    private int quorum = 1;
+    private Duration heartbeat = Duration.ofSeconds(1);
+    private Duration maxNoHeartbeat = Duration.ofSeconds(5);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private List<StartupActor> actors = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host);
+      return this;
+    }
+
+    public Builder grpcPort(int port) {
+      this.grpcPort = port;
+      return this;
+    }
+
+    public Builder hzPort(int port) {
+      this.hzPort = port;
+      return this;
+    }
+
+    public Builder members(List<String> members) {
+      this.members = new ArrayList<>(members);
+      return this;
+    }
+
+    public Builder clusterName(String clusterName) {
+      this.clusterName = Objects.requireNonNull(clusterName);
+      return this;
+    }
+
+    public Builder backupCount(int n) {
+      this.backupCount = n;
+      return this;
+    }
+
+    public Builder quorum(int n) {
+      this.quorum = n;
+      return this;
+    }
+
+    public Builder heartbeat(Duration d) {
+      this.heartbeat = Objects.requireNonNull(d);
+      return this;
+    }
+
+    public Builder maxNoHeartbeat(Duration d) {
+      this.maxNoHeartbeat = Objects.requireNonNull(d);
+      return this;
+    }
+
+    public Builder requestTimeout(Duration d) {
+      this.requestTimeout = Objects.requireNonNull(d);
+      return this;
+    }
+
+    public Builder actor(String id, String manifest) {
+      this.actors.add(new StartupActor(id, manifest));
+      return this;
+    }
+
+    public Builder actors(List<StartupActor> actors) {
+      this.actors = new ArrayList<>(actors);
+      return this;
+    }
+
+    public NodeConfig build() {
+      return new NodeConfig(
+          name != null ? name : "node-" + grpcPort,
+          host,
+          grpcPort,
+          hzPort,
+          members,
+          clusterName,
+          backupCount,
+          quorum,
+          heartbeat,
+          maxNoHeartbeat,
+          requestTimeout,
+          actors);
+    }
+  }
+}

@@ -1,0 +1,425 @@
+package io.troupe.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.Partition;
+import com.hazelcast.splitbrainprotection.SplitBrainProtection;
+import io.grpc.Channel;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.troupe.actor.ActorId;
+import io.troupe.actor.ActorSystem;
+import io.troupe.actor.ChannelListener;
+import io.troupe.actor.Delivery;
+import io.troupe.actor.ModuleSource;
+import io.troupe.actor.Recipient;
+import io.troupe.api.TroupeApi;
+import io.troupe.cluster.ActorSummary;
+import io.troupe.cluster.ClusterChainStore;
+import io.troupe.error.ActorNotFoundException;
+import io.troupe.error.UnavailableException;
+import io.troupe.manifest.ManifestParser;
+import io.troupe.proto.v1.ClusterStatusResponse;
+import io.troupe.proto.v1.TroupeGrpc;
+import io.troupe.transport.LinkHub;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Troupe node: an embedded Hazelcast member (placement, replicated chains), the node's actors,
+ * the links to its peers, and a gRPC server with the client API, the node link, health and
+ * reflection. An actor's home is the owner of its Hazelcast partition.
+ *
+ * <pre>{@code
+ * try (TroupeNode node = TroupeNode.start(NodeConfig.builder().grpcPort(0).build())) {
+ *   System.out.println(node.grpcAddress());
+ * }
+ * }</pre>
+ */
+public final class TroupeNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TroupeNode.class);
+
+  private final NodeConfig config;
+  private final int grpcPort;
+  private final HazelcastInstance hz;
+  private final ClusterChainStore records;
+  private final ActorSystem system;
+  private final LinkHub hub;
+  private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final ExecutorService apiPool;
+  private final ExecutorService linkPool;
+  private final ScheduledExecutorService scheduler;
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final UUIDString self;
+  private volatile boolean closed;
+
+  private record UUIDString(String value) {}
+
+  private TroupeNode(NodeConfig config) throws IOException {
+    this.config = config;
+    this.grpcPort = config.grpcPort() == 0 ? freePort(config.host()) : config.grpcPort();
+    this.apiPool = Executors.newFixedThreadPool(8, threads(config.name() + "-api-"));
+    this.linkPool = Executors.newCachedThreadPool(threads(config.name() + "-link-"));
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-sched-"));
+    this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config, grpcPort));
+    this.self = new UUIDString(hz.getCluster().getLocalMember().getUuid().toString());
+    this.records = new ClusterChainStore(hz);
+    records.describe(ActorId.of("troupe.warm-up")); // a partition operation assigns the partitions
+    this.system =
+        ActorSystem.builder()
+            .nodeName(config.name())
+            .chainStore(records)
+            .modules(new ModuleSource(records.modules()))
+            .remoteDirectory(this::remote)
+            .requestTimeout(config.requestTimeout())
+            .mapper(mapper)
+            .build();
+    this.hub =
+        new LinkHub(
+            self.value(),
+            config.name(),
+            new Inbound(),
+            mapper,
+            linkPool,
+            scheduler,
+            this::channelTo);
+    TroupeApi api = new TroupeApi(system, records, this::homeChannel, this::clusterStatus, mapper);
+    this.server =
+        Grpc.newServerBuilderForPort(grpcPort, InsecureServerCredentials.create())
+            .addService(ServerInterceptors.intercept(api, TroupeApi.forwardingInterceptor()))
+            .addService(hub.service())
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .executor(apiPool)
+            .maxInboundMessageSize(64 * 1024 * 1024)
+            .build()
+            .start();
+    hz.getCluster()
+        .addMembershipListener(
+            new MembershipListener() {
+              @Override
+              public void memberAdded(MembershipEvent e) {
+                hub.memberAdded(e.getMember().getUuid().toString(), nameOf(e.getMember()));
+              }
+
+              @Override
+              public void memberRemoved(MembershipEvent e) {
+                String uuid = e.getMember().getUuid().toString();
+                hub.memberRemoved(uuid);
+                ManagedChannel c = channels.remove(uuid);
+                if (c != null) {
+                  c.shutdownNow();
+                }
+              }
+            });
+    for (Member m : hz.getCluster().getMembers()) {
+      hub.memberAdded(m.getUuid().toString(), nameOf(m));
+    }
+    health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+    log.info(
+        "node {} up: gRPC {}:{}, Hazelcast {}, {} member(s)",
+        config.name(),
+        config.host(),
+        grpcPort,
+        hz.getCluster().getLocalMember().getAddress(),
+        hz.getCluster().getMembers().size());
+  }
+
+  /** Starts a node and its startup actors; returns once it serves. */
+  public static TroupeNode start(NodeConfig config) {
+    TroupeNode node;
+    try {
+      node = new TroupeNode(config);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start node " + config.name(), e);
+    }
+    try {
+      node.startActors();
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  private void startActors() {
+    ManifestParser parser = new ManifestParser();
+    for (NodeConfig.StartupActor a : config.actors()) {
+      ActorId id = ActorId.of(a.id());
+      if (records.describe(id).isPresent()) {
+        log.info("startup actor {} exists already; not started again", id);
+        continue;
+      }
+      var manifest = parser.parse(Path.of(a.manifest()));
+      String ref = system.modules().upload(system.modules().resolve(manifest.module()));
+      // through the API's routing, so the actor starts on its home node
+      var req =
+          io.troupe.proto.v1.StartActorRequest.newBuilder()
+              .setManifestToml(readString(Path.of(a.manifest())))
+              .setManifestName(a.manifest())
+              .setModuleRef(ref)
+              .setId(id.value())
+              .build();
+      Optional<Channel> home = homeChannel(id);
+      if (home.isPresent()) {
+        TroupeGrpc.newBlockingStub(home.get())
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .startActor(req);
+      } else {
+        system.start(manifest.withModule(ref), id);
+      }
+      log.info("started actor {} from {}", id, a.manifest());
+    }
+  }
+
+  private static String readString(Path p) {
+    try {
+      return java.nio.file.Files.readString(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String name() {
+    return config.name();
+  }
+
+  /** {@code host:port} of the gRPC server. */
+  public String grpcAddress() {
+    return config.host() + ":" + grpcPort;
+  }
+
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  public ActorSystem system() {
+    return system;
+  }
+
+  public ClusterChainStore records() {
+    return records;
+  }
+
+  /** The Hazelcast member; for tests and operations tooling. */
+  public HazelcastInstance hazelcast() {
+    return hz;
+  }
+
+  /** The name of the node that is actor {@code id}'s home (its partition's owner). */
+  public Optional<String> homeOf(ActorId id) {
+    Member owner = owner(id);
+    return owner == null ? Optional.empty() : Optional.of(nameOf(owner));
+  }
+
+  /** Whether the node link to the member named {@code name} is up. */
+  public boolean linkedTo(String name) {
+    for (Member m : hz.getCluster().getMembers()) {
+      if (nameOf(m).equals(name)) {
+        return m.localMember() || hub.connected(m.getUuid().toString());
+      }
+    }
+    return false;
+  }
+
+  private Member owner(ActorId id) {
+    Partition p = hz.getPartitionService().getPartition(id.value());
+    return p.getOwner();
+  }
+
+  private Optional<Recipient> remote(ActorId id) {
+    Member owner = owner(id);
+    if (owner == null) {
+      return Optional.of(
+          d ->
+              CompletableFuture.failedFuture(
+                  new UnavailableException("actor " + id + " has no home right now; retry")));
+    }
+    if (owner.localMember()) {
+      return Optional.empty();
+    }
+    return Optional.of(hub.recipient(owner.getUuid().toString()));
+  }
+
+  private Optional<Channel> homeChannel(ActorId id) {
+    Member owner = owner(id);
+    if (owner == null) {
+      throw new UnavailableException("actor " + id + " has no home right now; retry");
+    }
+    return owner.localMember()
+        ? Optional.empty()
+        : Optional.of(channelTo(owner.getUuid().toString()));
+  }
+
+  private ManagedChannel channelTo(String uuid) {
+    return channels.computeIfAbsent(
+        uuid,
+        u -> {
+          Member m =
+              hz.getCluster().getMembers().stream()
+                  .filter(x -> x.getUuid().toString().equals(u))
+                  .findFirst()
+                  .orElseThrow(() -> new UnavailableException("node " + u + " is not a member"));
+          String target = m.getAttribute(HazelcastSetup.ATTR_GRPC);
+          return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
+              .maxInboundMessageSize(64 * 1024 * 1024)
+              .build();
+        });
+  }
+
+  private static String nameOf(Member m) {
+    String n = m.getAttribute(HazelcastSetup.ATTR_NAME);
+    return n == null ? m.getAddress().toString() : n;
+  }
+
+  /** What this node does with deliveries from its peers. */
+  private final class Inbound implements LinkHub.Inbound {
+    @Override
+    public CompletableFuture<JsonNode> deliver(Delivery d, int hops, ChannelListener back) {
+      try {
+        return system.deliverFromRemote(d, back);
+      } catch (ActorNotFoundException e) {
+        Member owner = owner(d.target());
+        if (owner != null
+            && !owner.localMember()
+            && hops < 2
+            && !(d instanceof Delivery.ChannelOpen)) {
+          return hub.forward(owner.getUuid().toString(), d, hops + 1); // its home moved
+        }
+        throw e;
+      }
+    }
+
+    @Override
+    public void channelBack(
+        String channelId, ActorId from, Optional<JsonNode> message, String reason) {
+      try {
+        system.channelBack(channelId, from, message, reason);
+      } catch (RuntimeException e) {
+        log.debug("channel {} traffic from {} dropped: {}", channelId, from, e.getMessage());
+      }
+    }
+  }
+
+  /** The members, their addresses, partitions and actors. */
+  public ClusterStatusResponse clusterStatus() {
+    Map<String, Integer> partitions = new HashMap<>();
+    for (Partition p : hz.getPartitionService().getPartitions()) {
+      Member o = p.getOwner();
+      if (o != null) {
+        partitions.merge(o.getUuid().toString(), 1, Integer::sum);
+      }
+    }
+    Map<String, Integer> actors = new HashMap<>();
+    for (ActorSummary s : records.list()) {
+      if (s.status() != null && !s.status().equals("stopped") && !s.status().equals("failed")) {
+        actors.merge(s.node(), 1, Integer::sum);
+      }
+    }
+    ClusterStatusResponse.Builder b =
+        ClusterStatusResponse.newBuilder()
+            .setClusterName(config.clusterName())
+            .setThisNode(config.name())
+            .setPartitions(hz.getPartitionService().getPartitions().size())
+            .setQuorumPresent(quorumPresent());
+    for (Member m : hz.getCluster().getMembers()) {
+      String uuid = m.getUuid().toString();
+      b.addMembers(
+          io.troupe.proto.v1.Member.newBuilder()
+              .setName(nameOf(m))
+              .setUuid(uuid)
+              .setHazelcastAddress(m.getAddress().getHost() + ":" + m.getAddress().getPort())
+              .setGrpcAddress(String.valueOf(m.getAttribute(HazelcastSetup.ATTR_GRPC)))
+              .setActors(actors.getOrDefault(nameOf(m), 0))
+              .setOwnedPartitions(partitions.getOrDefault(uuid, 0))
+              .setLocal(m.localMember()));
+    }
+    return b.build();
+  }
+
+  private boolean quorumPresent() {
+    SplitBrainProtection q =
+        hz.getSplitBrainProtectionService().getSplitBrainProtection(HazelcastSetup.QUORUM);
+    return q.hasMinimumSize();
+  }
+
+  /**
+   * Leaves the cluster: stops serving, stops this node's actors (recording {@code actor.stopped}),
+   * closes the links and leaves Hazelcast gracefully (its partitions migrate first).
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    health.setStatus("", HealthCheckResponse.ServingStatus.NOT_SERVING);
+    system.shutdown();
+    hub.close();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    channels.values().forEach(ManagedChannel::shutdownNow);
+    try {
+      hz.shutdown();
+    } catch (RuntimeException e) {
+      log.debug("Hazelcast shutdown: {}", e.getMessage());
+    }
+    apiPool.shutdownNow();
+    linkPool.shutdownNow();
+    scheduler.shutdownNow();
+    log.info("node {} left the cluster", config.name());
+  }
+
+  private static int freePort(String host) throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(host, 0));
+      return s.getLocalPort();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,178 @@
+package io.troupe.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.stub.StreamObserver;
+import io.troupe.actor.Delivery;
+import io.troupe.error.UnavailableException;
+import io.troupe.proto.v1.Envelope;
+import io.troupe.proto.v1.EnvelopeBatch;
+import io.troupe.proto.v1.Reply;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's end of the one stream to one peer node. Envelopes queue up while the stream is
+ * (re)connecting and go out in batches: a single drainer takes everything queued (up to {@link
+ * #MAX_BATCH}) into one {@link EnvelopeBatch}. Deliveries wait for their {@link Reply} by
+ * correlation id; when the stream breaks they fail as unavailable, never silently.
+ */
+final class PeerLink {
+  private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
+  static final int MAX_BATCH = 512;
+
+  private final String peerUuid;
+  private final Envelopes envelopes;
+  private final Executor executor;
+  private final Queue<Envelope> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong correlations = new AtomicLong();
+  private volatile StreamObserver<EnvelopeBatch> out;
+  private volatile String peerName;
+  private volatile boolean closed;
+
+  PeerLink(String peerUuid, String peerName, Envelopes envelopes, Executor executor) {
+    this.peerUuid = peerUuid;
+    this.peerName = peerName;
+    this.envelopes = envelopes;
+    this.executor = executor;
+  }
+
+  String peerUuid() {
+    return peerUuid;
+  }
+
+  String peerName() {
+    return peerName;
+  }
+
+  void peerName(String name) {
+    this.peerName = name;
+  }
+
+  boolean connected() {
+    return out != null;
+  }
+
+  /** Sends {@code d} to the peer; completes with the peer's reply. */
+  CompletableFuture<JsonNode> deliver(Delivery d, int hops) {
+    if (closed) {
+      return CompletableFuture.failedFuture(gone());
+    }
+    long c = correlations.incrementAndGet();
+    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    pending.put(c, reply);
+    reply.whenComplete((v, e) -> pending.remove(c));
+    send(Envelope.newBuilder().setDeliver(envelopes.deliver(c, d, hops)).build());
+    return reply;
+  }
+
+  void onReply(Reply r) {
+    CompletableFuture<JsonNode> f = pending.remove(r.getCorrelation());
+    if (f == null) {
+      return; // the caller gave up (its deadline passed)
+    }
+    try {
+      f.complete(envelopes.value(r));
+    } catch (RuntimeException e) {
+      f.completeExceptionally(e);
+    }
+  }
+
+  void send(Envelope e) {
+    queue.add(e);
+    drain();
+  }
+
+  /** The stream to the peer is up: what queued meanwhile goes out now. */
+  void attach(StreamObserver<EnvelopeBatch> stream) {
+    out = stream;
+    drain();
+  }
+
+  /**
+   * The stream broke. Deliveries waiting for replies fail (the peer may or may not have handled
+   * them: the caller retries with the same message id); what is still queued waits for the next
+   * stream.
+   */
+  void detach(StreamObserver<EnvelopeBatch> stream, Throwable why) {
+    if (out != stream && stream != null) {
+      return;
+    }
+    out = null;
+    failPending(
+        "link to node " + peerName + " broke" + (why == null ? "" : ": " + why.getMessage()));
+  }
+
+  /** The peer left the cluster. */
+  void close() {
+    closed = true;
+    StreamObserver<EnvelopeBatch> s = out;
+    out = null;
+    queue.clear();
+    failPending("node " + peerName + " left the cluster");
+    if (s != null) {
+      try {
+        s.onCompleted();
+      } catch (RuntimeException e) {
+        log.debug("closing link to {}: {}", peerName, e.getMessage());
+      }
+    }
+  }
+
+  private void failPending(String why) {
+    for (Long c : pending.keySet()) {
+      CompletableFuture<JsonNode> f = pending.remove(c);
+      if (f != null) {
+        f.completeExceptionally(new UnavailableException(why));
+      }
+    }
+  }
+
+  private UnavailableException gone() {
+    return new UnavailableException("node " + peerName + " left the cluster");
+  }
+
+  private void drain() {
+    if (out == null || queue.isEmpty() || !draining.compareAndSet(false, true)) {
+      return;
+    }
+    executor.execute(
+        () -> {
+          try {
+            StreamObserver<EnvelopeBatch> stream = out;
+            while (stream != null && !queue.isEmpty()) {
+              EnvelopeBatch.Builder batch = EnvelopeBatch.newBuilder();
+              for (int i = 0; i < MAX_BATCH; i++) {
+                Envelope e = queue.poll();
+                if (e == null) {
+                  break;
+                }
+                batch.addEnvelopes(e);
+              }
+              try {
+                stream.onNext(batch.build());
+              } catch (RuntimeException e) {
+                log.debug("link to {}: send failed: {}", peerName, e.getMessage());
+                detach(stream, e);
+                return;
+              }
+              stream = out;
+            }
+          } finally {
+            draining.set(false);
+            if (out != null && !queue.isEmpty()) {
+              drain();
+            }
+          }
+        });
+  }
+}

@@ -1,0 +1,122 @@
+package io.troupe.server;
+
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.troupe.proto.v1.TroupeGrpc;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+
+/** Real nodes in this JVM: each a Hazelcast member and a gRPC server on free loopback ports. */
+final class TestCluster implements AutoCloseable {
+  final List<TroupeNode> nodes = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  static TestCluster start(int n, UnaryOperator<NodeConfig.Builder> tweak) {
+    List<Integer> hzPorts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      hzPorts.add(freePort());
+    }
+    List<String> members = hzPorts.stream().map(p -> "127.0.0.1:" + p).toList();
+    List<CompletableFuture<TroupeNode>> starting = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      NodeConfig config =
+          tweak
+              .apply(
+                  NodeConfig.builder()
+                      .name("n" + i)
+                      .clusterName("test-" + hzPorts.get(0))
+                      .grpcPort(0)
+                      .hzPort(hzPorts.get(i))
+                      .members(members))
+              .build();
+      starting.add(CompletableFuture.supplyAsync(() -> TroupeNode.start(config)));
+    }
+    TestCluster c = new TestCluster();
+    RuntimeException failure = null;
+    for (CompletableFuture<TroupeNode> f : starting) {
+      try {
+        c.nodes.add(f.join());
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    if (failure != null) {
+      c.close();
+      throw failure;
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                c.nodes.stream()
+                    .allMatch(
+                        node ->
+                            node.hazelcast().getCluster().getMembers().size() == n
+                                && node.hazelcast().getPartitionService().isClusterSafe()
+                                && node.hazelcast().getPartitionService().getPartitions().stream()
+                                    .allMatch(p -> p.getOwner() != null)
+                                && c.nodes.stream().allMatch(o -> node.linkedTo(o.name()))));
+    return c;
+  }
+
+  TroupeNode node(int i) {
+    return nodes.get(i);
+  }
+
+  TroupeNode byName(String name) {
+    return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  TroupeGrpc.TroupeBlockingStub client(int i) {
+    ManagedChannel ch =
+        Grpc.newChannelBuilder(nodes.get(i).grpcAddress(), InsecureChannelCredentials.create())
+            .build();
+    channels.add(ch);
+    return TroupeGrpc.newBlockingStub(ch);
+  }
+
+  TroupeGrpc.TroupeStub asyncClient(int i) {
+    ManagedChannel ch =
+        Grpc.newChannelBuilder(nodes.get(i).grpcAddress(), InsecureChannelCredentials.create())
+            .build();
+    channels.add(ch);
+    return TroupeGrpc.newStub(ch);
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    for (TroupeNode n : nodes) {
+      closing.add(CompletableFuture.runAsync(n::close));
+    }
+    closing.forEach(
+        f -> {
+          try {
+            f.join();
+          } catch (RuntimeException e) {
+            // keep closing the others
+          }
+        });
+  }
+}
