@@ -102,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static Path extractExamples() throws IOException {
+  static Path extractExamples() throws IOException {
     Path dir = Files.createTempDirectory("troupe-examples");
     dir.toFile().deleteOnExit();
     for (String f : FILES) {

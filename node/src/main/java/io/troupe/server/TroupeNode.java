@@ -93,7 +93,11 @@ public final class TroupeNode implements AutoCloseable {
     this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config, grpcPort));
     this.self = new UUIDString(hz.getCluster().getLocalMember().getUuid().toString());
     this.records = new ClusterChainStore(hz);
-    records.describe(ActorId.of("troupe.warm-up")); // a partition operation assigns the partitions
+    try {
+      records.describe(ActorId.of("troupe.warm-up")); // a partition operation assigns partitions
+    } catch (RuntimeException e) {
+      log.debug("warm-up read: {}", e.getMessage()); // no quorum yet: others are still joining
+    }
     this.system =
         ActorSystem.builder()
             .nodeName(config.name())
@@ -172,6 +176,18 @@ public final class TroupeNode implements AutoCloseable {
   }
 
   private void startActors() {
+    if (config.actors().isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!quorumPresent() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100); // startup only: wait for enough members to accept writes
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
     ManifestParser parser = new ManifestParser();
     for (NodeConfig.StartupActor a : config.actors()) {
       ActorId id = ActorId.of(a.id());

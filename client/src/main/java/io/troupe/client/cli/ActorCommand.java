@@ -1,0 +1,236 @@
+package io.troupe.client.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.troupe.chain.ChainCodec;
+import io.troupe.chain.EventHash;
+import io.troupe.client.sdk.TroupeClient;
+import io.troupe.proto.v1.ActorDescription;
+import io.troupe.proto.v1.GetStateResponse;
+import io.troupe.proto.v1.VerifyChainResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code troupe actor ...}: start, message and inspect actors on a cluster. */
+@Command(
+    name = "actor",
+    mixinStandardHelpOptions = true,
+    description = "Starts, messages and inspects actors.",
+    subcommands = {
+      ActorCommand.Start.class,
+      ActorCommand.Stop.class,
+      ActorCommand.Send.class,
+      ActorCommand.Request.class,
+      ActorCommand.Describe.class,
+      ActorCommand.ListActors.class,
+      ActorCommand.Chain.class,
+      ActorCommand.Verify.class,
+      ActorCommand.State.class
+    })
+final class ActorCommand implements Runnable {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @ParentCommand TroupeCommand root;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+  }
+
+  /** Runs {@code body} with a client, printing what it returns (if anything) on stdout. */
+  abstract static class Sub implements Callable<Integer> {
+    @ParentCommand ActorCommand actor;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      try (TroupeClient client = actor.root.client()) {
+        run(client);
+      }
+      out().flush();
+      return 0;
+    }
+
+    abstract void run(TroupeClient client) throws IOException;
+  }
+
+  @Command(name = "start", description = "Uploads the manifest's module, starts it; prints the id.")
+  static final class Start extends Sub {
+    @Parameters(index = "0", paramLabel = "MANIFEST")
+    Path manifest;
+
+    @Option(names = "--id", description = "The actor's id (default: a fresh UUID).")
+    String id;
+
+    @Override
+    void run(TroupeClient client) {
+      out().println(client.start(manifest, id));
+    }
+  }
+
+  @Command(name = "stop", description = "Stops the actor (its chain stays).")
+  static final class Stop extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Override
+    void run(TroupeClient client) {
+      client.stop(id);
+    }
+  }
+
+  @Command(name = "send", description = "Sends JSON to handle-send; returns once handled.")
+  static final class Send extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Parameters(index = "1", paramLabel = "JSON")
+    String json;
+
+    @Override
+    void run(TroupeClient client) {
+      client.send(id, json);
+    }
+  }
+
+  @Command(name = "request", description = "Sends a request; prints the response JSON on one line.")
+  static final class Request extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Parameters(index = "1", paramLabel = "JSON")
+    String json;
+
+    @Override
+    void run(TroupeClient client) {
+      out().println(client.request(id, json));
+    }
+  }
+
+  @Command(name = "describe", description = "Prints the actor's home node, epoch, status, head.")
+  static final class Describe extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Override
+    void run(TroupeClient client) {
+      out().println(describe(client.describe(id)));
+    }
+  }
+
+  @Command(name = "list", description = "Prints every actor of the cluster, one JSON per line.")
+  static final class ListActors extends Sub {
+    @Override
+    void run(TroupeClient client) {
+      for (ActorDescription d : client.list()) {
+        out().println(describe(d));
+      }
+    }
+  }
+
+  @Command(
+      name = "chain",
+      description = "Writes the actor's committed chain (chain v1 JSON lines).")
+  static final class Chain extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Option(names = "--out", description = "File to write (default: stdout).")
+    Path file;
+
+    @Override
+    void run(TroupeClient client) throws IOException {
+      List<io.troupe.chain.ChainEvent> events =
+          client.chain(id).stream()
+              .map(
+                  e ->
+                      new io.troupe.chain.ChainEvent(
+                          e.getActor(),
+                          e.getSeq(),
+                          EventHash.of(e.getParent().toByteArray()),
+                          e.getType(),
+                          e.getTimestamp(),
+                          e.getData().toByteArray(),
+                          EventHash.of(e.getHash().toByteArray())))
+              .toList();
+      if (file == null) {
+        StringWriter text = new StringWriter();
+        ChainCodec.write(events, text);
+        out().print(text);
+        return;
+      }
+      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        ChainCodec.write(events, w);
+      }
+      spec.commandLine().getErr().println("wrote " + events.size() + " events to " + file);
+    }
+  }
+
+  @Command(name = "verify", description = "Verifies the actor's chain on the cluster.")
+  static final class Verify extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() throws Exception {
+      try (TroupeClient client = actor.root.client()) {
+        VerifyChainResponse v = client.verify(id);
+        if (v.getValid()) {
+          out().println("ok: " + v.getEvents() + " events (actor " + id + ")");
+          out().flush();
+          return 0;
+        }
+        spec.commandLine().getErr().println(v.getProblem());
+        return 1;
+      }
+    }
+
+    @Override
+    void run(TroupeClient client) {}
+  }
+
+  @Command(name = "state", description = "Prints the state of the actor's last committed turn.")
+  static final class State extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Override
+    void run(TroupeClient client) {
+      GetStateResponse s = client.state(id);
+      out().println(s.getHasState() ? s.getStateJson().toStringUtf8() : "null");
+    }
+  }
+
+  static String describe(ActorDescription d) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("id", d.getId());
+    o.put("name", d.getName());
+    o.put("node", d.getNode());
+    o.put("epoch", d.getEpoch());
+    o.put("status", d.getStatus());
+    o.put("chain_length", d.getChainLength());
+    o.put("head", EventHash.of(d.getHead().toByteArray()).toHex());
+    o.put("module", d.getModule());
+    if (!d.getParent().isEmpty()) {
+      o.put("parent", d.getParent());
+    }
+    return o.toString();
+  }
+}

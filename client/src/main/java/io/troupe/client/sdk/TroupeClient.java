@@ -1,0 +1,245 @@
+package io.troupe.client.sdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.google.protobuf.ByteString;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.troupe.proto.v1.ActorDescription;
+import io.troupe.proto.v1.ChainEvent;
+import io.troupe.proto.v1.ClusterStatusRequest;
+import io.troupe.proto.v1.ClusterStatusResponse;
+import io.troupe.proto.v1.DescribeActorRequest;
+import io.troupe.proto.v1.GetChainRequest;
+import io.troupe.proto.v1.GetStateRequest;
+import io.troupe.proto.v1.GetStateResponse;
+import io.troupe.proto.v1.ListActorsRequest;
+import io.troupe.proto.v1.RequestRequest;
+import io.troupe.proto.v1.SendRequest;
+import io.troupe.proto.v1.StartActorRequest;
+import io.troupe.proto.v1.StopActorRequest;
+import io.troupe.proto.v1.TroupeGrpc;
+import io.troupe.proto.v1.VerifyChainRequest;
+import io.troupe.proto.v1.VerifyChainResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The Java client of a Troupe cluster. It knows several node addresses and talks to one; when that
+ * node does not answer (UNAVAILABLE) it tries the next. Every node serves every actor, so any one
+ * will do. Sends and requests carry a message id the client chooses, the same on every retry.
+ *
+ * <pre>{@code
+ * try (TroupeClient client = TroupeClient.builder().target("127.0.0.1:7070").build()) {
+ *   String id = client.start(Path.of("examples/counter/counter.toml"), "counter");
+ *   client.send(id, "5");
+ *   System.out.println(client.request(id, "\"total?\""));
+ * }
+ * }</pre>
+ */
+public final class TroupeClient implements AutoCloseable {
+  private static final Metadata.Key<String> KIND =
+      Metadata.Key.of("troupe-error-kind", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final List<String> targets;
+  private final Duration deadline;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private int current;
+
+  private TroupeClient(Builder b) {
+    this.targets = List.copyOf(b.targets);
+    this.deadline = b.deadline;
+    for (String t : targets) {
+      channels.add(Grpc.newChannelBuilder(t, InsecureChannelCredentials.create()).build());
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts the actor of manifest file {@code manifest}, uploading its module; returns its id.
+   *
+   * @param id the actor's id, or null for a fresh UUID
+   */
+  public String start(Path manifest, String id) {
+    String toml;
+    byte[] module;
+    try {
+      toml = Files.readString(manifest);
+      JsonNode parsed = new TomlMapper().readTree(toml);
+      String ref = parsed.path("module").asText("");
+      if (ref.isEmpty()) {
+        throw new TroupeClientException(
+            Status.Code.INVALID_ARGUMENT, "", manifest + ": the manifest has no module", null);
+      }
+      Path base = manifest.toAbsolutePath().getParent();
+      module = Files.readAllBytes(base.resolve(ref));
+    } catch (IOException e) {
+      throw new TroupeClientException(
+          Status.Code.INVALID_ARGUMENT, "", "cannot read " + manifest + ": " + e.getMessage(), e);
+    }
+    StartActorRequest req =
+        StartActorRequest.newBuilder()
+            .setManifestToml(toml)
+            .setManifestName(manifest.toString())
+            .setModuleBytes(ByteString.copyFrom(module))
+            .setId(id == null ? "" : id)
+            .build();
+    return call(s -> s.startActor(req)).getId();
+  }
+
+  public void stop(String id) {
+    call(s -> s.stopActor(StopActorRequest.newBuilder().setId(id).build()));
+  }
+
+  /** Delivers {@code json} to the actor's handle-send; returns once handled and replicated. */
+  public void send(String id, String json) {
+    SendRequest req =
+        SendRequest.newBuilder()
+            .setId(id)
+            .setMessageJson(utf8(json))
+            .setMessageId(UUID.randomUUID().toString())
+            .build();
+    call(s -> s.send(req));
+  }
+
+  /** Sends a request; returns the actor's response as JSON text. */
+  public String request(String id, String json) {
+    RequestRequest req =
+        RequestRequest.newBuilder()
+            .setId(id)
+            .setMessageJson(utf8(json))
+            .setMessageId(UUID.randomUUID().toString())
+            .build();
+    return call(s -> s.request(req)).getResponseJson().toStringUtf8();
+  }
+
+  public ActorDescription describe(String id) {
+    return call(s -> s.describeActor(DescribeActorRequest.newBuilder().setId(id).build()));
+  }
+
+  public List<ActorDescription> list() {
+    return call(s -> s.listActors(ListActorsRequest.getDefaultInstance())).getActorsList();
+  }
+
+  /** The committed chain, in seq order. */
+  public List<ChainEvent> chain(String id) {
+    return call(
+        s -> {
+          List<ChainEvent> out = new ArrayList<>();
+          s.getChain(GetChainRequest.newBuilder().setId(id).build()).forEachRemaining(out::add);
+          return out;
+        });
+  }
+
+  public VerifyChainResponse verify(String id) {
+    return call(s -> s.verifyChain(VerifyChainRequest.newBuilder().setId(id).build()));
+  }
+
+  public GetStateResponse state(String id) {
+    return call(s -> s.getState(GetStateRequest.newBuilder().setId(id).build()));
+  }
+
+  public ClusterStatusResponse clusterStatus() {
+    return call(s -> s.clusterStatus(ClusterStatusRequest.getDefaultInstance()));
+  }
+
+  private static ByteString utf8(String s) {
+    return ByteString.copyFrom(Objects.requireNonNull(s), StandardCharsets.UTF_8);
+  }
+
+  /** Runs {@code body} against the current node; on UNAVAILABLE, against the next ones. */
+  private synchronized <T> T call(Function<TroupeGrpc.TroupeBlockingStub, T> body) {
+    StatusRuntimeException last = null;
+    for (int attempt = 0; attempt < channels.size(); attempt++) {
+      int i = (current + attempt) % channels.size();
+      TroupeGrpc.TroupeBlockingStub stub =
+          TroupeGrpc.newBlockingStub(channels.get(i))
+              .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      try {
+        T result = body.apply(stub);
+        current = i;
+        return result;
+      } catch (StatusRuntimeException e) {
+        last = e;
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+          break;
+        }
+      }
+    }
+    throw translate(last);
+  }
+
+  private TroupeClientException translate(StatusRuntimeException e) {
+    String kind = e.getTrailers() == null ? null : e.getTrailers().get(KIND);
+    String message = e.getStatus().getDescription();
+    if (message == null) {
+      message = e.getStatus().getCode().name();
+    }
+    if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && kind == null) {
+      message = "no node answered (" + String.join(", ", targets) + "): " + message;
+    }
+    return new TroupeClientException(e.getStatus().getCode(), kind == null ? "" : kind, message, e);
+  }
+
+  @Override
+  public void close() {
+    for (ManagedChannel c : channels) {
+      c.shutdownNow();
+    }
+    for (ManagedChannel c : channels) {
+      try {
+        c.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Configures a {@link TroupeClient}. */
+  public static final class Builder {
+    private final List<String> targets = new ArrayList<>();
+    private Duration deadline = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /** A node's gRPC address {@code host:port}; add several for failover. */
+    public Builder target(String hostPort) {
+      targets.add(Objects.requireNonNull(hostPort));
+      return this;
+    }
+
+    public Builder targets(List<String> hostPorts) {
+      hostPorts.forEach(this::target);
+      return this;
+    }
+
+    /** The deadline of each call (default 30 s). */
+    public Builder deadline(Duration d) {
+      this.deadline = Objects.requireNonNull(d);
+      return this;
+    }
+
+    public TroupeClient build() {
+      if (targets.isEmpty()) {
+        throw new IllegalArgumentException("at least one target address is required");
+      }
+      return new TroupeClient(this);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.troupe.cli;
+
+import io.troupe.server.NodeConfig;
+import io.troupe.server.TroupeNode;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code troupe-node start}: runs a node until SIGTERM, then leaves the cluster cleanly. With no
+ * config and no members it is the embedded default: a cluster of one on 7070/5701, with the example
+ * actors {@code counter}, {@code kv} and {@code echo} started.
+ */
+@Command(
+    name = "start",
+    mixinStandardHelpOptions = true,
+    description = "Runs a node (until SIGTERM) that joins or forms a cluster.")
+final class StartCommand implements Callable<Integer> {
+  @Option(names = "--config", description = "Node config file (TOML, see docs/operations.md).")
+  Path config;
+
+  @Option(names = "--name", description = "Node name (default node-<grpc port>).")
+  String name;
+
+  @Option(names = "--host", description = "Address to bind and advertise (default 127.0.0.1).")
+  String host;
+
+  @Option(names = "--grpc-port", description = "Client API and node-link port (default 7070).")
+  Integer grpcPort;
+
+  @Option(names = "--hz-port", description = "Hazelcast member port (default 5701).")
+  Integer hzPort;
+
+  @Option(
+      names = "--members",
+      split = ",",
+      description = "Hazelcast addresses host:port to join, comma-separated.")
+  List<String> members;
+
+  @Option(names = "--quorum", description = "Members a side needs to accept writes.")
+  Integer quorum;
+
+  @Option(names = "--backup-count", description = "Synchronous backups per actor record.")
+  Integer backupCount;
+
+  @Option(
+      names = "--examples",
+      negatable = true,
+      description =
+          "Start the example actors (default: only for the embedded default, without --config"
+              + " or --members).")
+  Boolean examples;
+
+  @Override
+  public Integer call() throws Exception {
+    NodeConfig.Builder b = config != null ? NodeConfig.load(config) : NodeConfig.builder();
+    if (name != null) b.name(name);
+    if (host != null) b.host(host);
+    if (grpcPort != null) b.grpcPort(grpcPort);
+    if (hzPort != null) b.hzPort(hzPort);
+    if (members != null) b.members(members);
+    if (quorum != null) b.quorum(quorum);
+    if (backupCount != null) b.backupCount(backupCount);
+    boolean withExamples = examples != null ? examples : config == null && members == null;
+    if (withExamples) {
+      Path dir = DemoCommand.extractExamples();
+      for (String[] a :
+          Arrays.asList(
+              new String[] {"counter", "counter/counter.toml"},
+              new String[] {"kv", "kv-store/kv-store.toml"},
+              new String[] {"echo", "echo/echo.toml"})) {
+        b.actor(a[0], dir.resolve(a[1]).toString());
+      }
+    }
+    TroupeNode node = TroupeNode.start(b.build());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  node.close();
+                  stopped.countDown();
+                },
+                "troupe-shutdown"));
+    System.out.println("troupe node " + node.name() + " serving on " + node.grpcAddress());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+}
