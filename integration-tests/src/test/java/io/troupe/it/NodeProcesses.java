@@ -1,0 +1,136 @@
+package io.troupe.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Real {@code ops/troupe-node start} processes on free loopback ports. {@link #close} stops every
+ * one it started (SIGTERM, then kill -9 after a grace period), also when a test fails.
+ */
+final class NodeProcesses implements AutoCloseable {
+  record Node(String name, int grpcPort, int hzPort, Process process, Path log) {
+    String target() {
+      return "127.0.0.1:" + grpcPort;
+    }
+  }
+
+  final List<Node> nodes = new ArrayList<>();
+  private final Path logs;
+
+  private NodeProcesses(Path logs) {
+    this.logs = logs;
+  }
+
+  static NodeProcesses start(int n) throws IOException {
+    Path logs = Files.createTempDirectory("troupe-it-nodes");
+    NodeProcesses cluster = new NodeProcesses(logs);
+    try {
+      List<int[]> ports = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        ports.add(new int[] {freePort(), freePort()});
+      }
+      String members =
+          ports.stream().map(p -> "127.0.0.1:" + p[1]).collect(Collectors.joining(","));
+      for (int i = 0; i < n; i++) {
+        String name = "it-" + (i + 1);
+        Path log = logs.resolve(name + ".log");
+        Process p =
+            new ProcessBuilder(
+                    Launcher.REPO.resolve("ops/troupe-node").toString(),
+                    "start",
+                    "--name",
+                    name,
+                    "--grpc-port",
+                    Integer.toString(ports.get(i)[0]),
+                    "--hz-port",
+                    Integer.toString(ports.get(i)[1]),
+                    "--members",
+                    members,
+                    "--quorum",
+                    Integer.toString(n / 2 + 1))
+                .directory(Launcher.REPO.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        cluster.nodes.add(new Node(name, ports.get(i)[0], ports.get(i)[1], p, log));
+      }
+      for (Node node : cluster.nodes) {
+        awaitLog(node, "serving on", Duration.ofSeconds(120));
+      }
+      return cluster;
+    } catch (IOException | RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  static void awaitLog(Node node, String text, Duration within) throws IOException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      if (Files.exists(node.log()) && Files.readString(node.log()).contains(text)) {
+        return;
+      }
+      if (!node.process().isAlive()) {
+        throw new AssertionError(node.name() + " died:\n" + Files.readString(node.log()));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            node.name()
+                + " did not log '"
+                + text
+                + "' in "
+                + within
+                + ":\n"
+                + Files.readString(node.log()));
+      }
+      try {
+        Thread.sleep(100); // polling a log file: there is nothing to block on
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted");
+      }
+    }
+  }
+
+  List<String> targets() {
+    return nodes.stream().map(Node::target).toList();
+  }
+
+  @Override
+  public void close() {
+    for (Node n : nodes) {
+      n.process().destroy(); // SIGTERM: a clean leave
+    }
+    for (Node n : nodes) {
+      try {
+        if (!n.process().waitFor(20, TimeUnit.SECONDS)) {
+          n.process().descendants().forEach(ProcessHandle::destroyForcibly);
+          n.process().destroyForcibly();
+          n.process().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        n.process().destroyForcibly();
+      }
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
