@@ -31,6 +31,8 @@ import java.util.Set;
  * @param maxNoHeartbeat a member silent this long is removed (default 5 s)
  * @param requestTimeout default deadline of requests from clients (default 30 s)
  * @param actors actors to start when the node starts (default: none)
+ * @param committers threads that commit chain appends to the cluster, each one round trip at a time
+ *     (default 16)
  */
 public record NodeConfig(
     String name,
@@ -44,7 +46,8 @@ public record NodeConfig(
     Duration heartbeat,
     Duration maxNoHeartbeat,
     Duration requestTimeout,
-    List<StartupActor> actors) {
+    List<StartupActor> actors,
+    int committers) {
 
   /** An actor started with the node: {@code id} from manifest file {@code manifest}. */
   public record StartupActor(String id, String manifest) {}
@@ -59,6 +62,9 @@ public record NodeConfig(
     }
     if (quorum < 1) {
       throw new InvalidArgumentException("quorum must be >= 1, got " + quorum);
+    }
+    if (committers < 1) {
+      throw new InvalidArgumentException("committers must be >= 1, got " + committers);
     }
     if (maxNoHeartbeat.compareTo(heartbeat) <= 0) {
       throw new InvalidArgumentException("max_no_heartbeat_ms must exceed heartbeat_ms");
@@ -83,6 +89,7 @@ public record NodeConfig(
     b.maxNoHeartbeat = maxNoHeartbeat;
     b.requestTimeout = requestTimeout;
     b.actors = new ArrayList<>(actors);
+    b.committers = committers;
     return b;
   }
 
@@ -99,7 +106,8 @@ public record NodeConfig(
           "heartbeat_ms",
           "max_no_heartbeat_ms",
           "request_timeout_ms",
-          "actors");
+          "actors",
+          "committers");
 
   /** Reads a TOML config file; unknown keys are an error, missing keys take their defaults. */
   public static Builder load(Path file) {
@@ -134,6 +142,7 @@ public record NodeConfig(
     if (root.has("request_timeout_ms")) {
       b.requestTimeout(Duration.ofMillis(root.get("request_timeout_ms").asLong()));
     }
+    if (root.has("committers")) b.committers(root.get("committers").asInt());
     if (root.has("members")) {
       List<String> members = new ArrayList<>();
       root.get("members").forEach(m -> members.add(m.asText()));
@@ -164,8 +173,14 @@ public record NodeConfig(
     private Duration maxNoHeartbeat = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private List<StartupActor> actors = new ArrayList<>();
+    private int committers = 16;
 
     private Builder() {}
+
+    public Builder committers(int n) {
+      this.committers = n;
+      return this;
+    }
 
     public Builder name(String name) {
       this.name = name;
@@ -245,7 +260,8 @@ public record NodeConfig(
           heartbeat,
           maxNoHeartbeat,
           requestTimeout,
-          actors);
+          actors,
+          committers);
     }
   }
 }

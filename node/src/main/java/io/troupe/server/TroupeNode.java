@@ -2,6 +2,7 @@ package io.troupe.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -32,6 +33,7 @@ import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.UnavailableException;
 import io.troupe.manifest.ManifestParser;
 import io.troupe.proto.v1.ClusterStatusResponse;
+import io.troupe.proto.v1.NodeLinkGrpc;
 import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.transport.LinkHub;
 import java.io.IOException;
@@ -75,7 +77,7 @@ public final class TroupeNode implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ExecutorService apiPool;
-  private final ExecutorService linkPool;
+  private final ExecutorService commitPool;
   private final ScheduledExecutorService scheduler;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final ObjectMapper mapper = new ObjectMapper();
@@ -88,11 +90,12 @@ public final class TroupeNode implements AutoCloseable {
     this.config = config;
     this.grpcPort = config.grpcPort() == 0 ? freePort(config.host()) : config.grpcPort();
     this.apiPool = Executors.newFixedThreadPool(8, threads(config.name() + "-api-"));
-    this.linkPool = Executors.newCachedThreadPool(threads(config.name() + "-link-"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-sched-"));
+    this.commitPool =
+        Executors.newFixedThreadPool(config.committers(), threads(config.name() + "-commit-"));
     this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config, grpcPort));
     this.self = new UUIDString(hz.getCluster().getLocalMember().getUuid().toString());
-    this.records = new ClusterChainStore(hz);
+    this.records = new ClusterChainStore(hz, commitPool);
     try {
       records.describe(ActorId.of("troupe.warm-up")); // a partition operation assigns partitions
     } catch (RuntimeException e) {
@@ -108,14 +111,7 @@ public final class TroupeNode implements AutoCloseable {
             .mapper(mapper)
             .build();
     this.hub =
-        new LinkHub(
-            self.value(),
-            config.name(),
-            new Inbound(),
-            mapper,
-            linkPool,
-            scheduler,
-            this::channelTo);
+        new LinkHub(self.value(), config.name(), new Inbound(), mapper, scheduler, this::channelTo);
     TroupeApi api = new TroupeApi(system, records, this::homeChannel, this::clusterStatus, mapper);
     this.server =
         Grpc.newServerBuilderForPort(grpcPort, InsecureServerCredentials.create())
@@ -124,6 +120,18 @@ public final class TroupeNode implements AutoCloseable {
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .executor(apiPool)
+            // node-link traffic never blocks: handle it on the transport's threads, no hand-off
+            .callExecutor(
+                new io.grpc.ServerCallExecutorSupplier() {
+                  @Override
+                  public <Q, R> java.util.concurrent.Executor getExecutor(
+                      io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers) {
+                    return NodeLinkGrpc.SERVICE_NAME.equals(
+                            call.getMethodDescriptor().getServiceName())
+                        ? MoreExecutors.directExecutor()
+                        : null;
+                  }
+                })
             .maxInboundMessageSize(64 * 1024 * 1024)
             .build()
             .start();
@@ -273,17 +281,34 @@ public final class TroupeNode implements AutoCloseable {
   }
 
   private Optional<Recipient> remote(ActorId id) {
-    Member owner = owner(id);
-    if (owner == null) {
+    Member home = locate(id);
+    if (home == null) {
       return Optional.of(
           d ->
               CompletableFuture.failedFuture(
                   new UnavailableException("actor " + id + " has no home right now; retry")));
     }
-    if (owner.localMember()) {
+    if (home.localMember()) {
       return Optional.empty();
     }
-    return Optional.of(hub.recipient(owner.getUuid().toString()));
+    return Optional.of(hub.recipient(home.getUuid().toString()));
+  }
+
+  /**
+   * The member actor {@code id} runs on: its partition's owner, unless that is this node and the
+   * actor is not here, in which case the node its record names (a spawned child runs beside its
+   * parent, wherever its id's partition lives), if that node is a member.
+   */
+  private Member locate(ActorId id) {
+    Member owner = owner(id);
+    if (owner == null || !owner.localMember() || system.find(id).isPresent()) {
+      return owner;
+    }
+    return records.describe(id).map(ActorSummary::node).flatMap(this::memberNamed).orElse(owner);
+  }
+
+  private Optional<Member> memberNamed(String name) {
+    return hz.getCluster().getMembers().stream().filter(m -> nameOf(m).equals(name)).findFirst();
   }
 
   private Optional<Channel> homeChannel(ActorId id) {
@@ -307,6 +332,7 @@ public final class TroupeNode implements AutoCloseable {
                   .orElseThrow(() -> new UnavailableException("node " + u + " is not a member"));
           String target = m.getAttribute(HazelcastSetup.ATTR_GRPC);
           return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
+              .directExecutor() // callbacks on this channel never block
               .maxInboundMessageSize(64 * 1024 * 1024)
               .build();
         });
@@ -324,12 +350,12 @@ public final class TroupeNode implements AutoCloseable {
       try {
         return system.deliverFromRemote(d, back);
       } catch (ActorNotFoundException e) {
-        Member owner = owner(d.target());
-        if (owner != null
-            && !owner.localMember()
+        Member home = locate(d.target());
+        if (home != null
+            && !home.localMember()
             && hops < 2
             && !(d instanceof Delivery.ChannelOpen)) {
-          return hub.forward(owner.getUuid().toString(), d, hops + 1); // its home moved
+          return hub.forward(home.getUuid().toString(), d, hops + 1); // it lives elsewhere
         }
         throw e;
       }
@@ -417,7 +443,7 @@ public final class TroupeNode implements AutoCloseable {
       log.debug("Hazelcast shutdown: {}", e.getMessage());
     }
     apiPool.shutdownNow();
-    linkPool.shutdownNow();
+    commitPool.shutdownNow();
     scheduler.shutdownNow();
     log.info("node {} left the cluster", config.name());
   }

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -51,7 +50,6 @@ public final class LinkHub implements AutoCloseable {
   private final String selfUuid;
   private final String selfName;
   private final Inbound inbound;
-  private final Executor executor;
   private final ScheduledExecutorService scheduler;
   private final Function<String, ManagedChannel> channels;
   private final Envelopes envelopes;
@@ -67,13 +65,11 @@ public final class LinkHub implements AutoCloseable {
       String selfName,
       Inbound inbound,
       ObjectMapper mapper,
-      Executor executor,
       ScheduledExecutorService scheduler,
       Function<String, ManagedChannel> channels) {
     this.selfUuid = selfUuid;
     this.selfName = selfName;
     this.inbound = inbound;
-    this.executor = executor;
     this.scheduler = scheduler;
     this.channels = channels;
     this.envelopes = new Envelopes(mapper);
@@ -131,8 +127,7 @@ public final class LinkHub implements AutoCloseable {
   }
 
   private PeerLink link(String uuid) {
-    return links.computeIfAbsent(
-        uuid, u -> new PeerLink(u, members.getOrDefault(u, u), envelopes, executor));
+    return links.computeIfAbsent(uuid, u -> new PeerLink(u, members.getOrDefault(u, u), envelopes));
   }
 
   private void dial(PeerLink link) {

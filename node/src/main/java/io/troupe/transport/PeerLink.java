@@ -12,7 +12,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -20,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's end of the one stream to one peer node. Envelopes queue up while the stream is
- * (re)connecting and go out in batches: a single drainer takes everything queued (up to {@link
- * #MAX_BATCH}) into one {@link EnvelopeBatch}. Deliveries wait for their {@link Reply} by
- * correlation id; when the stream breaks they fail as unavailable, never silently.
+ * (re)connecting and go out in batches: whichever thread finds the queue idle drains it, putting
+ * everything queued meanwhile (up to {@link #MAX_BATCH}) into one {@link EnvelopeBatch}. Deliveries
+ * wait for their {@link Reply} by correlation id; when the stream breaks they fail as unavailable,
+ * never silently.
  */
 final class PeerLink {
   private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
@@ -30,7 +30,6 @@ final class PeerLink {
 
   private final String peerUuid;
   private final Envelopes envelopes;
-  private final Executor executor;
   private final Queue<Envelope> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
@@ -39,11 +38,10 @@ final class PeerLink {
   private volatile String peerName;
   private volatile boolean closed;
 
-  PeerLink(String peerUuid, String peerName, Envelopes envelopes, Executor executor) {
+  PeerLink(String peerUuid, String peerName, Envelopes envelopes) {
     this.peerUuid = peerUuid;
     this.peerName = peerName;
     this.envelopes = envelopes;
-    this.executor = executor;
   }
 
   String peerUuid() {
@@ -141,38 +139,36 @@ final class PeerLink {
     return new UnavailableException("node " + peerName + " left the cluster");
   }
 
+  /**
+   * Sends what is queued, on the calling thread, unless another thread is already at it (then that
+   * one picks this envelope up too): no hand-off to another thread on the way out, and only one
+   * thread ever calls {@code onNext}.
+   */
   private void drain() {
-    if (out == null || queue.isEmpty() || !draining.compareAndSet(false, true)) {
-      return;
-    }
-    executor.execute(
-        () -> {
-          try {
-            StreamObserver<EnvelopeBatch> stream = out;
-            while (stream != null && !queue.isEmpty()) {
-              EnvelopeBatch.Builder batch = EnvelopeBatch.newBuilder();
-              for (int i = 0; i < MAX_BATCH; i++) {
-                Envelope e = queue.poll();
-                if (e == null) {
-                  break;
-                }
-                batch.addEnvelopes(e);
-              }
-              try {
-                stream.onNext(batch.build());
-              } catch (RuntimeException e) {
-                log.debug("link to {}: send failed: {}", peerName, e.getMessage());
-                detach(stream, e);
-                return;
-              }
-              stream = out;
+    while (out != null && !queue.isEmpty() && draining.compareAndSet(false, true)) {
+      try {
+        StreamObserver<EnvelopeBatch> stream = out;
+        while (stream != null && !queue.isEmpty()) {
+          EnvelopeBatch.Builder batch = EnvelopeBatch.newBuilder();
+          for (int i = 0; i < MAX_BATCH; i++) {
+            Envelope e = queue.poll();
+            if (e == null) {
+              break;
             }
-          } finally {
-            draining.set(false);
-            if (out != null && !queue.isEmpty()) {
-              drain();
-            }
+            batch.addEnvelopes(e);
           }
-        });
+          try {
+            stream.onNext(batch.build());
+          } catch (RuntimeException e) {
+            log.debug("link to {}: send failed: {}", peerName, e.getMessage());
+            detach(stream, e);
+            return;
+          }
+          stream = out;
+        }
+      } finally {
+        draining.set(false);
+      }
+    }
   }
 }

@@ -314,6 +314,39 @@ class ClusterTest {
   }
 
   @Test
+  void aSpawnedChildRunsBesideItsParentAndIsReachedFromEveryNode() {
+    // the supervisor runs on node 0; start supervisors until one's worker (a fresh UUID) belongs
+    // to a partition owned by another node, so that the worker is not where its id hashes to
+    var parser = new io.troupe.manifest.ManifestParser();
+    String sup;
+    String worker;
+    do {
+      sup = idOn(0, "sup");
+      cluster
+          .node(0)
+          .system()
+          .start(
+              parser.parse(EXAMPLES.resolve("supervisor-tree/supervisor.toml")), ActorId.of(sup));
+      worker = cluster.node(0).system().get(ActorId.of(sup)).children().get(0).value();
+    } while (cluster.node(0).homeOf(ActorId.of(worker)).orElseThrow().equals("n0"));
+    assertThat(cluster.node(0).system().find(ActorId.of(worker))).isPresent();
+    for (int n = 0; n < 3; n++) {
+      cluster
+          .client(n)
+          .send(SendRequest.newBuilder().setId(worker).setMessageJson(json("2")).build());
+    }
+    for (int n = 0; n < 3; n++) {
+      assertThat(request(cluster.client(n), worker, "\"count?\"")).isEqualTo("6");
+      assertThat(
+              cluster
+                  .client(n)
+                  .describeActor(DescribeActorRequest.newBuilder().setId(worker).build())
+                  .getParent())
+          .isEqualTo(sup);
+    }
+  }
+
+  @Test
   void aStaleAppendIsRefusedAndChangesNothing() {
     String id = idOn(0, "fence");
     var c = cluster.client(0);
