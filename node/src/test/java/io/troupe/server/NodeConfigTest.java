@@ -1,0 +1,77 @@
+package io.troupe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.troupe.error.InvalidArgumentException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsMakeASingleMemberCluster() {
+    NodeConfig c = NodeConfig.builder().build();
+    assertThat(c.name()).isEqualTo("node-7070");
+    assertThat(c.grpcPort()).isEqualTo(7070);
+    assertThat(c.hzPort()).isEqualTo(5701);
+    assertThat(c.members()).isEmpty();
+    assertThat(c.backupCount()).isEqualTo(1);
+    assertThat(c.quorum()).isEqualTo(1);
+    assertThat(c.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aFileSetsWhatItNamesAndResolvesActorManifestsAgainstItsFolder() throws Exception {
+    Path file = dir.resolve("node.toml");
+    Files.writeString(
+        file,
+        """
+        name = "alpha"
+        grpc_port = 7100
+        hz_port = 5800
+        members = ["10.0.0.1:5800", "10.0.0.2:5800"]
+        backup_count = 2
+        quorum = 2
+        heartbeat_ms = 500
+        max_no_heartbeat_ms = 3000
+        [[actors]]
+        id = "counter"
+        manifest = "actors/counter.toml"
+        """);
+    NodeConfig c = NodeConfig.load(file).build();
+    assertThat(c.name()).isEqualTo("alpha");
+    assertThat(c.members()).containsExactly("10.0.0.1:5800", "10.0.0.2:5800");
+    assertThat(c.backupCount()).isEqualTo(2);
+    assertThat(c.heartbeat()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.actors())
+        .singleElement()
+        .satisfies(
+            a -> assertThat(a.manifest()).isEqualTo(dir.resolve("actors/counter.toml").toString()));
+    // flags override the file
+    assertThat(NodeConfig.load(file).grpcPort(7200).build().grpcPort()).isEqualTo(7200);
+  }
+
+  @Test
+  void unknownKeysAndBadValuesAreClearErrors() throws Exception {
+    Path file = dir.resolve("bad.toml");
+    Files.writeString(file, "grpc_prot = 7000\n");
+    assertThatThrownBy(() -> NodeConfig.load(file))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("unknown key 'grpc_prot'");
+    Files.writeString(file, "name = [\n");
+    assertThatThrownBy(() -> NodeConfig.load(file)).isInstanceOf(InvalidArgumentException.class);
+    assertThatThrownBy(() -> NodeConfig.builder().quorum(0).build()).hasMessageContaining("quorum");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.builder()
+                    .heartbeat(Duration.ofSeconds(5))
+                    .maxNoHeartbeat(Duration.ofSeconds(2))
+                    .build())
+        .hasMessageContaining("max_no_heartbeat_ms");
+  }
+}
