@@ -133,9 +133,4 @@ public final class ClusterChainStore implements ChainStore {
       }
     };
   }
-
-  /** Chain length, for tests and the status page: the record's size on the owner. */
-  long length(ActorId id) {
-    return describe(id).map(ActorSummary::chainLength).orElse(0L);
-  }
 }

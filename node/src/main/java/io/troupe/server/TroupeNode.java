@@ -81,10 +81,7 @@ public final class TroupeNode implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final ObjectMapper mapper = new ObjectMapper();
-  private final UUIDString self;
   private volatile boolean closed;
-
-  private record UUIDString(String value) {}
 
   private TroupeNode(NodeConfig config) throws IOException {
     this.config = config;
@@ -94,7 +91,6 @@ public final class TroupeNode implements AutoCloseable {
     this.commitPool =
         Executors.newFixedThreadPool(config.committers(), threads(config.name() + "-commit-"));
     this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config, grpcPort));
-    this.self = new UUIDString(hz.getCluster().getLocalMember().getUuid().toString());
     this.records = new ClusterChainStore(hz, commitPool);
     try {
       records.describe(ActorId.of("troupe.warm-up")); // a partition operation assigns partitions
@@ -111,7 +107,13 @@ public final class TroupeNode implements AutoCloseable {
             .mapper(mapper)
             .build();
     this.hub =
-        new LinkHub(self.value(), config.name(), new Inbound(), mapper, scheduler, this::channelTo);
+        new LinkHub(
+            hz.getCluster().getLocalMember().getUuid().toString(),
+            config.name(),
+            new Inbound(),
+            mapper,
+            scheduler,
+            this::channelTo);
     TroupeApi api = new TroupeApi(system, records, this::homeChannel, this::clusterStatus, mapper);
     this.server =
         Grpc.newServerBuilderForPort(grpcPort, InsecureServerCredentials.create())

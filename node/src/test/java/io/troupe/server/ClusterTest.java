@@ -2,7 +2,6 @@ package io.troupe.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
@@ -36,7 +35,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -474,9 +472,5 @@ class ClusterTest {
     for (var m : s.getMembersList()) {
       assertThat(m.getGrpcAddress()).isEqualTo(cluster.byName(m.getName()).grpcAddress());
     }
-  }
-
-  static void awaitQuiet(Duration d) {
-    await().atMost(d);
   }
 }
