@@ -22,6 +22,28 @@ public final class Chain {
     return actor;
   }
 
+  /**
+   * A chain that goes on from {@code history} (an actor moving to another node).
+   *
+   * @throws IllegalArgumentException when the history is not a verified chain of {@code actor}
+   */
+  public static Chain resume(String actor, List<ChainEvent> history) {
+    Verification v = ChainVerifier.verify(history);
+    if (!v.valid() || (!history.isEmpty() && !history.get(0).actor().equals(actor))) {
+      throw new IllegalArgumentException(
+          "cannot resume the chain of "
+              + actor
+              + ": "
+              + (v.valid() ? "wrong actor" : v.describe()));
+    }
+    Chain c = new Chain(actor);
+    c.events.addAll(history);
+    if (!history.isEmpty()) {
+      c.head = history.get(history.size() - 1).hash();
+    }
+    return c;
+  }
+
   /** Appends an event of {@code type} after the current head and returns it. */
   public synchronized ChainEvent append(String type, long timestamp, byte[] data) {
     ChainEvent event = ChainEvent.create(actor, events.size(), head, type, timestamp, data);

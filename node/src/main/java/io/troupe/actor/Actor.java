@@ -100,7 +100,8 @@ final class Actor implements HostContext, HostCallSink, Recipient {
       ActorSystem.Services services,
       Optional<ActorId> parent,
       byte[] initialState,
-      long epoch) {
+      long epoch,
+      List<ChainEvent> history) {
     this.id = id;
     this.epoch = epoch;
     this.manifest = manifest;
@@ -109,8 +110,8 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     this.services = services;
     this.parent = parent;
     this.initialState = initialState;
-    this.chain = new Chain(id.value());
-    this.commits = new CommitPipeline(new CommitSource(), services.chainStore());
+    this.chain = history.isEmpty() ? new Chain(id.value()) : Chain.resume(id.value(), history);
+    this.commits = new CommitPipeline(new CommitSource(), services.chainStore(), history.size());
     this.mailbox =
         new Mailbox(services.executor(), manifest.limits().mailboxCapacity(), commits::flush);
     this.messenger = new ActorMessenger(this);
@@ -333,7 +334,9 @@ final class Actor implements HostContext, HostCallSink, Recipient {
 
     @Override
     public Optional<ChainStore.Origin> origin() {
-      return Optional.of(new ChainStore.Origin(manifest.name(), module.sha256(), parent));
+      return Optional.of(
+          new ChainStore.Origin(
+              manifest.name(), module.sha256(), parent, manifest.text(), manifest.module()));
     }
 
     @Override
@@ -467,6 +470,35 @@ final class Actor implements HostContext, HostCallSink, Recipient {
   }
 
   // ---- turns ----
+
+  /**
+   * In the mailbox: this actor continues here, from {@code state} (which must be the state its
+   * chain last recorded) after another node's copy; records {@code actor.moved} and runs.
+   */
+  void resumeMoved(byte[] resumedState, String fromNode, String why) {
+    state = resumedState;
+    Optional<String> problem = lastStateProblem();
+    if (problem.isPresent()) {
+      status = ActorStatus.FAILED;
+      throw new io.troupe.error.InternalException("actor " + id + " cannot move: " + problem.get());
+    }
+    ObjectNode data = services.mapper().createObjectNode();
+    data.put("from_node", fromNode);
+    data.put("node", services.nodeName());
+    data.put("epoch", epoch);
+    data.put("reason", why);
+    data.put("state_sha256", state == null ? null : Sha256.hex(state));
+    record(EventTypes.ACTOR_MOVED, data);
+    status = ActorStatus.RUNNING;
+  }
+
+  /**
+   * In the mailbox: this node gives the actor up without recording a stop (it is leaving; another
+   * node takes the actor over from its record). Deliveries fail as unavailable from now on.
+   */
+  void handOff() {
+    markLost(new UnavailableException("actor " + id + " is moving to another node; retry"));
+  }
 
   /** Records the genesis event and runs {@code init}, if the module exports it. In the mailbox. */
   void start() {
@@ -654,7 +686,8 @@ final class Actor implements HostContext, HostCallSink, Recipient {
       ChainEvent e = events.get(i);
       String key =
           switch (e.type()) {
-            case EventTypes.WASM_RESULT, EventTypes.ACTOR_RESTARTED -> "state_sha256";
+            case EventTypes.WASM_RESULT, EventTypes.ACTOR_RESTARTED, EventTypes.ACTOR_MOVED ->
+                "state_sha256";
             case EventTypes.ACTOR_STARTED -> "init_state_sha256";
             default -> null;
           };

@@ -173,7 +173,8 @@ public final class ActorSystem implements AutoCloseable {
     }
     LoadedModule module = engine.load(modules.resolve(manifest.module()));
     var handlers = services.handlers().create(manifest.handlers(), manifest.source());
-    Actor actor = new Actor(id, manifest, module, handlers, services, parent, initState, 0);
+    Actor actor =
+        new Actor(id, manifest, module, handlers, services, parent, initState, 0, List.of());
     ActorHandle handle = new ActorHandle(actor, services.mapper(), requestTimeout);
     if (actors.putIfAbsent(id, handle) != null) {
       throw new ActorAlreadyExistsException("actor " + id + " already exists");
@@ -191,6 +192,78 @@ public final class ActorSystem implements AutoCloseable {
               }
             });
     return started;
+  }
+
+  /**
+   * Continues an actor here that ran on another node: from its committed chain {@code history} and
+   * the {@code state} of its last committed turn, in epoch {@code epoch}. Records {@code
+   * actor.moved}; returns once that is durable.
+   *
+   * @throws io.troupe.error.TroupeException when the module or handlers cannot be loaded, the
+   *     history does not verify, or the state does not match it
+   */
+  public CompletableFuture<ActorHandle> resume(
+      Manifest manifest,
+      ActorId id,
+      Optional<ActorId> parent,
+      List<io.troupe.chain.ChainEvent> history,
+      byte[] state,
+      long epoch,
+      String fromNode,
+      String why) {
+    if (shutdown) {
+      throw new ActorNotRunningException("node is shutting down");
+    }
+    LoadedModule module = engine.load(modules.resolve(manifest.module()));
+    var handlers = services.handlers().create(manifest.handlers(), manifest.source());
+    byte[] init = manifest.initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    Actor actor = new Actor(id, manifest, module, handlers, services, parent, init, epoch, history);
+    ActorHandle handle = new ActorHandle(actor, services.mapper(), requestTimeout);
+    ActorHandle previous = actors.get(id);
+    if (previous != null && previous.status() != ActorStatus.LOST) {
+      throw new ActorAlreadyExistsException("actor " + id + " already runs on this node");
+    }
+    actors.put(id, handle);
+    CompletableFuture<ActorHandle> resumed = new CompletableFuture<>();
+    actor
+        .mailbox()
+        .offerAlways(
+            () -> {
+              try {
+                actor.resumeMoved(state, fromNode, why);
+                actor.release(resumed, handle, null);
+              } catch (RuntimeException e) {
+                actors.remove(id, handle);
+                resumed.completeExceptionally(e);
+              }
+            });
+    return resumed;
+  }
+
+  /**
+   * This node is leaving: every actor stops taking deliveries without recording a stop, once what
+   * it already recorded is durable, so that other nodes take the actors over from their records.
+   */
+  public void handOffAll(Duration within) {
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (ActorHandle h : actors.values()) {
+      Actor a = h.actor();
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      a.mailbox()
+          .offerAlways(
+              () -> {
+                a.durable().whenComplete((v, e) -> f.complete(null));
+                a.handOff();
+              });
+      done.add(f);
+    }
+    try {
+      CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
+          .get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // best effort: what was not durable in time is not acknowledged either
+    }
+    actors.clear();
   }
 
   /**

@@ -64,6 +64,15 @@ public interface ChainStore {
     }
   }
 
-  /** What an actor was started from. */
-  record Origin(String manifestName, String moduleSha256, Optional<ActorId> parent) {}
+  /**
+   * What an actor was started from: its manifest's name and TOML, its module's content hash, and
+   * where the module's bytes are ({@code moduleRef}: the manifest's {@code module}, a path or an
+   * uploaded {@code sha256:} reference).
+   */
+  record Origin(
+      String manifestName,
+      String moduleSha256,
+      Optional<ActorId> parent,
+      String manifestToml,
+      String moduleRef) {}
 }

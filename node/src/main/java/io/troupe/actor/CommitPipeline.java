@@ -55,9 +55,15 @@ final class CommitPipeline {
   private boolean inFlight;
   private TroupeException failure;
 
-  CommitPipeline(Source source, ChainStore store) {
+  /**
+   * @param durable how many events of the source's chain are durable already (a resumed chain)
+   */
+  CommitPipeline(Source source, ChainStore store, long durable) {
     this.source = source;
     this.store = store;
+    this.committed = durable;
+    this.submitted = durable;
+    this.readyUpTo = durable;
   }
 
   /** In the mailbox, after a turn: what the turn appended is ready to commit. */

@@ -22,6 +22,9 @@ final class ActorRecord implements DataSerializable {
   String parent; // empty: none
   long epoch;
   String node;
+  String member; // Hazelcast member UUID of the home
+  String manifest; // TOML
+  String moduleRef; // where the module's bytes are: sha256:<hex> in troupe.modules, or a path
   String status;
   List<ChainEvent> events = new ArrayList<>();
   byte[] state; // null: none
@@ -35,7 +38,7 @@ final class ActorRecord implements DataSerializable {
 
   ActorSummary summary() {
     return new ActorSummary(
-        id, name, node, epoch, status, events.size(), head().toBytes(), module, parent);
+        id, name, node, epoch, status, events.size(), head().toBytes(), module, parent, member);
   }
 
   @Override
@@ -46,6 +49,9 @@ final class ActorRecord implements DataSerializable {
     out.writeString(parent);
     out.writeLong(epoch);
     out.writeString(node);
+    out.writeString(member);
+    out.writeString(manifest);
+    out.writeString(moduleRef);
     out.writeString(status);
     out.writeByteArray(state);
     out.writeLong(stateSeq);
@@ -60,6 +66,9 @@ final class ActorRecord implements DataSerializable {
     parent = in.readString();
     epoch = in.readLong();
     node = in.readString();
+    member = in.readString();
+    manifest = in.readString();
+    moduleRef = in.readString();
     status = in.readString();
     state = in.readByteArray();
     stateSeq = in.readLong();

@@ -15,5 +15,6 @@ public record ActorSummary(
     long chainLength,
     byte[] head,
     String module,
-    String parent)
+    String parent,
+    String member)
     implements Serializable {}

@@ -25,7 +25,10 @@ final class AppendProcessor
   private byte[] state;
   private String status;
   private String node;
+  private String member;
   // genesis only
+  private String manifest;
+  private String moduleRef;
   private String name;
   private String module;
   private String parent;
@@ -40,9 +43,12 @@ final class AppendProcessor
       byte[] state,
       String status,
       String node,
+      String member,
       String name,
       String module,
-      String parent) {
+      String parent,
+      String manifest,
+      String moduleRef) {
     this.epoch = epoch;
     this.fromSeq = fromSeq;
     this.expectedHead = expectedHead.toBytes();
@@ -50,6 +56,9 @@ final class AppendProcessor
     this.state = state;
     this.status = status;
     this.node = node;
+    this.member = member;
+    this.manifest = manifest;
+    this.moduleRef = moduleRef;
     this.name = name;
     this.module = module;
     this.parent = parent;
@@ -68,6 +77,8 @@ final class AppendProcessor
       r.name = name;
       r.module = module;
       r.parent = parent;
+      r.manifest = manifest;
+      r.moduleRef = moduleRef;
       r.epoch = epoch;
     } else if (r.epoch != epoch
         || r.events.size() != fromSeq
@@ -94,6 +105,7 @@ final class AppendProcessor
     r.stateSeq = r.events.size();
     r.status = status;
     r.node = node;
+    r.member = member;
     entry.setValue(r);
     return null;
   }
@@ -108,6 +120,9 @@ final class AppendProcessor
     out.writeByteArray(state);
     out.writeString(status);
     out.writeString(node);
+    out.writeString(member);
+    out.writeString(manifest);
+    out.writeString(moduleRef);
     out.writeString(name);
     out.writeString(module);
     out.writeString(parent);
@@ -123,6 +138,9 @@ final class AppendProcessor
     state = in.readByteArray();
     status = in.readString();
     node = in.readString();
+    member = in.readString();
+    manifest = in.readString();
+    moduleRef = in.readString();
     name = in.readString();
     module = in.readString();
     parent = in.readString();

@@ -34,6 +34,7 @@ public final class ClusterChainStore implements ChainStore {
   private final IMap<String, byte[]> modules;
 
   private final Executor committers;
+  private final String member;
 
   /**
    * @param committers the threads that run commits (each blocks on one commit's round trip; the
@@ -42,6 +43,7 @@ public final class ClusterChainStore implements ChainStore {
    */
   public ClusterChainStore(HazelcastInstance hz, Executor committers) {
     this.committers = committers;
+    this.member = hz.getCluster().getLocalMember().getUuid().toString();
     this.actors = hz.getMap(ACTORS);
     this.modules = hz.getMap(MODULES);
   }
@@ -57,9 +59,12 @@ public final class ClusterChainStore implements ChainStore {
             c.state(),
             c.status().name().toLowerCase(),
             c.node(),
+            member,
             c.origin().map(Origin::manifestName).orElse(null),
             c.origin().map(o -> "sha256:" + o.moduleSha256()).orElse(null),
-            c.origin().flatMap(Origin::parent).map(ActorId::value).orElse(""));
+            c.origin().flatMap(Origin::parent).map(ActorId::value).orElse(""),
+            c.origin().map(Origin::manifestToml).orElse(null),
+            c.origin().map(Origin::moduleRef).orElse(null));
     // A blocking executeOnKey on one of our committer threads: on a small machine Hazelcast's
     // asynchronous completions cost more than a parked thread (measured: 16 threads doing
     // synchronous entry-processor calls reach ~23k ops/s, the async API with callbacks ~1.7k).
@@ -132,5 +137,22 @@ public final class ClusterChainStore implements ChainStore {
         return Optional.ofNullable(modules.get(ref));
       }
     };
+  }
+
+  /**
+   * Takes actor {@code id} over for this node if its record still names member {@code formerMember}
+   * as its home: bumps the epoch (from then on the former home's appends are refused) and names
+   * this node. Runs on the partition owner, atomically.
+   *
+   * @return what the actor continues from, or empty when the record moved on meanwhile
+   */
+  public Optional<Takeover> takeOver(ActorId id, String formerMember, String node) {
+    return Optional.ofNullable(
+        actors.executeOnKey(id.value(), new TakeoverProcessor(formerMember, node, member)));
+  }
+
+  /** The ids of the actors whose records this member holds as partition owner. */
+  public java.util.Set<String> localActorIds() {
+    return actors.localKeySet();
   }
 }

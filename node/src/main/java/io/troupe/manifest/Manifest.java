@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param limits resource limits
  * @param supervision how this actor restarts the children it spawns
  * @param source where the manifest was read from, for error messages
+ * @param text the TOML as written (kept so that another node can start the actor again)
  */
 public record Manifest(
     String name,
@@ -28,7 +29,8 @@ public record Manifest(
     List<HandlerSpec> handlers,
     Limits limits,
     Supervision supervision,
-    String source) {
+    String source,
+    String text) {
 
   public Manifest {
     Objects.requireNonNull(name, "name");
@@ -40,12 +42,13 @@ public record Manifest(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(supervision, "supervision");
     Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(text, "text");
   }
 
   /** This manifest with its module replaced by {@code ref} (a path or {@code sha256:<hex>}). */
   public Manifest withModule(String ref) {
     return new Manifest(
-        name, version, description, ref, initState, handlers, limits, supervision, source);
+        name, version, description, ref, initState, handlers, limits, supervision, source, text);
   }
 
   /** The handler of {@code type}, if declared. */

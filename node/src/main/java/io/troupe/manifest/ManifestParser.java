@@ -89,7 +89,7 @@ public final class ManifestParser {
     if (root == null || !root.isObject()) {
       throw new InvalidManifestException(source + ": empty manifest");
     }
-    return new Reader(root, baseDir, source).read();
+    return new Reader(root, baseDir, source).read(text);
   }
 
   private final class Reader {
@@ -103,7 +103,7 @@ public final class ManifestParser {
       this.source = source;
     }
 
-    Manifest read() {
+    Manifest read(String text) {
       unknownKeys(root, TOP_KEYS, "");
       String name = requiredString("name");
       String version = optionalString(root, "version", "version").orElse("0.1.0");
@@ -117,7 +117,8 @@ public final class ManifestParser {
           handlers(),
           limits(),
           supervision(),
-          source);
+          source,
+          text);
     }
 
     private String module() {

@@ -21,6 +21,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.troupe.actor.ActorId;
+import io.troupe.actor.ActorStatus;
 import io.troupe.actor.ActorSystem;
 import io.troupe.actor.ChannelListener;
 import io.troupe.actor.Delivery;
@@ -78,6 +79,8 @@ public final class TroupeNode implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
   private final ExecutorService apiPool;
   private final ExecutorService commitPool;
+  private final ScheduledExecutorService failover;
+  private final java.util.Set<ActorId> moving = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final ObjectMapper mapper = new ObjectMapper();
@@ -88,6 +91,8 @@ public final class TroupeNode implements AutoCloseable {
     this.grpcPort = config.grpcPort() == 0 ? freePort(config.host()) : config.grpcPort();
     this.apiPool = Executors.newFixedThreadPool(8, threads(config.name() + "-api-"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-sched-"));
+    this.failover =
+        Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-failover-"));
     this.commitPool =
         Executors.newFixedThreadPool(config.committers(), threads(config.name() + "-commit-"));
     this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config, grpcPort));
@@ -153,11 +158,13 @@ public final class TroupeNode implements AutoCloseable {
                 if (c != null) {
                   c.shutdownNow();
                 }
+                failover.execute(TroupeNode.this::reconcile);
               }
             });
     for (Member m : hz.getCluster().getMembers()) {
       hub.memberAdded(m.getUuid().toString(), nameOf(m));
     }
+    failover.scheduleWithFixedDelay(this::reconcile, 200, 200, TimeUnit.MILLISECONDS);
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
     log.info(
         "node {} up: gRPC {}:{}, Hazelcast {}, {} member(s)",
@@ -374,6 +381,78 @@ public final class TroupeNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Failover: every actor whose record this node owns (as its partition's owner) and whose home
+   * member is gone is taken over here — epoch bumped, continued from its committed chain and state,
+   * {@code actor.moved} recorded. Runs every 200 ms and at once when a member leaves.
+   */
+  private void reconcile() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (!quorumPresent()) {
+        return;
+      }
+      java.util.Set<String> live = new java.util.HashSet<>();
+      for (Member m : hz.getCluster().getMembers()) {
+        live.add(m.getUuid().toString());
+      }
+      for (String key : records.localActorIds()) {
+        ActorId id = ActorId.of(key);
+        if (moving.contains(id)
+            || system.find(id).filter(h -> h.status() != ActorStatus.LOST).isPresent()) {
+          continue;
+        }
+        ActorSummary s = records.describe(id).orElse(null);
+        if (s == null
+            || s.member() == null
+            || live.contains(s.member())
+            || !(s.status().equals("running") || s.status().equals("restarting"))) {
+          continue;
+        }
+        takeOver(id, s);
+      }
+    } catch (RuntimeException e) {
+      log.debug("failover check: {}", e.getMessage());
+    }
+  }
+
+  private void takeOver(ActorId id, ActorSummary s) {
+    moving.add(id);
+    try {
+      var taken = records.takeOver(id, s.member(), config.name());
+      if (taken.isEmpty()) {
+        return;
+      }
+      var t = taken.get();
+      var manifest =
+          new ManifestParser()
+              .parse(t.manifest(), Path.of("."), "manifest of " + id)
+              .withModule(t.module());
+      Optional<ActorId> parent =
+          t.parent() == null || t.parent().isEmpty()
+              ? Optional.empty()
+              : Optional.of(ActorId.of(t.parent()));
+      system
+          .resume(
+              manifest,
+              id,
+              parent,
+              t.events(),
+              t.state(),
+              t.epoch(),
+              t.fromNode(),
+              "home node " + t.fromNode() + " left the cluster")
+          .get(30, TimeUnit.SECONDS);
+      log.info("took actor {} over from node {} (epoch {})", id, t.fromNode(), t.epoch());
+    } catch (Exception e) {
+      log.error("taking actor {} over from node {} failed: {}", id, s.node(), e.toString());
+    } finally {
+      moving.remove(id);
+    }
+  }
+
   /** The members, their addresses, partitions and actors. */
   public ClusterStatusResponse clusterStatus() {
     Map<String, Integer> partitions = new HashMap<>();
@@ -417,8 +496,9 @@ public final class TroupeNode implements AutoCloseable {
   }
 
   /**
-   * Leaves the cluster: stops serving, stops this node's actors (recording {@code actor.stopped}),
-   * closes the links and leaves Hazelcast gracefully (its partitions migrate first).
+   * Leaves the cluster: stops serving, hands this node's actors off (each stops taking deliveries
+   * once what it recorded is durable, recording no stop), closes the links and leaves Hazelcast
+   * gracefully; the new owners of their partitions take the actors over.
    */
   @Override
   public void close() {
@@ -427,6 +507,8 @@ public final class TroupeNode implements AutoCloseable {
     }
     closed = true;
     health.setStatus("", HealthCheckResponse.ServingStatus.NOT_SERVING);
+    failover.shutdownNow();
+    system.handOffAll(java.time.Duration.ofSeconds(10));
     system.shutdown();
     hub.close();
     server.shutdown();

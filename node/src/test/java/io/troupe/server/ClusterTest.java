@@ -102,6 +102,14 @@ class ClusterTest {
     }
   }
 
+  static com.fasterxml.jackson.databind.JsonNode tree(String s) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static ByteString json(String s) {
     return ByteString.copyFromUtf8(s);
   }

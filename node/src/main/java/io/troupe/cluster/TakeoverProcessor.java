@@ -1,0 +1,65 @@
+package io.troupe.cluster;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import io.troupe.chain.ChainCodec;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Moves an actor's record to a new home, on the partition owner: only if the record still names the
+ * former home's member and the actor was live there. Bumps the epoch, which fences the former home:
+ * its next append carries the old epoch and is refused.
+ */
+final class TakeoverProcessor
+    implements EntryProcessor<String, ActorRecord, Takeover>, DataSerializable {
+  private String formerMember;
+  private String node;
+  private String member;
+
+  TakeoverProcessor() {}
+
+  TakeoverProcessor(String formerMember, String node, String member) {
+    this.formerMember = formerMember;
+    this.node = node;
+    this.member = member;
+  }
+
+  @Override
+  public Takeover process(Map.Entry<String, ActorRecord> entry) {
+    ActorRecord r = entry.getValue();
+    if (r == null
+        || r.manifest == null
+        || !formerMember.equals(r.member)
+        || !(r.status.equals("running") || r.status.equals("restarting"))) {
+      return null;
+    }
+    String from = r.node;
+    r.epoch++;
+    r.node = node;
+    r.member = member;
+    entry.setValue(r);
+    StringBuilder lines = new StringBuilder();
+    for (var e : r.events) {
+      lines.append(ChainCodec.toLine(e)).append('\n');
+    }
+    return new Takeover(
+        r.epoch, from, lines.toString(), r.state, r.manifest, r.moduleRef, r.parent);
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(formerMember);
+    out.writeString(node);
+    out.writeString(member);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    formerMember = in.readString();
+    node = in.readString();
+    member = in.readString();
+  }
+}

@@ -1,0 +1,76 @@
+package io.troupe.server;
+
+import static io.troupe.server.ClusterTest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.troupe.actor.ActorId;
+import io.troupe.actor.ActorStatus;
+import io.troupe.chain.ChainEvent;
+import io.troupe.chain.ChainVerifier;
+import io.troupe.proto.v1.DescribeActorRequest;
+import io.troupe.proto.v1.SendRequest;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An acknowledged message's events are on the backup, so they survive the abrupt loss of the home;
+ * the new owner of the actor's partition takes it over in a new epoch and it goes on serving.
+ */
+class FailoverTest {
+  @Test
+  void theHomeDiesAbruptlyAndTheActorGoesOnElsewhereWithEveryAcknowledgedEvent() {
+    try (TestCluster cluster = TestCluster.start(3, b -> b)) {
+      ClusterTest.cluster = cluster; // for idOn
+      String id = ClusterTest.idOn(1, "survivor");
+      var client = cluster.client(0);
+      client.startActor(ClusterTest.startRequest("counter/counter.toml", id));
+      for (int i = 1; i <= 20; i++) {
+        client.send(SendRequest.newBuilder().setId(id).setMessageJson(json("" + i)).build());
+      }
+      var home = cluster.node(1).system().get(ActorId.of(id));
+      List<ChainEvent> acknowledged = home.chain();
+      assertThat(home.committedLength()).isEqualTo(acknowledged.size());
+
+      // no graceful leave, no migration: only the backup replica still has the record
+      cluster.node(1).hazelcast().getLifecycleService().terminate();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  cluster.node(0).system().find(ActorId.of(id)).isPresent()
+                      || cluster.node(2).system().find(ActorId.of(id)).isPresent());
+      TroupeNode heir =
+          cluster.node(0).system().find(ActorId.of(id)).isPresent()
+              ? cluster.node(0)
+              : cluster.node(2);
+      assertThat(heir.homeOf(ActorId.of(id))).contains(heir.name());
+
+      // it goes on from exactly the acknowledged chain, in epoch 1, with actor.moved recorded
+      assertThat(ClusterTest.request(cluster.client(0), id, "\"total?\"")).isEqualTo("210");
+      List<ChainEvent> chain = heir.records().chain(ActorId.of(id), 0, Long.MAX_VALUE);
+      assertThat(chain.subList(0, acknowledged.size())).isEqualTo(acknowledged);
+      ChainEvent moved = chain.get(acknowledged.size());
+      assertThat(moved.type()).isEqualTo("actor.moved");
+      assertThat(moved.dataAsString())
+          .contains("\"from_node\":\"n1\"", "\"node\":\"" + heir.name() + "\"", "\"epoch\":1");
+      assertThat(ChainVerifier.verify(chain).valid()).isTrue();
+      var d = cluster.client(2).describeActor(DescribeActorRequest.newBuilder().setId(id).build());
+      assertThat(d.getNode()).isEqualTo(heir.name());
+      assertThat(d.getEpoch()).isEqualTo(1);
+      assertThat(new String(heir.records().state(ActorId.of(id)).state()))
+          .isEqualTo("{\"count\":210}");
+
+      // the dead home's copy can no longer write: its next turn is not acknowledged
+      var stale = cluster.node(1).system().get(ActorId.of(id));
+      var send = stale.send(ClusterTest.tree("1000"));
+      await().atMost(Duration.ofSeconds(60)).until(send::isDone);
+      assertThat(send).isCompletedExceptionally();
+      await().atMost(Duration.ofSeconds(60)).until(() -> stale.status() == ActorStatus.LOST);
+      assertThat(ClusterTest.request(cluster.client(2), id, "\"total?\"")).isEqualTo("210");
+    } finally {
+      ClusterTest.cluster = null;
+    }
+  }
+}
