@@ -398,7 +398,7 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     @Override
     public void run() {
       synchronized (held) {
-        if (status == ActorStatus.RESTARTING) {
+        if (status == ActorStatus.RESTARTING || status == ActorStatus.STARTING) {
           held.add(this);
           return;
         }
@@ -419,7 +419,8 @@ final class Actor implements HostContext, HostCallSink, Recipient {
 
   private void checkAccepting(String callback) {
     ActorStatus s = status;
-    if (s == ActorStatus.RESTARTING && held.size() >= mailbox.capacity()) {
+    if ((s == ActorStatus.RESTARTING || s == ActorStatus.STARTING)
+        && held.size() >= mailbox.capacity()) {
       throw mailboxFull();
     }
     if (s == ActorStatus.STOPPED || s == ActorStatus.FAILED) {
@@ -480,6 +481,7 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     Optional<String> problem = lastStateProblem();
     if (problem.isPresent()) {
       status = ActorStatus.FAILED;
+      releaseHeld();
       throw new io.troupe.error.InternalException("actor " + id + " cannot move: " + problem.get());
     }
     ObjectNode data = services.mapper().createObjectNode();
@@ -490,6 +492,7 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     data.put("state_sha256", state == null ? null : Sha256.hex(state));
     record(EventTypes.ACTOR_MOVED, data);
     status = ActorStatus.RUNNING;
+    releaseHeld(); // deliveries that came while it moved in
   }
 
   /**
@@ -515,7 +518,11 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     data.put("epoch", 0);
     parent.ifPresent(p -> data.put("parent", p.value()));
     record(EventTypes.ACTOR_STARTED, data);
-    runInit();
+    try {
+      runInit();
+    } finally {
+      releaseHeld(); // deliveries that came while it started
+    }
   }
 
   private void runInit() {

@@ -298,9 +298,31 @@ public final class TroupeNode implements AutoCloseable {
                   new UnavailableException("actor " + id + " has no home right now; retry")));
     }
     if (home.localMember()) {
-      return Optional.empty();
+      return moving(id).map(e -> (Recipient) d -> CompletableFuture.failedFuture(e));
     }
     return Optional.of(hub.recipient(home.getUuid().toString()));
+  }
+
+  /**
+   * An actor that is not here although this node owns its partition: while its record says it is
+   * live, it is moving here (or its home just died), and the caller should retry.
+   */
+  private Optional<UnavailableException> moving(ActorId id) {
+    return records
+        .describe(id)
+        .filter(
+            s ->
+                s.status() != null && !s.status().equals("stopped") && !s.status().equals("failed"))
+        .map(
+            s ->
+                new UnavailableException(
+                    "actor "
+                        + id
+                        + " is moving from node "
+                        + s.node()
+                        + " to node "
+                        + config.name()
+                        + "; retry"));
   }
 
   /**
@@ -366,7 +388,7 @@ public final class TroupeNode implements AutoCloseable {
             && !(d instanceof Delivery.ChannelOpen)) {
           return hub.forward(home.getUuid().toString(), d, hops + 1); // it lives elsewhere
         }
-        throw e;
+        throw moving(d.target()).<RuntimeException>map(x -> x).orElse(e);
       }
     }
 

@@ -29,7 +29,10 @@ public final class TroupeCommand implements Runnable {
       String env = System.getenv("TROUPE_TARGET");
       t = java.util.List.of((env == null || env.isBlank() ? "127.0.0.1:7070" : env).split(","));
     }
-    return io.troupe.client.sdk.TroupeClient.builder().targets(t).build();
+    return io.troupe.client.sdk.TroupeClient.builder()
+        .targets(t)
+        .deadline(java.time.Duration.ofSeconds(10))
+        .build();
   }
 
   public static void main(String[] args) {

@@ -163,14 +163,23 @@ public final class TroupeClient implements AutoCloseable {
     return ByteString.copyFrom(Objects.requireNonNull(s), StandardCharsets.UTF_8);
   }
 
-  /** Runs {@code body} against the current node; on UNAVAILABLE, against the next ones. */
+  /**
+   * Runs {@code body} against the current node. On UNAVAILABLE (the node is down, or the actor's
+   * home is moving) it tries the next nodes, and keeps trying with a short pause until the call's
+   * deadline: an actor is served again within seconds of its home dying. A retried send or request
+   * carries the same message id.
+   */
   private synchronized <T> T call(Function<TroupeGrpc.TroupeBlockingStub, T> body) {
+    long deadlineNanos = System.nanoTime() + deadline.toNanos();
     StatusRuntimeException last = null;
-    for (int attempt = 0; attempt < channels.size(); attempt++) {
+    for (int attempt = 0; ; attempt++) {
       int i = (current + attempt) % channels.size();
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
       TroupeGrpc.TroupeBlockingStub stub =
-          TroupeGrpc.newBlockingStub(channels.get(i))
-              .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+          TroupeGrpc.newBlockingStub(channels.get(i)).withDeadlineAfter(left, TimeUnit.NANOSECONDS);
       try {
         T result = body.apply(stub);
         current = i;
@@ -181,6 +190,21 @@ public final class TroupeClient implements AutoCloseable {
           break;
         }
       }
+      if ((attempt + 1) % channels.size() == 0) {
+        try {
+          Thread.sleep(Math.min(100, Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    if (last == null) {
+      throw new TroupeClientException(
+          Status.Code.DEADLINE_EXCEEDED,
+          "",
+          "no answer within " + deadline.toMillis() + " ms",
+          null);
     }
     throw translate(last);
   }
