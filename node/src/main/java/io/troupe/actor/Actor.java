@@ -86,6 +86,21 @@ final class Actor implements HostContext, HostCallSink, Recipient {
   private Delivery current;
   private Deadline deadline;
 
+  /**
+   * Sends and requests already handled, by message id, with their results: a retry of one (a client
+   * resending after failover) is answered from here, not run again. Rebuilt from the chain when the
+   * actor moves. Bounded; guarded by itself.
+   */
+  private final Map<String, Optional<JsonNode>> answered =
+      new java.util.LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Optional<JsonNode>> eldest) {
+          return size() > ANSWERED;
+        }
+      };
+
+  private static final int ANSWERED = 4096;
+
   /** Deliveries that arrived while RESTARTING; guarded by itself. */
   private final List<Runnable> held = new java.util.ArrayList<>();
 
@@ -118,6 +133,7 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     this.supervisor = new ActorSupervisor(this);
     this.guest = instantiate();
     this.state = initialState;
+    rememberFrom(history);
   }
 
   private GuestInstance instantiate() {
@@ -202,9 +218,15 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     checkAccepting(d.callback());
     byte[] params = checkSize(d.params());
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
+    boolean idempotent = d instanceof Delivery.Send || d instanceof Delivery.Request;
     Runnable turn =
         () -> {
           try {
+            Optional<JsonNode> before = idempotent ? answeredBefore(d.messageId()) : null;
+            if (before != null) {
+              release(result, before.orElse(null), null); // a retry: answered from the record
+              return;
+            }
             if (d instanceof Delivery.Request r && !result.isDone()) {
               // owed from the moment the actor sees it, until answered, cancelled or timed out
               outstanding.put(r.messageId(), result);
@@ -216,6 +238,9 @@ final class Actor implements HostContext, HostCallSink, Recipient {
               value = invoke(d.callback(), params, d);
             } finally {
               requestInTurn = null;
+            }
+            if (idempotent && (!(d instanceof Delivery.Request) || value != null)) {
+              remember(d.messageId(), value);
             }
             if (!(d instanceof Delivery.Request) || value != null) {
               release(result, value, null);
@@ -285,6 +310,57 @@ final class Actor implements HostContext, HostCallSink, Recipient {
                 target.complete(value);
               }
             });
+  }
+
+  /** The recorded result of message {@code id} when it was handled already, else null. */
+  private Optional<JsonNode> answeredBefore(String id) {
+    synchronized (answered) {
+      return answered.get(id);
+    }
+  }
+
+  private void remember(String id, JsonNode value) {
+    synchronized (answered) {
+      answered.put(id, Optional.ofNullable(value));
+    }
+  }
+
+  /** Rebuilds the answered messages from a chain: each wasm.call with an id and its wasm.result. */
+  private void rememberFrom(List<ChainEvent> history) {
+    String pending = null;
+    for (ChainEvent e : history) {
+      if (e.type().equals(EventTypes.WASM_CALL)) {
+        JsonNode call = readTree(e.data());
+        String fn = call.path("function").asText();
+        pending =
+            call.hasNonNull("message_id")
+                    && (fn.equals(Callbacks.HANDLE_SEND) || fn.equals(Callbacks.HANDLE_REQUEST))
+                ? call.get("message_id").asText()
+                : null;
+      } else if (e.type().equals(EventTypes.WASM_RESULT) && pending != null) {
+        JsonNode result = readTree(e.data()).get("result");
+        if (result != null && !(result.isNull() && isRequestCall(history, e))) {
+          remember(pending, result.isNull() ? null : result);
+        }
+        pending = null;
+      } else if (e.type().equals(EventTypes.WASM_ERROR)) {
+        pending = null;
+      }
+    }
+  }
+
+  /**
+   * Whether the turn that ended with {@code result} handled a request (a deferred one has no answer
+   * yet).
+   */
+  private boolean isRequestCall(List<ChainEvent> history, ChainEvent result) {
+    for (int i = (int) result.seq() - 1; i >= 0; i--) {
+      ChainEvent e = history.get(i);
+      if (e.type().equals(EventTypes.WASM_CALL)) {
+        return readTree(e.data()).path("function").asText().equals(Callbacks.HANDLE_REQUEST);
+      }
+    }
+    return false;
   }
 
   /** Completes once every event appended so far is durable. */

@@ -333,8 +333,19 @@ public final class ActorSystem implements AutoCloseable {
    * handled (and, in a cluster, replicated).
    */
   public CompletableFuture<Void> send(ActorId to, JsonNode message) {
+    return send(to, message, services.postOffice().newId());
+  }
+
+  /**
+   * Like {@link #send(ActorId, JsonNode)} with the caller's message id: a retry with the same id is
+   * answered from the record instead of running the actor again.
+   */
+  public CompletableFuture<Void> send(ActorId to, JsonNode message, String messageId) {
     try {
-      return services.postOffice().send(Optional.empty(), to, message).thenApply(v -> null);
+      return services
+          .postOffice()
+          .send(Optional.empty(), to, message, messageId)
+          .thenApply(v -> null);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -342,10 +353,16 @@ public final class ActorSystem implements AutoCloseable {
 
   /** A request from outside to actor {@code to}, wherever it lives; completes with the response. */
   public CompletableFuture<JsonNode> request(ActorId to, JsonNode message, Duration timeout) {
+    return request(to, message, timeout, services.postOffice().newId());
+  }
+
+  /** Like {@link #request(ActorId, JsonNode, Duration)} with the caller's message id. */
+  public CompletableFuture<JsonNode> request(
+      ActorId to, JsonNode message, Duration timeout, String messageId) {
     try {
       return services
           .postOffice()
-          .request(Optional.empty(), to, message, timeout)
+          .request(Optional.empty(), to, message, timeout, messageId)
           .thenApply(v -> v == null ? services.mapper().nullNode() : v);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

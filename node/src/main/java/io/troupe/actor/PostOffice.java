@@ -86,13 +86,24 @@ final class PostOffice {
 
   /** Completes when the target has handled the message. */
   CompletableFuture<JsonNode> send(Optional<ActorId> from, ActorId to, JsonNode message) {
-    return recipient(to).deliver(new Delivery.Send(ids.get(), from, to, message));
+    return send(from, to, message, ids.get());
+  }
+
+  /** Like {@link #send(Optional, ActorId, JsonNode)} with the caller's message id. */
+  CompletableFuture<JsonNode> send(
+      Optional<ActorId> from, ActorId to, JsonNode message, String messageId) {
+    return recipient(to).deliver(new Delivery.Send(messageId, from, to, message));
   }
 
   /** Completes with the response, or a {@link DeadlineExceededException} after {@code timeout}. */
   CompletableFuture<JsonNode> request(
       Optional<ActorId> from, ActorId to, JsonNode message, Duration timeout) {
-    String id = ids.get();
+    return request(from, to, message, timeout, ids.get());
+  }
+
+  /** Like {@link #request(Optional, ActorId, JsonNode, Duration)} with the caller's message id. */
+  CompletableFuture<JsonNode> request(
+      Optional<ActorId> from, ActorId to, JsonNode message, Duration timeout, String id) {
     CompletableFuture<JsonNode> answer =
         recipient(to).deliver(new Delivery.Request(id, from, to, message));
     return withDeadline(answer, timeout, "request " + id + " to actor " + to);

@@ -227,7 +227,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   public void send(SendRequest req, StreamObserver<SendResponse> out) {
     try {
       system
-          .send(id(req.getId()), json(req.getMessageJson()))
+          .send(id(req.getId()), json(req.getMessageJson()), messageId(req.getMessageId()))
           .whenComplete((v, e) -> complete(out, e, SendResponse::getDefaultInstance));
     } catch (RuntimeException e) {
       out.onError(Statuses.toStatus(e));
@@ -240,7 +240,8 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
       Duration timeout =
           req.getTimeoutMs() == 0 ? system.requestTimeout() : Duration.ofMillis(req.getTimeoutMs());
       system
-          .request(id(req.getId()), json(req.getMessageJson()), timeout)
+          .request(
+              id(req.getId()), json(req.getMessageJson()), timeout, messageId(req.getMessageId()))
           .whenComplete(
               (v, e) ->
                   complete(
@@ -600,6 +601,14 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     } else {
       unary(out, value);
     }
+  }
+
+  /** The client's message id (kept across its retries), or a fresh one. */
+  private static String messageId(String given) {
+    if (given.length() > 128) {
+      throw new InvalidArgumentException("message_id is longer than 128 characters");
+    }
+    return given.isEmpty() ? UUID.randomUUID().toString() : given;
   }
 
   private static ActorId id(String id) {

@@ -27,8 +27,17 @@ class FailoverTest {
       var client = cluster.client(0);
       client.startActor(ClusterTest.startRequest("counter/counter.toml", id));
       for (int i = 1; i <= 20; i++) {
-        client.send(SendRequest.newBuilder().setId(id).setMessageJson(json("" + i)).build());
+        client.send(
+            SendRequest.newBuilder()
+                .setId(id)
+                .setMessageJson(json("" + i))
+                .setMessageId("m-" + i)
+                .build());
       }
+      // a retry (same message id) is answered from the record, not run again
+      client.send(
+          SendRequest.newBuilder().setId(id).setMessageJson(json("5")).setMessageId("m-5").build());
+      assertThat(ClusterTest.request(client, id, "\"total?\"")).isEqualTo("210");
       var home = cluster.node(1).system().get(ActorId.of(id));
       List<ChainEvent> acknowledged = home.chain();
       assertThat(home.committedLength()).isEqualTo(acknowledged.size());
@@ -49,8 +58,19 @@ class FailoverTest {
 
       // it goes on from exactly the acknowledged chain, in epoch 1, with actor.moved recorded
       assertThat(ClusterTest.request(cluster.client(0), id, "\"total?\"")).isEqualTo("210");
+      // a client retrying an acknowledged send after the move is answered from the record
+      cluster
+          .client(2)
+          .send(
+              SendRequest.newBuilder()
+                  .setId(id)
+                  .setMessageJson(json("20"))
+                  .setMessageId("m-20")
+                  .build());
+      assertThat(ClusterTest.request(cluster.client(0), id, "\"total?\"")).isEqualTo("210");
       List<ChainEvent> chain = heir.records().chain(ActorId.of(id), 0, Long.MAX_VALUE);
       assertThat(chain.subList(0, acknowledged.size())).isEqualTo(acknowledged);
+      assertThat(chain.stream().filter(e -> e.dataAsString().contains("\"m-20\""))).hasSize(1);
       ChainEvent moved = chain.get(acknowledged.size());
       assertThat(moved.type()).isEqualTo("actor.moved");
       assertThat(moved.dataAsString())
@@ -69,6 +89,38 @@ class FailoverTest {
       assertThat(send).isCompletedExceptionally();
       await().atMost(Duration.ofSeconds(60)).until(() -> stale.status() == ActorStatus.LOST);
       assertThat(ClusterTest.request(cluster.client(2), id, "\"total?\"")).isEqualTo("210");
+    } finally {
+      ClusterTest.cluster = null;
+    }
+  }
+
+  @Test
+  void aNodeThatLeavesCleanlyHandsItsActorsOffWithoutStoppingThem() {
+    try (TestCluster cluster = TestCluster.start(3, b -> b)) {
+      ClusterTest.cluster = cluster;
+      String id = ClusterTest.idOn(2, "handoff");
+      var client = cluster.client(0);
+      client.startActor(ClusterTest.startRequest("counter/counter.toml", id));
+      client.send(SendRequest.newBuilder().setId(id).setMessageJson(json("7")).build());
+
+      cluster.node(2).close(); // SIGTERM's path: drain, hand off, leave
+      // while it moves, callers get UNAVAILABLE and retry (as the SDK does)
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptionsMatching(
+              e ->
+                  e instanceof io.grpc.StatusRuntimeException s
+                      && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE)
+          .until(() -> ClusterTest.request(client, id, "\"total?\"").equals("7"));
+      var d = client.describeActor(DescribeActorRequest.newBuilder().setId(id).build());
+      assertThat(d.getNode()).isNotEqualTo("n2");
+      assertThat(d.getEpoch()).isEqualTo(1);
+      assertThat(d.getStatus()).isEqualTo("running");
+      TroupeNode heir = cluster.byName(d.getNode());
+      List<ChainEvent> chain = heir.records().chain(ActorId.of(id), 0, Long.MAX_VALUE);
+      assertThat(chain).extracting(ChainEvent::type).doesNotContain("actor.stopped");
+      assertThat(chain).extracting(ChainEvent::type).contains("actor.moved");
+      assertThat(ChainVerifier.verify(chain).valid()).isTrue();
     } finally {
       ClusterTest.cluster = null;
     }
