@@ -74,4 +74,62 @@ class FailoverIT {
       }
     }
   }
+
+  @Test
+  void aHungNodeIsRemovedItsActorsMoveAndWhenItWakesItsCopiesDoNotWrite() throws Exception {
+    try (NodeProcesses cluster = NodeProcesses.start(3);
+        TroupeClient client =
+            TroupeClient.builder()
+                .targets(cluster.targets())
+                .deadline(Duration.ofSeconds(60))
+                .build()) {
+      Map<String, String> homes = new HashMap<>();
+      for (int i = 0; i < 9; i++) {
+        String id = "h" + i;
+        client.start(Launcher.REPO.resolve("examples/counter/counter.toml"), id);
+        client.send(id, "10");
+        homes.put(id, client.describe(id).getNode());
+      }
+      NodeProcesses.Node hung = cluster.nodes.get(0);
+      String onHung =
+          homes.entrySet().stream()
+              .filter(e -> e.getValue().equals(hung.name()))
+              .map(Map.Entry::getKey)
+              .findFirst()
+              .orElse(null);
+      List<String> others =
+          cluster.nodes.stream().filter(n -> n != hung).map(NodeProcesses.Node::target).toList();
+      signal("STOP", hung.process().pid());
+      long stopped = System.nanoTime();
+      try (TroupeClient survivors =
+          TroupeClient.builder().targets(others).deadline(Duration.ofSeconds(60)).build()) {
+        if (onHung != null) {
+          assertThat(survivors.request(onHung, "\"total?\"")).isEqualTo("10");
+          System.out.printf(
+              "failover: SIGSTOP of %s to first served request: %d ms%n",
+              hung.name(), (System.nanoTime() - stopped) / 1_000_000);
+          survivors.send(onHung, "1");
+        }
+        signal("CONT", hung.process().pid());
+        // the woken node lost its actors: whatever it still holds cannot write; the cluster's
+        // record goes on from the survivors' copies only
+        for (String id : homes.keySet()) {
+          String expected = id.equals(onHung) ? "11" : "10";
+          assertThat(survivors.request(id, "\"total?\"")).as(id).isEqualTo(expected);
+          var v = survivors.verify(id);
+          assertThat(v.getValid()).as(v.getProblem()).isTrue();
+          var d = survivors.describe(id);
+          if (homes.get(id).equals(hung.name())) {
+            assertThat(d.getNode()).isNotEqualTo(hung.name());
+            assertThat(d.getEpoch()).isGreaterThanOrEqualTo(1);
+          }
+        }
+      }
+    }
+  }
+
+  private static void signal(String sig, long pid) throws Exception {
+    Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
+    assertThat(p.waitFor()).isZero();
+  }
 }
