@@ -25,6 +25,8 @@ final class NodeProcesses implements AutoCloseable {
 
   final List<Node> nodes = new ArrayList<>();
   private final Path logs;
+  private String members;
+  private int quorum;
 
   private NodeProcesses(Path logs) {
     this.logs = logs;
@@ -38,30 +40,11 @@ final class NodeProcesses implements AutoCloseable {
       for (int i = 0; i < n; i++) {
         ports.add(new int[] {freePort(), freePort()});
       }
-      String members =
+      cluster.members =
           ports.stream().map(p -> "127.0.0.1:" + p[1]).collect(Collectors.joining(","));
+      cluster.quorum = n / 2 + 1;
       for (int i = 0; i < n; i++) {
-        String name = "it-" + (i + 1);
-        Path log = logs.resolve(name + ".log");
-        Process p =
-            new ProcessBuilder(
-                    Launcher.REPO.resolve("ops/troupe-node").toString(),
-                    "start",
-                    "--name",
-                    name,
-                    "--grpc-port",
-                    Integer.toString(ports.get(i)[0]),
-                    "--hz-port",
-                    Integer.toString(ports.get(i)[1]),
-                    "--members",
-                    members,
-                    "--quorum",
-                    Integer.toString(n / 2 + 1))
-                .directory(Launcher.REPO.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        cluster.nodes.add(new Node(name, ports.get(i)[0], ports.get(i)[1], p, log));
+        cluster.nodes.add(cluster.launch("it-" + (i + 1), ports.get(i)[0], ports.get(i)[1], 0));
       }
       for (Node node : cluster.nodes) {
         awaitLog(node, "serving on", Duration.ofSeconds(120));
@@ -71,6 +54,37 @@ final class NodeProcesses implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  private Node launch(String name, int grpc, int hz, int generation) throws IOException {
+    Path log = logs.resolve(name + (generation == 0 ? "" : "-" + generation) + ".log");
+    Process p =
+        new ProcessBuilder(
+                Launcher.REPO.resolve("ops/troupe-node").toString(),
+                "start",
+                "--name",
+                name,
+                "--grpc-port",
+                Integer.toString(grpc),
+                "--hz-port",
+                Integer.toString(hz),
+                "--members",
+                members,
+                "--quorum",
+                Integer.toString(quorum))
+            .directory(Launcher.REPO.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    return new Node(name, grpc, hz, p, log);
+  }
+
+  /** Starts {@code dead} again (same name and ports, a new process); returns once it serves. */
+  Node restart(Node dead, int generation) throws IOException {
+    Node again = launch(dead.name(), dead.grpcPort(), dead.hzPort(), generation);
+    nodes.set(nodes.indexOf(dead), again);
+    awaitLog(again, "serving on", Duration.ofSeconds(120));
+    return again;
   }
 
   static void awaitLog(Node node, String text, Duration within) throws IOException {
