@@ -381,15 +381,20 @@ public final class TroupeNode implements AutoCloseable {
       try {
         return system.deliverFromRemote(d, back);
       } catch (ActorNotFoundException e) {
-        Member home = locate(d.target());
-        if (home != null
-            && !home.localMember()
-            && hops < 2
-            && !(d instanceof Delivery.ChannelOpen)) {
-          return hub.forward(home.getUuid().toString(), d, hops + 1); // it lives elsewhere
-        }
-        throw moving(d.target()).<RuntimeException>map(x -> x).orElse(e);
+        // Finding where it went reads the cluster's record, which may wait on a migrating
+        // partition: never on the link's transport thread.
+        return CompletableFuture.supplyAsync(() -> elsewhere(d, hops, e), apiPool)
+            .thenCompose(f -> f);
       }
+    }
+
+    private CompletableFuture<JsonNode> elsewhere(
+        Delivery d, int hops, ActorNotFoundException notHere) {
+      Member home = locate(d.target());
+      if (home != null && !home.localMember() && hops < 2 && !(d instanceof Delivery.ChannelOpen)) {
+        return hub.forward(home.getUuid().toString(), d, hops + 1); // it lives elsewhere
+      }
+      throw moving(d.target()).<RuntimeException>map(x -> x).orElse(notHere);
     }
 
     @Override
