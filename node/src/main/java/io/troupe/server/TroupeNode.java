@@ -421,6 +421,7 @@ public final class TroupeNode implements AutoCloseable {
       if (!quorumPresent()) {
         return;
       }
+      String self = hz.getCluster().getLocalMember().getUuid().toString();
       java.util.Set<String> live = new java.util.HashSet<>();
       for (Member m : hz.getCluster().getMembers()) {
         live.add(m.getUuid().toString());
@@ -432,9 +433,12 @@ public final class TroupeNode implements AutoCloseable {
           continue;
         }
         ActorSummary s = records.describe(id).orElse(null);
+        // a record naming this node as home although the actor is not running here: its copy
+        // lost a commit (say, while the quorum was gone) and must come back, in a new epoch
+        boolean mine = self.equals(s == null ? null : s.member());
         if (s == null
             || s.member() == null
-            || live.contains(s.member())
+            || (live.contains(s.member()) && !mine)
             || !(s.status().equals("running") || s.status().equals("restarting"))) {
           continue;
         }
@@ -470,7 +474,9 @@ public final class TroupeNode implements AutoCloseable {
               t.state(),
               t.epoch(),
               t.fromNode(),
-              "home node " + t.fromNode() + " left the cluster")
+              t.fromNode().equals(config.name())
+                  ? "resumed after this node's copy lost a commit"
+                  : "home node " + t.fromNode() + " left the cluster")
           .get(30, TimeUnit.SECONDS);
       log.info("took actor {} over from node {} (epoch {})", id, t.fromNode(), t.epoch());
     } catch (Exception e) {

@@ -56,12 +56,14 @@ public final class TroupeClient implements AutoCloseable {
 
   private final List<String> targets;
   private final Duration deadline;
+  private final Duration attempt;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private int current;
 
   private TroupeClient(Builder b) {
     this.targets = List.copyOf(b.targets);
     this.deadline = b.deadline;
+    this.attempt = b.attempt;
     for (String t : targets) {
       channels.add(Grpc.newChannelBuilder(t, InsecureChannelCredentials.create()).build());
     }
@@ -165,32 +167,37 @@ public final class TroupeClient implements AutoCloseable {
 
   /**
    * Runs {@code body} against the current node. On UNAVAILABLE (the node is down, or the actor's
-   * home is moving) it tries the next nodes, and keeps trying with a short pause until the call's
-   * deadline: an actor is served again within seconds of its home dying. A retried send or request
-   * carries the same message id.
+   * home is moving) or no answer within the attempt timeout (the node hangs) it tries the next
+   * nodes, and keeps trying with a short pause until the call's deadline: an actor is served again
+   * within seconds of its home dying. A retried send or request carries the same message id.
    */
   private synchronized <T> T call(Function<TroupeGrpc.TroupeBlockingStub, T> body) {
     long deadlineNanos = System.nanoTime() + deadline.toNanos();
     StatusRuntimeException last = null;
-    for (int attempt = 0; ; attempt++) {
-      int i = (current + attempt) % channels.size();
+    for (int n = 0; ; n++) {
+      int i = (current + n) % channels.size();
       long left = deadlineNanos - System.nanoTime();
       if (left <= 0) {
         break;
       }
+      long attemptNanos = Math.min(left, attempt.toNanos());
+      boolean lastChance = attemptNanos == left;
       TroupeGrpc.TroupeBlockingStub stub =
-          TroupeGrpc.newBlockingStub(channels.get(i)).withDeadlineAfter(left, TimeUnit.NANOSECONDS);
+          TroupeGrpc.newBlockingStub(channels.get(i))
+              .withDeadlineAfter(attemptNanos, TimeUnit.NANOSECONDS);
       try {
         T result = body.apply(stub);
         current = i;
         return result;
       } catch (StatusRuntimeException e) {
         last = e;
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-          break;
+        Status.Code code = e.getStatus().getCode();
+        boolean hung = code == Status.Code.DEADLINE_EXCEEDED && !lastChance;
+        if (code != Status.Code.UNAVAILABLE && !hung) {
+          break; // a hung node (no answer within the attempt's time) is tried like a dead one
         }
       }
-      if ((attempt + 1) % channels.size() == 0) {
+      if ((n + 1) % channels.size() == 0) {
         try {
           Thread.sleep(Math.min(100, Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000)));
         } catch (InterruptedException e) {
@@ -239,6 +246,7 @@ public final class TroupeClient implements AutoCloseable {
   public static final class Builder {
     private final List<String> targets = new ArrayList<>();
     private Duration deadline = Duration.ofSeconds(30);
+    private Duration attempt = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -256,6 +264,15 @@ public final class TroupeClient implements AutoCloseable {
     /** The deadline of each call (default 30 s). */
     public Builder deadline(Duration d) {
       this.deadline = Objects.requireNonNull(d);
+      return this;
+    }
+
+    /**
+     * How long one attempt on one node may take (default 5 s) before the next node is tried with
+     * the same message id; a retried message is not run twice.
+     */
+    public Builder attemptTimeout(Duration d) {
+      this.attempt = Objects.requireNonNull(d);
       return this;
     }
 
