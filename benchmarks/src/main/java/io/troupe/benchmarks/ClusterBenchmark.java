@@ -15,9 +15,7 @@ import io.troupe.proto.v1.RequestRequest;
 import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.server.NodeConfig;
 import io.troupe.server.TroupeNode;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import io.troupe.testing.FreePorts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +42,7 @@ public final class ClusterBenchmark {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     Path examples = Path.of(args.length > 1 ? args[1] : "examples");
-    List<Integer> hz = List.of(freePort(), freePort(), freePort());
+    List<Integer> hz = List.of(FreePorts.next(), FreePorts.next(), FreePorts.next());
     List<String> members = hz.stream().map(p -> "127.0.0.1:" + p).toList();
     List<CompletableFuture<TroupeNode>> starting = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -250,13 +248,6 @@ public final class ClusterBenchmark {
       if (any.homeOf(ActorId.of(id)).orElseThrow().equals(home)) {
         return id;
       }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
     }
   }
 }

@@ -1,9 +1,7 @@
 package io.troupe.it;
 
+import io.troupe.testing.FreePorts;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +36,7 @@ final class NodeProcesses implements AutoCloseable {
     try {
       List<int[]> ports = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        ports.add(new int[] {freePort(), freePort()});
+        ports.add(new int[] {FreePorts.next(), FreePorts.next()});
       }
       cluster.members =
           ports.stream().map(p -> "127.0.0.1:" + p[1]).collect(Collectors.joining(","));
@@ -135,16 +133,6 @@ final class NodeProcesses implements AutoCloseable {
         Thread.currentThread().interrupt();
         n.process().destroyForcibly();
       }
-    }
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

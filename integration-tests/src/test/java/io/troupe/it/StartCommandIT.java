@@ -2,6 +2,7 @@ package io.troupe.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.troupe.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class StartCommandIT {
   @Test
   void theEmbeddedDefaultServesTheExampleActorsAndLeavesCleanlyOnSigterm() throws Exception {
-    int grpc = NodeProcesses.freePort();
-    int hz = NodeProcesses.freePort();
+    int grpc = FreePorts.next();
+    int hz = FreePorts.next();
     Path log = Files.createTempFile("troupe-start", ".log");
     Process p =
         new ProcessBuilder(

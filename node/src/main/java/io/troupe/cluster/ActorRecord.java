@@ -36,6 +36,17 @@ final class ActorRecord implements DataSerializable {
     return events.isEmpty() ? EventHash.ZERO : events.get(events.size() - 1).hash();
   }
 
+  /** Events {@code from <= seq < to} (clamped to the chain) as chain v1 JSON lines. */
+  String lines(long from, long to) {
+    int start = (int) Math.max(0, Math.min(from, events.size()));
+    int end = (int) Math.max(start, Math.min(to, events.size()));
+    StringBuilder out = new StringBuilder();
+    for (ChainEvent e : events.subList(start, end)) {
+      out.append(io.troupe.chain.ChainCodec.toLine(e)).append('\n');
+    }
+    return out.toString();
+  }
+
   ActorSummary summary() {
     return new ActorSummary(
         id, name, node, epoch, status, events.size(), head().toBytes(), module, parent, member);

@@ -2,10 +2,7 @@ package io.troupe.cluster;
 
 import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
-import io.troupe.chain.ChainCodec;
-import io.troupe.chain.ChainEvent;
 import java.io.Serializable;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,14 +49,7 @@ abstract sealed class ReadProcessor<R>
 
     @Override
     String read(ActorRecord r) {
-      int start = (int) Math.max(0, Math.min(from, r.events.size()));
-      int end = (int) Math.max(start, Math.min(to, r.events.size()));
-      List<ChainEvent> part = r.events.subList(start, end);
-      StringBuilder out = new StringBuilder();
-      for (ChainEvent e : part) {
-        out.append(ChainCodec.toLine(e)).append('\n');
-      }
-      return out.toString();
+      return r.lines(from, to);
     }
   }
 

@@ -4,7 +4,6 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
-import io.troupe.chain.ChainCodec;
 import java.io.IOException;
 import java.util.Map;
 
@@ -41,12 +40,8 @@ final class TakeoverProcessor
     r.node = node;
     r.member = member;
     entry.setValue(r);
-    StringBuilder lines = new StringBuilder();
-    for (var e : r.events) {
-      lines.append(ChainCodec.toLine(e)).append('\n');
-    }
     return new Takeover(
-        r.epoch, from, lines.toString(), r.state, r.manifest, r.moduleRef, r.parent);
+        r.epoch, from, r.lines(0, r.events.size()), r.state, r.manifest, r.moduleRef, r.parent);
   }
 
   @Override

@@ -108,7 +108,7 @@ public final class LinkHub implements AutoCloseable {
 
   /** Deliveries to an actor whose home is member {@code uuid}. */
   public Recipient recipient(String uuid) {
-    return d -> link(uuid).deliver(d, 0);
+    return d -> forward(uuid, d, 0);
   }
 
   /** Forwards {@code d} to member {@code uuid}, counting the hop. */

@@ -6,10 +6,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.troupe.proto.v1.TroupeGrpc;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import io.troupe.testing.FreePorts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +21,7 @@ final class TestCluster implements AutoCloseable {
   static TestCluster start(int n, UnaryOperator<NodeConfig.Builder> tweak) {
     List<Integer> hzPorts = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      hzPorts.add(freePort());
+      hzPorts.add(FreePorts.next());
     }
     List<String> members = hzPorts.stream().map(p -> "127.0.0.1:" + p).toList();
     List<CompletableFuture<TroupeNode>> starting = new ArrayList<>();
@@ -91,16 +88,6 @@ final class TestCluster implements AutoCloseable {
             .build();
     channels.add(ch);
     return TroupeGrpc.newStub(ch);
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override
