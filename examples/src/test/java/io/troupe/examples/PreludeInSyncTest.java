@@ -22,7 +22,8 @@ class PreludeInSyncTest {
             "chat-room/member.wat",
             "supervisor-tree/supervisor.wat",
             "supervisor-tree/worker.wat",
-            "http-fetcher/fetcher.wat");
+            "http-fetcher/fetcher.wat",
+            "alarm/alarm.wat");
     for (String f : users) {
       assertThat(Files.readString(Path.of(f))).as(f).contains(prelude);
     }

@@ -430,7 +430,7 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     synchronized (held) {
       status = ActorStatus.LOST;
     }
-    operations.failAll("cancelled: actor moved (" + why.getMessage() + ")");
+    operations.abandon(); // the new home resumes them from the chain
     for (String requestId : List.copyOf(outstanding.keySet())) {
       CompletableFuture<JsonNode> f = outstanding.remove(requestId);
       if (f != null) {
@@ -560,14 +560,17 @@ final class Actor implements HostContext, HostCallSink, Recipient {
       releaseHeld();
       throw new io.troupe.error.InternalException("actor " + id + " cannot move: " + problem.get());
     }
+    PendingOperations.Resumption operationsInFlight = operations.resume(chain.events(), fromNode);
     ObjectNode data = services.mapper().createObjectNode();
     data.put("from_node", fromNode);
     data.put("node", services.nodeName());
     data.put("epoch", epoch);
     data.put("reason", why);
     data.put("state_sha256", state == null ? null : Sha256.hex(state));
+    data.set("open_ops", operationsInFlight.openIds());
     record(EventTypes.ACTOR_MOVED, data);
     status = ActorStatus.RUNNING;
+    operationsInFlight.run(); // timers and other work of the old home go on here
     releaseHeld(); // deliveries that came while it moved in
   }
 

@@ -439,6 +439,16 @@ public final class ActorSystem implements AutoCloseable {
   }
 
   /**
+   * This node lost every actor it runs (it is out of the cluster): each copy stops at once without
+   * recording and fails what it owes with {@code why}, so that callers retry elsewhere.
+   */
+  public void loseAll(io.troupe.error.TroupeException why) {
+    for (ActorHandle h : List.copyOf(actors.values())) {
+      lost(h.actor(), why);
+    }
+  }
+
+  /**
    * A delivery that came from another node for an actor of this one. A channel open that the actor
    * accepts is registered here with {@code opener} as the other end, so what the actor sends on it
    * goes back to where it was opened.

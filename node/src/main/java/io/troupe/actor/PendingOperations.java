@@ -1,15 +1,24 @@
 package io.troupe.actor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.troupe.chain.ChainEvent;
 import io.troupe.chain.EventTypes;
 import io.troupe.error.CancelledException;
+import io.troupe.error.Errors;
 import io.troupe.error.InvalidArgumentException;
 import io.troupe.error.LimitExceededException;
+import io.troupe.error.UnavailableException;
 import io.troupe.host.AsyncOperations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -18,14 +27,20 @@ import java.util.function.Supplier;
  * An actor's operations in flight. Starting one records {@code async.started}; its completion is
  * queued into the actor's mailbox (past the mailbox bound: the number in flight is bounded by
  * {@code limits.max_pending_ops} instead), recorded as {@code async.completed} and handed to {@code
- * handle-result}. Operations still pending when the actor stops complete with an error, recorded
- * before {@code actor.stopped}, so none is silently dropped.
+ * handle-result} in the same mailbox task, so both are committed together. Operations still pending
+ * when the actor stops complete with an error, recorded before {@code actor.stopped}, so none is
+ * silently dropped. When the actor moves, the new home reads the open operations from the chain and
+ * resumes them ({@link #resume}).
  */
 final class PendingOperations implements AsyncOperations {
   private record Op(String kind, CompletableFuture<JsonNode> future) {}
 
+  /** An operation the chain shows started and not completed. */
+  private record Open(String opId, String kind, JsonNode request, Instant startedAt) {}
+
   private final Actor actor;
   private final Map<String, Op> pending = new ConcurrentHashMap<>();
+  private final Map<String, Resumer> resumers = new ConcurrentHashMap<>();
 
   PendingOperations(Actor actor) {
     this.actor = actor;
@@ -64,22 +79,41 @@ final class PendingOperations implements AsyncOperations {
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }
-    Op op = new Op(kind, future);
-    pending.put(opId, op);
-    future.whenComplete(
-        (value, error) -> actor.mailbox().offerAlways(() -> complete(opId, op, value, error)));
+    track(opId, kind, future);
     return opId;
   }
 
+  /**
+   * In a turn: the cancellation is recorded at once (so a move after this turn cannot resume the
+   * operation); handle-result gets it in a later turn.
+   */
   @Override
   public boolean cancel(String opId) {
-    Op op = pending.get(opId);
-    return op != null
-        && op.future().completeExceptionally(new CancelledException("operation cancelled"));
+    Op op = pending.remove(opId);
+    if (op == null) {
+      return false;
+    }
+    op.future().cancel(true);
+    ObjectNode result =
+        record(opId, op.kind(), null, new CancelledException("operation cancelled"));
+    actor.mailbox().offerAlways(() -> deliver(opId, op.kind(), result));
+    return true;
+  }
+
+  @Override
+  public void onResume(String kind, Resumer resumer) {
+    resumers.put(kind, resumer);
   }
 
   int size() {
     return pending.size();
+  }
+
+  private void track(String opId, String kind, CompletableFuture<JsonNode> future) {
+    Op op = new Op(kind, future);
+    pending.put(opId, op);
+    future.whenComplete(
+        (value, error) -> actor.mailbox().offerAlways(() -> complete(opId, op, value, error)));
   }
 
   /** In the mailbox: records the completion and calls handle-result. */
@@ -88,9 +122,13 @@ final class PendingOperations implements AsyncOperations {
       return; // already completed at stop
     }
     ObjectNode result = record(opId, op.kind(), value, error);
+    deliver(opId, op.kind(), result);
+  }
+
+  private void deliver(String opId, String kind, ObjectNode result) {
     if (actor.status() == ActorStatus.RUNNING) {
       actor.callInTurn(
-          Callbacks.HANDLE_RESULT, List.of(opId, result), "result of " + op.kind() + " " + opId);
+          Callbacks.HANDLE_RESULT, List.of(opId, result), "result of " + kind + " " + opId);
     }
   }
 
@@ -105,12 +143,125 @@ final class PendingOperations implements AsyncOperations {
     }
   }
 
+  /**
+   * This copy of the actor lost its home: its operations stop here without a record, since the
+   * chain goes on elsewhere and the new home resumes them.
+   */
+  void abandon() {
+    for (String opId : new ArrayList<>(pending.keySet())) {
+      Op op = pending.remove(opId);
+      if (op != null) {
+        op.future().cancel(true);
+      }
+    }
+  }
+
+  /**
+   * In the mailbox, as the actor moves in: finds in its committed {@code history} the operations an
+   * earlier copy started and did not complete, and the results it recorded but did not hand to
+   * handle-result. Call {@link Resumption#run} after recording {@code actor.moved}.
+   */
+  Resumption resume(List<ChainEvent> history, String fromNode) {
+    Map<String, Open> open = new LinkedHashMap<>();
+    Map<String, ObjectNode> undelivered = new LinkedHashMap<>();
+    for (ChainEvent e : history) {
+      switch (e.type()) {
+        case EventTypes.ASYNC_STARTED -> {
+          JsonNode d = read(e.data());
+          String opId = d.path("op_id").asText();
+          open.put(
+              opId,
+              new Open(
+                  opId,
+                  d.path("kind").asText(),
+                  d.get("request"),
+                  Instant.ofEpochMilli(e.timestamp())));
+        }
+        case EventTypes.ASYNC_COMPLETED -> {
+          JsonNode d = read(e.data());
+          String opId = d.path("op_id").asText();
+          open.remove(opId);
+          ObjectNode result = actor.services().mapper().createObjectNode();
+          if (d.has("error")) {
+            result.set("Err", d.get("error"));
+          } else {
+            result.set("Ok", d.get("result"));
+          }
+          undelivered.put(opId, result);
+        }
+        case EventTypes.WASM_CALL -> {
+          JsonNode d = read(e.data());
+          if (d.path("function").asText().equals(Callbacks.HANDLE_RESULT)) {
+            undelivered.remove(d.path("params").path(0).asText());
+          }
+        }
+        case EventTypes.ACTOR_STOPPED, EventTypes.ACTOR_RESTARTED -> {
+          open.clear(); // a stop fails what is pending, and hands none of it to handle-result
+          undelivered.clear();
+        }
+        default -> {}
+      }
+    }
+    return new Resumption(List.copyOf(open.values()), undelivered, fromNode);
+  }
+
+  /** What a moved actor goes on with: see {@link #resume}. */
+  final class Resumption {
+    private final List<Open> open;
+    private final Map<String, ObjectNode> undelivered;
+    private final String fromNode;
+
+    private Resumption(List<Open> open, Map<String, ObjectNode> undelivered, String fromNode) {
+      this.open = open;
+      this.undelivered = undelivered;
+      this.fromNode = fromNode;
+    }
+
+    /** The open operations' ids, for {@code actor.moved}. */
+    ArrayNode openIds() {
+      ArrayNode ids = actor.services().mapper().createArrayNode();
+      open.forEach(o -> ids.add(o.opId()));
+      return ids;
+    }
+
+    /**
+     * In the mailbox: hands recorded results to handle-result, resumes each open operation whose
+     * kind can go on here, and completes the others with an error.
+     */
+    void run() {
+      undelivered.forEach(
+          (opId, result) -> actor.mailbox().offerAlways(() -> deliver(opId, "operation", result)));
+      for (Open o : open) {
+        Resumer r = resumers.get(o.kind());
+        Optional<CompletableFuture<JsonNode>> work;
+        String why;
+        try {
+          work = r == null ? Optional.empty() : r.resume(o.request(), o.startedAt());
+          why = r == null ? "no handler here resumes " + o.kind() : "it is not safe to repeat";
+        } catch (RuntimeException e) {
+          work = Optional.empty();
+          why = Errors.unwrap(e).getMessage();
+        }
+        if (work.isPresent()) {
+          track(o.opId(), o.kind(), work.get());
+        } else {
+          String message =
+              "operation lost with node " + fromNode + " and not repeated here: " + why;
+          track(
+              o.opId(),
+              o.kind(),
+              CompletableFuture.failedFuture(new UnavailableException(message)));
+        }
+      }
+    }
+  }
+
   private ObjectNode record(String opId, String kind, JsonNode value, Throwable error) {
     ObjectNode result = actor.services().mapper().createObjectNode();
     if (error == null) {
       result.set("Ok", value);
     } else {
-      result.put("Err", io.troupe.error.Errors.unwrap(error).getMessage());
+      result.put("Err", Errors.unwrap(error).getMessage());
     }
     ObjectNode done = actor.services().mapper().createObjectNode();
     done.put("op_id", opId);
@@ -123,5 +274,13 @@ final class PendingOperations implements AsyncOperations {
     done.put("node", actor.services().nodeName());
     actor.record(EventTypes.ASYNC_COMPLETED, done);
     return result;
+  }
+
+  private JsonNode read(byte[] data) {
+    try {
+      return actor.services().mapper().readTree(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -70,7 +70,7 @@ public final class ClusterChainStore implements ChainStore {
     // synchronous entry-processor calls reach ~23k ops/s, the async API with callbacks ~1.7k).
     return CompletableFuture.runAsync(
         () -> {
-          String refusal = actors.executeOnKey(c.actor().value(), append);
+          String refusal = ClusterErrors.call(() -> actors.executeOnKey(c.actor().value(), append));
           if (refusal != null) {
             throw new StaleAppendException(refusal);
           }
@@ -80,7 +80,8 @@ public final class ClusterChainStore implements ChainStore {
 
   /** The cluster's view of actor {@code id}. */
   public Optional<ActorSummary> describe(ActorId id) {
-    return Optional.ofNullable(actors.executeOnKey(id.value(), new ReadProcessor.Summary()));
+    return Optional.ofNullable(
+        ClusterErrors.call(() -> actors.executeOnKey(id.value(), new ReadProcessor.Summary())));
   }
 
   public ActorSummary require(ActorId id) {
@@ -89,7 +90,8 @@ public final class ClusterChainStore implements ChainStore {
 
   /** Every actor the cluster knows, in id order. */
   public List<ActorSummary> list() {
-    Collection<ActorSummary> all = actors.executeOnEntries(new ReadProcessor.Summary()).values();
+    Collection<ActorSummary> all =
+        ClusterErrors.call(() -> actors.executeOnEntries(new ReadProcessor.Summary())).values();
     List<ActorSummary> out = new ArrayList<>(all);
     out.sort(java.util.Comparator.comparing(ActorSummary::id));
     return out;
@@ -101,7 +103,10 @@ public final class ClusterChainStore implements ChainStore {
     long next = from;
     while (next < to) {
       long end = Math.min(to, next + PAGE);
-      String lines = actors.executeOnKey(id.value(), new ReadProcessor.Range(next, end));
+      long first = next;
+      String lines =
+          ClusterErrors.call(
+              () -> actors.executeOnKey(id.value(), new ReadProcessor.Range(first, end)));
       if (lines == null) {
         throw new ActorNotFoundException("no actor " + id);
       }
@@ -117,7 +122,8 @@ public final class ClusterChainStore implements ChainStore {
 
   /** The state of the last committed turn, and the chain length it belongs to. */
   public StateSnapshot state(ActorId id) {
-    StateSnapshot s = actors.executeOnKey(id.value(), new ReadProcessor.State());
+    StateSnapshot s =
+        ClusterErrors.call(() -> actors.executeOnKey(id.value(), new ReadProcessor.State()));
     if (s == null) {
       throw new ActorNotFoundException("no actor " + id);
     }
@@ -129,12 +135,16 @@ public final class ClusterChainStore implements ChainStore {
     return new ModuleSource.Repository() {
       @Override
       public void put(String ref, byte[] bytes) {
-        modules.set(ref, bytes);
+        ClusterErrors.call(
+            () -> {
+              modules.set(ref, bytes);
+              return null;
+            });
       }
 
       @Override
       public Optional<byte[]> get(String ref) {
-        return Optional.ofNullable(modules.get(ref));
+        return Optional.ofNullable(ClusterErrors.call(() -> modules.get(ref)));
       }
     };
   }
@@ -148,11 +158,14 @@ public final class ClusterChainStore implements ChainStore {
    */
   public Optional<Takeover> takeOver(ActorId id, String formerMember, String node) {
     return Optional.ofNullable(
-        actors.executeOnKey(id.value(), new TakeoverProcessor(formerMember, node, member)));
+        ClusterErrors.call(
+            () ->
+                actors.executeOnKey(
+                    id.value(), new TakeoverProcessor(formerMember, node, member))));
   }
 
   /** The ids of the actors whose records this member holds as partition owner. */
   public java.util.Set<String> localActorIds() {
-    return actors.localKeySet();
+    return ClusterErrors.call(actors::localKeySet);
   }
 }

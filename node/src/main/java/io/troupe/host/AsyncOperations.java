@@ -1,6 +1,8 @@
 package io.troupe.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -9,13 +11,18 @@ import java.util.function.Supplier;
  * once; the result arrives later as {@code troupe:actor/async-client.handle-result(state, [op_id,
  * {"Ok": value} | {"Err": message}])}. Both ends are chain events ({@code async.started}, {@code
  * async.completed}).
+ *
+ * <p>An operation outlives the node it started on: when the actor moves (its node died or left),
+ * the new home finds the operations its chain shows open and asks the {@link Resumer} registered
+ * for their kind to go on with them; a kind without one, or whose resumer declines (the work is not
+ * safe to repeat), completes with an error. Either way {@code handle-result} is called once.
  */
 public interface AsyncOperations {
   /**
    * Records {@code async.started} and starts {@code work}.
    *
    * @param kind what the operation is, e.g. {@code timing.sleep}
-   * @param request what was asked, recorded in the chain
+   * @param request what was asked, recorded in the chain; a {@link Resumer} gets it back
    * @return the op id
    * @throws io.troupe.error.LimitExceededException when the actor has {@code
    *     limits.max_pending_ops} operations in flight
@@ -25,4 +32,22 @@ public interface AsyncOperations {
 
   /** Cancels a pending operation; its result is an error. False when it is not pending. */
   boolean cancel(String opId);
+
+  /**
+   * Declares how operations of {@code kind} go on after the actor moved to another node. Handlers
+   * call it when they register.
+   */
+  void onResume(String kind, Resumer resumer);
+
+  /** Goes on with an operation that an earlier copy of the actor started on another node. */
+  @FunctionalInterface
+  interface Resumer {
+    /**
+     * @param request the request recorded in {@code async.started}
+     * @param startedAt when the operation started (the time of its {@code async.started})
+     * @return the work, going on here; empty when repeating it is not safe (it then completes with
+     *     an error saying so)
+     */
+    Optional<CompletableFuture<JsonNode>> resume(JsonNode request, Instant startedAt);
+  }
 }

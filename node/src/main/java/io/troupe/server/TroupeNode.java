@@ -8,6 +8,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 import io.grpc.Channel;
@@ -30,6 +31,7 @@ import io.troupe.actor.Recipient;
 import io.troupe.api.TroupeApi;
 import io.troupe.cluster.ActorSummary;
 import io.troupe.cluster.ClusterChainStore;
+import io.troupe.cluster.ClusterErrors;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.UnavailableException;
 import io.troupe.manifest.ManifestParser;
@@ -164,6 +166,19 @@ public final class TroupeNode implements AutoCloseable {
     for (Member m : hz.getCluster().getMembers()) {
       hub.memberAdded(m.getUuid().toString(), nameOf(m));
     }
+    hz.getLifecycleService()
+        .addLifecycleListener(
+            e -> {
+              if (e.getState() == LifecycleEvent.LifecycleState.SHUTTING_DOWN && !closed) {
+                // Hazelcast stopped under us (terminated, or out of memory): our actors' homes
+                // are elsewhere from now on, and this node must not serve them
+                log.error("node {}: its cluster member stopped; it serves nothing", config.name());
+                health.setStatus("", HealthCheckResponse.ServingStatus.NOT_SERVING);
+                system.loseAll(
+                    new UnavailableException(
+                        "node " + config.name() + " is not in the cluster any more; retry"));
+              }
+            });
     failover.scheduleWithFixedDelay(this::reconcile, 200, 200, TimeUnit.MILLISECONDS);
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
     log.info(
@@ -285,8 +300,7 @@ public final class TroupeNode implements AutoCloseable {
   }
 
   private Member owner(ActorId id) {
-    Partition p = hz.getPartitionService().getPartition(id.value());
-    return p.getOwner();
+    return ClusterErrors.call(() -> hz.getPartitionService().getPartition(id.value()).getOwner());
   }
 
   private Optional<Recipient> remote(ActorId id) {

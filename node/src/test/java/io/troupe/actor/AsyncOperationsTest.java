@@ -113,6 +113,134 @@ class AsyncOperationsTest {
         .contains("must export " + Callbacks.HANDLE_RESULT);
   }
 
+  /**
+   * handle-request [id, [ms]] starts sleep([ms]); handle-send [[op]] cancels op; handle-result's
+   * params become the state.
+   */
+  private io.troupe.manifest.Manifest timers() throws Exception {
+    Path d = Files.createDirectories(dir.resolve("t" + n++));
+    String body =
+        Guests.forwards(REQUEST, "$sleep", "$arg2")
+            + Guests.forwards(Guests.SEND, "$cancel", "$arg1")
+            + Guests.setsState(Callbacks.HANDLE_RESULT, "whole");
+    return Fixture.manifest(
+        d,
+        Guests.module(
+            Guests.hostImport("troupe:actor/timing", "sleep", "$sleep")
+                + Guests.hostImport("troupe:actor/timing", "cancel", "$cancel"),
+            "1",
+            body),
+        TIMING);
+  }
+
+  private String opOf(JsonNode answer) {
+    return answer.get("Ok").asText();
+  }
+
+  @Test
+  void cancel_isRecordedInItsOwnTurn_andHandleResultGetsTheError() throws Exception {
+    ActorHandle a = system.start(timers());
+    String op = opOf(ask(a, "[60000]"));
+    a.send(json.readTree("[\"" + op + "\"]")).get(10, TimeUnit.SECONDS);
+    List<String> types = a.chain().stream().map(ChainEvent::type).toList();
+    // wasm.call, async.completed, host.call (cancel), wasm.result: in the record at once
+    int completed = types.indexOf(EventTypes.ASYNC_COMPLETED);
+    assertThat(types.subList(completed - 1, completed + 3))
+        .containsExactly(
+            EventTypes.WASM_CALL,
+            EventTypes.ASYNC_COMPLETED,
+            EventTypes.HOST_CALL,
+            EventTypes.WASM_RESULT);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> a.state().filter(s -> s.isArray()).isPresent());
+    assertThat(a.state())
+        .contains(json.readTree("[\"" + op + "\",{\"Err\":\"operation cancelled\"}]"));
+    assertThat(events(a, EventTypes.ASYNC_COMPLETED)).hasSize(1);
+  }
+
+  /**
+   * The actor moves to another node (here: another system) with one timer running and one
+   * cancellation recorded but not yet handed to handle-result: the new home hands over the
+   * cancellation and fires the timer when it is due, each exactly once.
+   */
+  @Test
+  void aMovedActor_firesItsTimersOnTheNewHome_andDeliversRecordedResults() throws Exception {
+    var manifest = timers();
+    ActorHandle a = system.start(manifest);
+    String timer = opOf(ask(a, "[1500]"));
+    String cancelled = opOf(ask(a, "[60000]"));
+    a.send(json.readTree("[\"" + cancelled + "\"]")).get(10, TimeUnit.SECONDS);
+    // the committed chain up to the cancel's turn: the home dies before handle-result ran
+    List<ChainEvent> chain = a.chain();
+    int end = chain.stream().map(ChainEvent::type).toList().indexOf(EventTypes.ASYNC_COMPLETED);
+    while (!chain.get(end).type().equals(EventTypes.WASM_RESULT)) {
+      end++;
+    }
+    end++;
+    List<ChainEvent> history = List.copyOf(chain.subList(0, end));
+    system.shutdown();
+
+    try (ActorSystem heir = ActorSystem.builder().nodeName("heir").build()) {
+      ActorHandle b =
+          heir.resume(manifest, a.id(), java.util.Optional.empty(), history, null, 1, "n0", "test")
+              .get(10, TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  b.chain().stream()
+                          .filter(e -> e.type().equals(EventTypes.WASM_CALL))
+                          .filter(e -> e.dataAsString().contains(Callbacks.HANDLE_RESULT))
+                          .count()
+                      == 2);
+      List<ChainEvent> after = b.chain().subList(history.size(), b.chain().size());
+      JsonNode moved = json.readTree(after.get(0).dataAsString());
+      assertThat(after.get(0).type()).isEqualTo(EventTypes.ACTOR_MOVED);
+      assertThat(moved.get("open_ops")).isEqualTo(json.readTree("[\"" + timer + "\"]"));
+      List<JsonNode> results =
+          after.stream()
+              .filter(e -> e.type().equals(EventTypes.WASM_CALL))
+              .map(e -> read(e).get("params"))
+              .toList();
+      // the recorded cancellation first (at once), then the timer when it was due
+      assertThat(results)
+          .containsExactly(
+              json.readTree("[\"" + cancelled + "\",{\"Err\":\"operation cancelled\"}]"),
+              json.readTree("[\"" + timer + "\",{\"Ok\":null}]"));
+      List<JsonNode> completions =
+          after.stream()
+              .filter(e -> e.type().equals(EventTypes.ASYNC_COMPLETED))
+              .map(this::read)
+              .toList();
+      assertThat(completions).hasSize(1);
+      assertThat(completions.get(0).get("op_id").asText()).isEqualTo(timer);
+      assertThat(completions.get(0).get("node").asText()).isEqualTo("heir");
+      long startedAt =
+          history.stream()
+              .filter(e -> e.type().equals(EventTypes.ASYNC_STARTED))
+              .findFirst()
+              .orElseThrow()
+              .timestamp();
+      long firedAt =
+          after.stream()
+              .filter(e -> e.type().equals(EventTypes.ASYNC_COMPLETED))
+              .findFirst()
+              .orElseThrow()
+              .timestamp();
+      assertThat(firedAt - startedAt).isGreaterThanOrEqualTo(1500);
+      assertThatChain(b.chain()).verifies();
+    }
+  }
+
+  private JsonNode read(ChainEvent e) {
+    try {
+      return json.readTree(e.dataAsString());
+    } catch (java.io.IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
+  }
+
   private String serve() throws Exception {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(

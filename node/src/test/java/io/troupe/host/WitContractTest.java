@@ -76,7 +76,21 @@ class WitContractTest {
           }
 
           public AsyncOperations async() {
-            return null;
+            return new AsyncOperations() { // registration declares resumers; nothing runs here
+              public String start(
+                  String kind,
+                  JsonNode request,
+                  java.util.function.Supplier<java.util.concurrent.CompletableFuture<JsonNode>>
+                      work) {
+                throw new UnsupportedOperationException();
+              }
+
+              public boolean cancel(String opId) {
+                throw new UnsupportedOperationException();
+              }
+
+              public void onResume(String kind, Resumer resumer) {}
+            };
           }
 
           public Supervisor supervisor() {

@@ -26,6 +26,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -40,11 +41,19 @@ import java.util.concurrent.Flow;
  * <p>Request: {@code {"method": "GET", "url": "...", "headers": {..}, "body": "text"}} (method
  * defaults to GET). Response: {@code {"status": 200, "headers": {name: value}, "body": "text"}}, or
  * {@code "body_base64"} instead of {@code body} when the body is not UTF-8.
+ *
+ * <p>When the actor moves to another node while a request is in flight, the new home sends an
+ * idempotent request (GET, PUT, DELETE, HEAD, OPTIONS) again; any other completes with an error.
  */
 public final class HttpClientHandler implements HandlerFactory {
   public static final String INTERFACE = "troupe:actor/http-client";
   private static final Set<String> METHODS =
       Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
+
+  /** Methods that RFC 9110 defines as idempotent: sent again when the actor moves mid-request. */
+  private static final Set<String> IDEMPOTENT = Set.of("GET", "PUT", "DELETE", "HEAD", "OPTIONS");
+
+  static final String KIND = "http-client.send-http";
 
   record Request(JsonNode request) {}
 
@@ -89,9 +98,18 @@ public final class HttpClientHandler implements HandlerFactory {
         String.class,
         p -> {
           HttpRequest request = toRequest(p.request(), s);
-          return ctx.async()
-              .start("http-client.send-http", p.request(), () -> send(request, s.maxBytes()));
+          return ctx.async().start(KIND, p.request(), () -> send(request, s.maxBytes()));
         });
+    // a request in flight when the actor moved is sent again from the new home if that is safe
+    ctx.async()
+        .onResume(
+            KIND,
+            (spec, startedAt) -> {
+              HttpRequest request = toRequest(spec, s);
+              return IDEMPOTENT.contains(request.method())
+                  ? Optional.of(send(request, s.maxBytes()))
+                  : Optional.empty();
+            });
   }
 
   private HttpRequest toRequest(JsonNode spec, Settings s) {
