@@ -11,13 +11,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Real {@code ops/troupe-node start} processes on free loopback ports. {@link #close} stops every
- * one it started (SIGTERM, then kill -9 after a grace period), also when a test fails.
+ * Real {@code ops/troupe-node start} processes: on free loopback ports, or each in a network
+ * namespace of its own ({@link #startIn}). {@link #close} stops every one it started (SIGTERM, then
+ * kill -9 after a grace period), also when a test fails.
  */
 final class NodeProcesses implements AutoCloseable {
-  record Node(String name, int grpcPort, int hzPort, Process process, Path log) {
+  /** Where a node runs: a command prefix (e.g. {@code ip netns exec NS}) and its addresses. */
+  record Place(List<String> wrapper, String host, String clientHost, int grpcPort, int hzPort) {}
+
+  record Node(String name, Place place, Process process, Path log) {
+    /** The address clients use. */
     String target() {
-      return "127.0.0.1:" + grpcPort;
+      return place.clientHost() + ":" + place.grpcPort();
+    }
+
+    int grpcPort() {
+      return place.grpcPort();
+    }
+
+    int hzPort() {
+      return place.hzPort();
     }
   }
 
@@ -30,19 +43,40 @@ final class NodeProcesses implements AutoCloseable {
     this.logs = logs;
   }
 
+  /** {@code n} nodes on loopback, on free ports. */
   static NodeProcesses start(int n) throws IOException {
+    List<Place> places = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      places.add(
+          new Place(List.of(), "127.0.0.1", "127.0.0.1", FreePorts.next(), FreePorts.next()));
+    }
+    return start(places);
+  }
+
+  /** A node in each of {@code net}'s namespaces. */
+  static NodeProcesses startIn(NetworkNamespaces net) throws IOException {
+    List<Place> places = new ArrayList<>();
+    for (NetworkNamespaces.Host h : net.hosts()) {
+      places.add(
+          new Place(
+              List.of("ip", "netns", "exec", h.namespace()),
+              h.clusterIp(),
+              h.clientIp(),
+              7070,
+              5701));
+    }
+    return start(places);
+  }
+
+  private static NodeProcesses start(List<Place> places) throws IOException {
     Path logs = Files.createTempDirectory("troupe-it-nodes");
     NodeProcesses cluster = new NodeProcesses(logs);
     try {
-      List<int[]> ports = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        ports.add(new int[] {FreePorts.next(), FreePorts.next()});
-      }
       cluster.members =
-          ports.stream().map(p -> "127.0.0.1:" + p[1]).collect(Collectors.joining(","));
-      cluster.quorum = n / 2 + 1;
-      for (int i = 0; i < n; i++) {
-        cluster.nodes.add(cluster.launch("it-" + (i + 1), ports.get(i)[0], ports.get(i)[1], 0));
+          places.stream().map(p -> p.host() + ":" + p.hzPort()).collect(Collectors.joining(","));
+      cluster.quorum = places.size() / 2 + 1;
+      for (int i = 0; i < places.size(); i++) {
+        cluster.nodes.add(cluster.launch("it-" + (i + 1), places.get(i), 0));
       }
       for (Node node : cluster.nodes) {
         awaitLog(node, "serving on", Duration.ofSeconds(120));
@@ -54,32 +88,37 @@ final class NodeProcesses implements AutoCloseable {
     }
   }
 
-  private Node launch(String name, int grpc, int hz, int generation) throws IOException {
+  private Node launch(String name, Place place, int generation) throws IOException {
     Path log = logs.resolve(name + (generation == 0 ? "" : "-" + generation) + ".log");
+    List<String> command = new ArrayList<>(place.wrapper());
+    command.addAll(
+        List.of(
+            Launcher.REPO.resolve("ops/troupe-node").toString(),
+            "start",
+            "--name",
+            name,
+            "--host",
+            place.host(),
+            "--grpc-port",
+            Integer.toString(place.grpcPort()),
+            "--hz-port",
+            Integer.toString(place.hzPort()),
+            "--members",
+            members,
+            "--quorum",
+            Integer.toString(quorum)));
     Process p =
-        new ProcessBuilder(
-                Launcher.REPO.resolve("ops/troupe-node").toString(),
-                "start",
-                "--name",
-                name,
-                "--grpc-port",
-                Integer.toString(grpc),
-                "--hz-port",
-                Integer.toString(hz),
-                "--members",
-                members,
-                "--quorum",
-                Integer.toString(quorum))
+        new ProcessBuilder(command)
             .directory(Launcher.REPO.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-    return new Node(name, grpc, hz, p, log);
+    return new Node(name, place, p, log);
   }
 
   /** Starts {@code dead} again (same name and ports, a new process); returns once it serves. */
   Node restart(Node dead, int generation) throws IOException {
-    Node again = launch(dead.name(), dead.grpcPort(), dead.hzPort(), generation);
+    Node again = launch(dead.name(), dead.place(), generation);
     nodes.set(nodes.indexOf(dead), again);
     awaitLog(again, "serving on", Duration.ofSeconds(120));
     return again;

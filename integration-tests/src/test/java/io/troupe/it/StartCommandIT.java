@@ -6,6 +6,7 @@ import io.troupe.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,12 @@ class StartCommandIT {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-    var node = new NodeProcesses.Node("default", grpc, hz, p, log);
+    var node =
+        new NodeProcesses.Node(
+            "default",
+            new NodeProcesses.Place(List.of(), "127.0.0.1", "127.0.0.1", grpc, hz),
+            p,
+            log);
     try {
       NodeProcesses.awaitLog(node, "serving on", Duration.ofSeconds(120));
       String target = "127.0.0.1:" + grpc;

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -84,6 +85,10 @@ public final class ActorSystem implements AutoCloseable {
   private final Directory remote;
   private final ManifestParser manifests = new ManifestParser();
   private final Map<ActorId, ActorHandle> actors = new ConcurrentHashMap<>();
+
+  /** Actors whose copy here was lost (a refused commit, no quorum) and not resumed here since. */
+  private final Set<ActorId> lostHere = ConcurrentHashMap.newKeySet();
+
   private volatile boolean shutdown;
 
   private ActorSystem(Builder b) {
@@ -224,6 +229,7 @@ public final class ActorSystem implements AutoCloseable {
       throw new ActorAlreadyExistsException("actor " + id + " already runs on this node");
     }
     actors.put(id, handle);
+    lostHere.remove(id);
     CompletableFuture<ActorHandle> resumed = new CompletableFuture<>();
     actor
         .mailbox()
@@ -434,6 +440,7 @@ public final class ActorSystem implements AutoCloseable {
    */
   void lost(Actor actor, io.troupe.error.TroupeException why) {
     actors.computeIfPresent(actor.id(), (k, h) -> h.actor() == actor ? null : h);
+    lostHere.add(actor.id());
     actor.mailbox().offerAlways(() -> actor.markLost(why));
     services.postOffice().closeChannelsOf(actor.id(), "actor " + actor.id() + " moved");
   }
@@ -446,6 +453,20 @@ public final class ActorSystem implements AutoCloseable {
     for (ActorHandle h : List.copyOf(actors.values())) {
       lost(h.actor(), why);
     }
+  }
+
+  /**
+   * The actors whose copy this node lost (its commit was refused, or it lost the quorum) and has
+   * not resumed since: if their record still names this node, it should take them back once it can
+   * write again.
+   */
+  public Set<ActorId> lostCopies() {
+    return Set.copyOf(lostHere);
+  }
+
+  /** Actor {@code id}'s lost copy is no concern of this node's any more (it lives elsewhere). */
+  public void forgetLost(ActorId id) {
+    lostHere.remove(id);
   }
 
   /**

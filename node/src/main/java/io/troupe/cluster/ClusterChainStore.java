@@ -34,7 +34,7 @@ public final class ClusterChainStore implements ChainStore {
   private final IMap<String, byte[]> modules;
 
   private final Executor committers;
-  private final String member;
+  private final HazelcastInstance hz;
 
   /**
    * @param committers the threads that run commits (each blocks on one commit's round trip; the
@@ -43,7 +43,7 @@ public final class ClusterChainStore implements ChainStore {
    */
   public ClusterChainStore(HazelcastInstance hz, Executor committers) {
     this.committers = committers;
-    this.member = hz.getCluster().getLocalMember().getUuid().toString();
+    this.hz = hz;
     this.actors = hz.getMap(ACTORS);
     this.modules = hz.getMap(MODULES);
   }
@@ -59,7 +59,7 @@ public final class ClusterChainStore implements ChainStore {
             c.state(),
             c.status().name().toLowerCase(),
             c.node(),
-            member,
+            member(),
             c.origin().map(Origin::manifestName).orElse(null),
             c.origin().map(o -> "sha256:" + o.moduleSha256()).orElse(null),
             c.origin().flatMap(Origin::parent).map(ActorId::value).orElse(""),
@@ -76,6 +76,11 @@ public final class ClusterChainStore implements ChainStore {
           }
         },
         committers);
+  }
+
+  /** This member's UUID: it changes when the member rejoins after a split. */
+  private String member() {
+    return hz.getCluster().getLocalMember().getUuid().toString();
   }
 
   /** The cluster's view of actor {@code id}. */
@@ -161,7 +166,7 @@ public final class ClusterChainStore implements ChainStore {
         ClusterErrors.call(
             () ->
                 actors.executeOnKey(
-                    id.value(), new TakeoverProcessor(formerMember, node, member))));
+                    id.value(), new TakeoverProcessor(formerMember, node, member()))));
   }
 
   /** The ids of the actors whose records this member holds as partition owner. */

@@ -1,6 +1,7 @@
 package io.troupe.cluster;
 
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.IndeterminateOperationStateException;
 import com.hazelcast.core.OperationTimeoutException;
 import com.hazelcast.spi.exception.RetryableException;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
@@ -36,6 +37,10 @@ public final class ClusterErrors {
     if (e instanceof SplitBrainProtectionException) {
       return new UnavailableException(
           "this node is on the minority side of a split (no quorum); retry on another node", e);
+    }
+    if (e instanceof IndeterminateOperationStateException) {
+      return new UnavailableException(
+          "the write's replication is unconfirmed (a member stopped answering); retry", e);
     }
     if (e instanceof RetryableException || e instanceof OperationTimeoutException) {
       return new UnavailableException("cluster not ready: " + e.getMessage() + "; retry", e);

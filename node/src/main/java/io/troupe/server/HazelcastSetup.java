@@ -30,6 +30,9 @@ final class HazelcastSetup {
     c.setProperty("hazelcast.max.no.heartbeat.seconds", secs(n.maxNoHeartbeat()));
     c.setProperty("hazelcast.wait.seconds.before.join", "1");
     c.setProperty("hazelcast.max.wait.seconds.before.join", "3");
+    // a write whose backup did not confirm in time fails instead of passing as replicated: a
+    // commit is acknowledged only once it is on the backup, even across a split
+    c.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
     c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     c.getNetworkConfig().setPort(n.hzPort()).setPortAutoIncrement(false);

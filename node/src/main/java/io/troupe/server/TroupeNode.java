@@ -115,7 +115,7 @@ public final class TroupeNode implements AutoCloseable {
             .build();
     this.hub =
         new LinkHub(
-            hz.getCluster().getLocalMember().getUuid().toString(),
+            () -> hz.getCluster().getLocalMember().getUuid().toString(),
             config.name(),
             new Inbound(),
             mapper,
@@ -433,9 +433,36 @@ public final class TroupeNode implements AutoCloseable {
     }
     try {
       if (!quorumPresent()) {
+        // a minority (after a split, or with too many nodes gone) must not run actors: their
+        // commits would be refused anyway, and the majority side takes them over
+        if (!system.list().isEmpty()) {
+          log.warn(
+              "node {}: no quorum ({} member(s) here, {} needed); stopping its actors here",
+              config.name(),
+              hz.getCluster().getMembers().size(),
+              config.quorum());
+          system.loseAll(
+              new UnavailableException(
+                  "node " + config.name() + " has no quorum (it is cut off from the majority)"));
+        }
         return;
       }
       String self = hz.getCluster().getLocalMember().getUuid().toString();
+      // copies lost here (a refused commit, no quorum for a while) whose record still names this
+      // node: nobody else took them over, so they come back here, in a new epoch
+      for (ActorId id : system.lostCopies()) {
+        if (moving.contains(id) || system.find(id).isPresent()) {
+          continue;
+        }
+        ActorSummary s = records.describe(id).orElse(null);
+        if (s != null
+            && self.equals(s.member())
+            && (s.status().equals("running") || s.status().equals("restarting"))) {
+          takeOver(id, s);
+        } else {
+          system.forgetLost(id);
+        }
+      }
       java.util.Set<String> live = new java.util.HashSet<>();
       for (Member m : hz.getCluster().getMembers()) {
         live.add(m.getUuid().toString());
@@ -510,10 +537,15 @@ public final class TroupeNode implements AutoCloseable {
       }
     }
     Map<String, Integer> actors = new HashMap<>();
-    for (ActorSummary s : records.list()) {
-      if (s.status() != null && !s.status().equals("stopped") && !s.status().equals("failed")) {
-        actors.merge(s.node(), 1, Integer::sum);
+    try {
+      for (ActorSummary s : records.list()) {
+        if (s.status() != null && !s.status().equals("stopped") && !s.status().equals("failed")) {
+          actors.merge(s.node(), 1, Integer::sum);
+        }
       }
+    } catch (UnavailableException e) {
+      // without a quorum the records cannot be read; the status still tells who is here
+      log.debug("cluster status without actor counts: {}", e.getMessage());
     }
     ClusterStatusResponse.Builder b =
         ClusterStatusResponse.newBuilder()

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class LinkHub implements AutoCloseable {
     void channelBack(String channelId, ActorId from, Optional<JsonNode> message, String reason);
   }
 
-  private final String selfUuid;
+  private final Supplier<String> selfUuid;
   private final String selfName;
   private final Inbound inbound;
   private final ScheduledExecutorService scheduler;
@@ -58,10 +59,11 @@ public final class LinkHub implements AutoCloseable {
   private volatile boolean closed;
 
   /**
+   * @param selfUuid this member's UUID (it changes when the member rejoins after a split)
    * @param channels the gRPC channel to a peer, by member UUID
    */
   public LinkHub(
-      String selfUuid,
+      Supplier<String> selfUuid,
       String selfName,
       Inbound inbound,
       ObjectMapper mapper,
@@ -87,7 +89,7 @@ public final class LinkHub implements AutoCloseable {
 
   /** A member joined (or was there when this node joined). */
   public void memberAdded(String uuid, String name) {
-    if (uuid.equals(selfUuid)) {
+    if (uuid.equals(selfUuid.get())) {
       return;
     }
     members.put(uuid, name);
@@ -123,7 +125,7 @@ public final class LinkHub implements AutoCloseable {
   }
 
   private boolean dials(String peer) {
-    return selfUuid.compareTo(peer) < 0;
+    return selfUuid.get().compareTo(peer) < 0;
   }
 
   private PeerLink link(String uuid) {
@@ -163,7 +165,7 @@ public final class LinkHub implements AutoCloseable {
     return EnvelopeBatch.newBuilder()
         .addEnvelopes(
             Envelope.newBuilder()
-                .setHello(Hello.newBuilder().setNode(selfName).setMemberUuid(selfUuid)))
+                .setHello(Hello.newBuilder().setNode(selfName).setMemberUuid(selfUuid.get())))
         .build();
   }
 

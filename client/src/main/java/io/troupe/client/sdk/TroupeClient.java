@@ -174,6 +174,7 @@ public final class TroupeClient implements AutoCloseable {
   private synchronized <T> T call(Function<TroupeGrpc.TroupeBlockingStub, T> body) {
     long deadlineNanos = System.nanoTime() + deadline.toNanos();
     StatusRuntimeException last = null;
+    StatusRuntimeException unavailable = null; // the last node that said so, for the final error
     for (int n = 0; ; n++) {
       int i = (current + n) % channels.size();
       long left = deadlineNanos - System.nanoTime();
@@ -192,6 +193,9 @@ public final class TroupeClient implements AutoCloseable {
       } catch (StatusRuntimeException e) {
         last = e;
         Status.Code code = e.getStatus().getCode();
+        if (code == Status.Code.UNAVAILABLE) {
+          unavailable = e;
+        }
         boolean hung = code == Status.Code.DEADLINE_EXCEEDED && !lastChance;
         if (code != Status.Code.UNAVAILABLE && !hung) {
           break; // a hung node (no answer within the attempt's time) is tried like a dead one
@@ -213,7 +217,11 @@ public final class TroupeClient implements AutoCloseable {
           "no answer within " + deadline.toMillis() + " ms",
           null);
     }
-    throw translate(last);
+    // out of time after nodes said UNAVAILABLE: that says more than the deadline that ended it
+    throw translate(
+        last.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED && unavailable != null
+            ? unavailable
+            : last);
   }
 
   private TroupeClientException translate(StatusRuntimeException e) {
