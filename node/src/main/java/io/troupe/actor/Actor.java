@@ -625,6 +625,9 @@ final class Actor implements HostContext, HostCallSink, Recipient {
    * @return the callback's result value, or null when it returned only the state
    */
   JsonNode invoke(String function, byte[] paramBytes, Delivery delivery) {
+    if (status == ActorStatus.LOST) {
+      throw new UnavailableException("actor " + id + " no longer runs on this node; retry");
+    }
     if (status != ActorStatus.RUNNING) {
       throw new ActorNotRunningException("actor " + id + " is " + status.name().toLowerCase());
     }

@@ -250,6 +250,45 @@ public final class ActorSystem implements AutoCloseable {
    * This node is leaving: every actor stops taking deliveries without recording a stop, once what
    * it already recorded is durable, so that other nodes take the actors over from their records.
    */
+  /**
+   * Gives actor {@code id} up on this node, because it moves to another: the deliveries queued
+   * before this call run first, then the copy stops taking deliveries (they fail as unavailable, so
+   * callers retry at the new home) without recording a stop.
+   *
+   * @return completes with the actor's epoch once everything it recorded is durable
+   */
+  public CompletableFuture<Long> handOff(ActorId id) {
+    ActorHandle h = actors.get(id);
+    if (h == null) {
+      return CompletableFuture.failedFuture(new ActorNotFoundException("no actor " + id));
+    }
+    Actor a = h.actor();
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    a.mailbox()
+        .offerAlways(
+            () -> {
+              if (a.status() != ActorStatus.RUNNING) {
+                done.completeExceptionally(
+                    new ActorNotRunningException(
+                        "actor " + id + " is " + a.status().name().toLowerCase()));
+                return;
+              }
+              a.durable()
+                  .whenComplete(
+                      (v, e) -> {
+                        if (e != null) {
+                          done.completeExceptionally(e);
+                        } else {
+                          done.complete(a.epoch());
+                        }
+                      });
+              a.handOff();
+              actors.remove(id, h);
+              services.postOffice().closeChannelsOf(id, "actor " + id + " moved");
+            });
+    return done;
+  }
+
   public void handOffAll(Duration within) {
     List<CompletableFuture<Void>> done = new ArrayList<>();
     for (ActorHandle h : actors.values()) {

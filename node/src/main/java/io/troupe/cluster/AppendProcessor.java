@@ -80,6 +80,8 @@ final class AppendProcessor
       r.manifest = manifest;
       r.moduleRef = moduleRef;
       r.epoch = epoch;
+    } else if (ReleaseProcessor.RELEASED.equals(r.member)) {
+      return "actor " + r.id + " was handed over by node " + r.node + " and is moving";
     } else if (r.epoch != epoch
         || r.events.size() != fromSeq
         || !r.head().equals(EventHash.of(expectedHead))) {

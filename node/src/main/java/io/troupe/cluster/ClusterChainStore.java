@@ -169,6 +169,23 @@ public final class ClusterChainStore implements ChainStore {
                     id.value(), new TakeoverProcessor(formerMember, node, member()))));
   }
 
+  /**
+   * This member gives actor {@code id} up (it runs no copy any more): if the record still names
+   * this member in {@code epoch}, it is marked released, and the partition owner takes the actor
+   * over.
+   *
+   * @return whether the record was released
+   */
+  public boolean release(ActorId id, long epoch) {
+    return ClusterErrors.call(
+        () -> actors.executeOnKey(id.value(), new ReleaseProcessor(epoch, member())));
+  }
+
+  /** Whether a record's member says its home gave the actor up. */
+  public static boolean released(ActorSummary s) {
+    return ReleaseProcessor.RELEASED.equals(s.member());
+  }
+
   /** The ids of the actors whose records this member holds as partition owner. */
   public java.util.Set<String> localActorIds() {
     return ClusterErrors.call(actors::localKeySet);

@@ -21,6 +21,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.grpc.util.MutableHandlerRegistry;
+import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorStatus;
 import io.troupe.actor.ActorSystem;
@@ -41,8 +43,6 @@ import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.transport.LinkHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -79,6 +79,7 @@ public final class TroupeNode implements AutoCloseable {
   private final LinkHub hub;
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final MutableHandlerRegistry services = new MutableHandlerRegistry();
   private final ExecutorService apiPool;
   private final ExecutorService commitPool;
   private final ScheduledExecutorService failover;
@@ -90,14 +91,46 @@ public final class TroupeNode implements AutoCloseable {
 
   private TroupeNode(NodeConfig config) throws IOException {
     this.config = config;
-    this.grpcPort = config.grpcPort() == 0 ? freePort(config.host()) : config.grpcPort();
     this.apiPool = Executors.newFixedThreadPool(8, threads(config.name() + "-api-"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-sched-"));
     this.failover =
         Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-failover-"));
     this.commitPool =
         Executors.newFixedThreadPool(config.committers(), threads(config.name() + "-commit-"));
-    this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config, grpcPort));
+    // The server binds first, so that a free port (grpc_port 0) is really ours before Hazelcast
+    // announces it; the services are registered once the node is built.
+    this.server =
+        Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create())
+            .fallbackHandlerRegistry(services)
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .executor(apiPool)
+            // node-link traffic never blocks: handle it on the transport's threads, no hand-off
+            .callExecutor(
+                new io.grpc.ServerCallExecutorSupplier() {
+                  @Override
+                  public <Q, R> java.util.concurrent.Executor getExecutor(
+                      io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers) {
+                    return NodeLinkGrpc.SERVICE_NAME.equals(
+                            call.getMethodDescriptor().getServiceName())
+                        ? MoreExecutors.directExecutor()
+                        : null;
+                  }
+                })
+            .maxInboundMessageSize(64 * 1024 * 1024)
+            .build()
+            .start();
+    this.grpcPort = server.getPort();
+    try {
+      this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config, grpcPort));
+    } catch (RuntimeException e) {
+      server.shutdownNow();
+      apiPool.shutdownNow();
+      commitPool.shutdownNow();
+      scheduler.shutdownNow();
+      failover.shutdownNow();
+      throw e;
+    }
     this.records = new ClusterChainStore(hz, commitPool);
     try {
       records.describe(ActorId.of("troupe.warm-up")); // a partition operation assigns partitions
@@ -122,28 +155,8 @@ public final class TroupeNode implements AutoCloseable {
             scheduler,
             this::channelTo);
     TroupeApi api = new TroupeApi(system, records, this::homeChannel, this::clusterStatus, mapper);
-    this.server =
-        Grpc.newServerBuilderForPort(grpcPort, InsecureServerCredentials.create())
-            .addService(ServerInterceptors.intercept(api, TroupeApi.forwardingInterceptor()))
-            .addService(hub.service())
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .executor(apiPool)
-            // node-link traffic never blocks: handle it on the transport's threads, no hand-off
-            .callExecutor(
-                new io.grpc.ServerCallExecutorSupplier() {
-                  @Override
-                  public <Q, R> java.util.concurrent.Executor getExecutor(
-                      io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers) {
-                    return NodeLinkGrpc.SERVICE_NAME.equals(
-                            call.getMethodDescriptor().getServiceName())
-                        ? MoreExecutors.directExecutor()
-                        : null;
-                  }
-                })
-            .maxInboundMessageSize(64 * 1024 * 1024)
-            .build()
-            .start();
+    services.addService(ServerInterceptors.intercept(api, TroupeApi.forwardingInterceptor()));
+    services.addService(hub.service());
     hz.getCluster()
         .addMembershipListener(
             new MembershipListener() {
@@ -485,8 +498,51 @@ public final class TroupeNode implements AutoCloseable {
         }
         takeOver(id, s);
       }
+      rebalance();
     } catch (RuntimeException e) {
       log.debug("failover check: {}", e.getMessage());
+    }
+  }
+
+  /** Actors handed off here whose record is not released yet, with their epoch. */
+  private final Map<ActorId, Long> unreleased = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Actors running here whose partition now belongs to another node (it joined, and Hazelcast
+   * migrated partitions to it) move there: each is handed off — what was queued runs, then the copy
+   * stops taking deliveries and, once all it recorded is durable, its record is released — and the
+   * new owner takes it over. Spawned children stay beside their parent.
+   */
+  private void rebalance() {
+    // records of actors handed off here whose release failed (the cluster was busy): again
+    unreleased.forEach(
+        (id, epoch) -> {
+          records.release(id, epoch);
+          unreleased.remove(id);
+        });
+    for (ActorHandle h : system.list()) {
+      ActorId id = h.id();
+      if (h.status() != ActorStatus.RUNNING || h.parent().isPresent() || moving.contains(id)) {
+        continue;
+      }
+      Member owner = owner(id);
+      if (owner == null || owner.localMember() || !hub.connected(owner.getUuid().toString())) {
+        continue;
+      }
+      moving.add(id);
+      try {
+        long epoch = system.handOff(id).get(30, TimeUnit.SECONDS);
+        unreleased.put(id, epoch);
+        if (records.release(id, epoch)) {
+          log.info(
+              "handed actor {} over to node {} (its partition moved there)", id, nameOf(owner));
+        }
+        unreleased.remove(id);
+      } catch (Exception e) {
+        log.warn("handing actor {} over to node {} failed: {}", id, nameOf(owner), e.toString());
+      } finally {
+        moving.remove(id);
+      }
     }
   }
 
@@ -515,9 +571,11 @@ public final class TroupeNode implements AutoCloseable {
               t.state(),
               t.epoch(),
               t.fromNode(),
-              t.fromNode().equals(config.name())
-                  ? "resumed after this node's copy lost a commit"
-                  : "home node " + t.fromNode() + " left the cluster")
+              ClusterChainStore.released(s)
+                  ? "node " + t.fromNode() + " handed it over (its partition moved here)"
+                  : t.fromNode().equals(config.name())
+                      ? "resumed after this node's copy lost a commit"
+                      : "home node " + t.fromNode() + " left the cluster")
           .get(30, TimeUnit.SECONDS);
       log.info("took actor {} over from node {} (epoch {})", id, t.fromNode(), t.epoch());
     } catch (Exception e) {
@@ -609,14 +667,6 @@ public final class TroupeNode implements AutoCloseable {
     commitPool.shutdownNow();
     scheduler.shutdownNow();
     log.info("node {} left the cluster", config.name());
-  }
-
-  private static int freePort(String host) throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(host, 0));
-      return s.getLocalPort();
-    }
   }
 
   private static java.util.concurrent.ThreadFactory threads(String prefix) {

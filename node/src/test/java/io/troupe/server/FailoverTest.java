@@ -4,13 +4,25 @@ import static io.troupe.server.ClusterTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.troupe.actor.ActorId;
 import io.troupe.chain.ChainEvent;
 import io.troupe.chain.ChainVerifier;
+import io.troupe.proto.v1.ActorDescription;
 import io.troupe.proto.v1.DescribeActorRequest;
 import io.troupe.proto.v1.SendRequest;
+import io.troupe.proto.v1.TroupeGrpc;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -171,6 +183,99 @@ class FailoverTest {
     } finally {
       ClusterTest.cluster = null;
     }
+  }
+
+  /**
+   * A node joins: the partitions Hazelcast migrates to it take their actors along — each is handed
+   * off by its home (drained, released) and taken over by the new owner — while a client keeps
+   * sending, retrying with the same message id on UNAVAILABLE. Every send is counted exactly once.
+   */
+  @Test
+  void aJoiningNodeGetsTheActorsOfThePartitionsThatMoveToIt() throws Exception {
+    try (TestCluster cluster = TestCluster.start(2, b -> b)) {
+      ClusterTest.cluster = cluster;
+      var client = cluster.client(0);
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        String id = "rebalance-" + i;
+        client.startActor(ClusterTest.startRequest("counter/counter.toml", id));
+        ids.add(id);
+      }
+      Map<String, AtomicInteger> acked = new ConcurrentHashMap<>();
+      ids.forEach(id -> acked.put(id, new AtomicInteger()));
+      AtomicBoolean running = new AtomicBoolean(true);
+      var sender = cluster.client(1);
+      var load =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int k = 0; running.get(); k++) {
+                  String id = ids.get(k % ids.size());
+                  var req =
+                      SendRequest.newBuilder()
+                          .setId(id)
+                          .setMessageJson(json("1"))
+                          .setMessageId("load-" + k)
+                          .build();
+                  while (true) {
+                    try {
+                      sender.withDeadlineAfter(20, TimeUnit.SECONDS).send(req);
+                      acked.get(id).incrementAndGet();
+                      break;
+                    } catch (StatusRuntimeException e) {
+                      if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                        throw e;
+                      }
+                      LockSupport.parkNanos(20_000_000); // the pace of a retrying client
+                    }
+                  }
+                }
+              });
+      await().atMost(Duration.ofSeconds(30)).until(() -> acked.get(ids.get(29)).get() >= 2);
+
+      TroupeNode joined = cluster.join();
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  ids.stream()
+                      .allMatch(
+                          id ->
+                              describe(client, id)
+                                  .getNode()
+                                  .equals(joined.homeOf(ActorId.of(id)).orElseThrow())));
+      assertThat(ids.stream().filter(id -> describe(client, id).getNode().equals(joined.name())))
+          .isNotEmpty();
+      int before = acked.values().stream().mapToInt(AtomicInteger::get).sum();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> acked.values().stream().mapToInt(AtomicInteger::get).sum() >= before + 30);
+      running.set(false);
+      load.get(60, TimeUnit.SECONDS);
+
+      for (String id : ids) {
+        assertThat(ClusterTest.request(client, id, "\"total?\""))
+            .as(id)
+            .isEqualTo(Integer.toString(acked.get(id).get()));
+        var d = describe(client, id);
+        List<ChainEvent> chain =
+            cluster.byName(d.getNode()).records().chain(ActorId.of(id), 0, Long.MAX_VALUE);
+        assertThat(ChainVerifier.verify(chain).valid()).isTrue();
+        assertThat(chain).extracting(ChainEvent::type).doesNotContain("actor.stopped");
+        if (d.getNode().equals(joined.name())) {
+          assertThat(d.getEpoch()).isEqualTo(1);
+          assertThat(chain.stream().filter(e -> e.type().equals("actor.moved")))
+              .singleElement()
+              .satisfies(e -> assertThat(e.dataAsString()).contains("handed it over"));
+        }
+      }
+    } finally {
+      ClusterTest.cluster = null;
+    }
+  }
+
+  private static ActorDescription describe(TroupeGrpc.TroupeBlockingStub c, String id) {
+    return c.describeActor(DescribeActorRequest.newBuilder().setId(id).build());
   }
 
   private static void send(

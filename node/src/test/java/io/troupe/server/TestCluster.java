@@ -18,27 +18,20 @@ final class TestCluster implements AutoCloseable {
   final List<TroupeNode> nodes = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
+  private final List<Integer> hzPorts = new ArrayList<>();
+  private UnaryOperator<NodeConfig.Builder> tweak;
+
   static TestCluster start(int n, UnaryOperator<NodeConfig.Builder> tweak) {
-    List<Integer> hzPorts = new ArrayList<>();
+    TestCluster c = new TestCluster();
+    c.tweak = tweak;
     for (int i = 0; i < n; i++) {
-      hzPorts.add(FreePorts.next());
+      c.hzPorts.add(FreePorts.next());
     }
-    List<String> members = hzPorts.stream().map(p -> "127.0.0.1:" + p).toList();
     List<CompletableFuture<TroupeNode>> starting = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      NodeConfig config =
-          tweak
-              .apply(
-                  NodeConfig.builder()
-                      .name("n" + i)
-                      .clusterName("test-" + hzPorts.get(0))
-                      .grpcPort(0)
-                      .hzPort(hzPorts.get(i))
-                      .members(members))
-              .build();
+      NodeConfig config = c.config(i);
       starting.add(CompletableFuture.supplyAsync(() -> TroupeNode.start(config)));
     }
-    TestCluster c = new TestCluster();
     RuntimeException failure = null;
     for (CompletableFuture<TroupeNode> f : starting) {
       try {
@@ -51,19 +44,46 @@ final class TestCluster implements AutoCloseable {
       c.close();
       throw failure;
     }
+    c.awaitFormed();
+    return c;
+  }
+
+  private NodeConfig config(int i) {
+    List<String> members = hzPorts.stream().map(p -> "127.0.0.1:" + p).toList();
+    return tweak
+        .apply(
+            NodeConfig.builder()
+                .name("n" + i)
+                .clusterName("test-" + hzPorts.get(0))
+                .grpcPort(0)
+                .hzPort(hzPorts.get(i))
+                .members(members))
+        .build();
+  }
+
+  /** Starts one more node, which joins the cluster; returns once every node sees it and links. */
+  TroupeNode join() {
+    hzPorts.add(FreePorts.next());
+    TroupeNode node = TroupeNode.start(config(hzPorts.size() - 1));
+    nodes.add(node);
+    awaitFormed();
+    return node;
+  }
+
+  private void awaitFormed() {
+    int n = nodes.size();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                c.nodes.stream()
+                nodes.stream()
                     .allMatch(
                         node ->
                             node.hazelcast().getCluster().getMembers().size() == n
                                 && node.hazelcast().getPartitionService().isClusterSafe()
                                 && node.hazelcast().getPartitionService().getPartitions().stream()
                                     .allMatch(p -> p.getOwner() != null)
-                                && c.nodes.stream().allMatch(o -> node.linkedTo(o.name()))));
-    return c;
+                                && nodes.stream().allMatch(o -> node.linkedTo(o.name()))));
   }
 
   TroupeNode node(int i) {
