@@ -86,20 +86,40 @@ final class Actor implements HostContext, HostCallSink, Recipient {
   private Delivery current;
   private Deadline deadline;
 
+  /** What a handled message was answered with: a value (null for none) or an error. */
+  private record Answer(JsonNode value, String cancelled) {
+    Throwable error() {
+      return cancelled == null ? null : new io.troupe.error.CancelledException(cancelled);
+    }
+  }
+
   /**
-   * Sends and requests already handled, by message id, with their results: a retry of one (a client
-   * resending after failover) is answered from here, not run again. Rebuilt from the chain when the
-   * actor moves. Bounded; guarded by itself.
+   * Sends and requests already handled, by message id, with their answers: a retry of one (a client
+   * resending after failover, or after its attempt timed out) is answered from here, not run again.
+   * Rebuilt from the chain when the actor moves. Bounded; guarded by itself.
    */
-  private final Map<String, Optional<JsonNode>> answered =
-      new java.util.LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Optional<JsonNode>> eldest) {
-          return size() > ANSWERED;
-        }
-      };
+  private final Map<String, Answer> answered = bounded();
+
+  /**
+   * Requests whose turn ran and deferred the answer (no response element), not yet answered: a
+   * retry waits for the actor's respond-to-request instead of running again. Rebuilt from the chain
+   * when the actor moves. Bounded; guarded by {@link #answered}.
+   */
+  private final Map<String, Boolean> deferred = bounded();
 
   private static final int ANSWERED = 4096;
+
+  private static final String RESPOND = "troupe:actor/message-server-host.respond-to-request";
+  private static final String CANCEL_REQUEST = "troupe:actor/message-server-host.cancel-request";
+
+  private static <V> Map<String, V> bounded() {
+    return new java.util.LinkedHashMap<>(64, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > ANSWERED;
+      }
+    };
+  }
 
   /** Deliveries that arrived while RESTARTING; guarded by itself. */
   private final List<Runnable> held = new java.util.ArrayList<>();
@@ -222,10 +242,13 @@ final class Actor implements HostContext, HostCallSink, Recipient {
     Runnable turn =
         () -> {
           try {
-            Optional<JsonNode> before = idempotent ? answeredBefore(d.messageId()) : null;
+            Answer before = idempotent ? answeredBefore(d.messageId()) : null;
             if (before != null) {
-              release(result, before.orElse(null), null); // a retry: answered from the record
+              release(result, before.value(), before.error()); // a retry: answered from the record
               return;
+            }
+            if (d instanceof Delivery.Request r && owes(r.messageId(), result)) {
+              return; // a retry of a request it deferred: it gets the actor's answer when it comes
             }
             if (d instanceof Delivery.Request r && !result.isDone()) {
               // owed from the moment the actor sees it, until answered, cancelled or timed out
@@ -241,6 +264,10 @@ final class Actor implements HostContext, HostCallSink, Recipient {
             }
             if (idempotent && (!(d instanceof Delivery.Request) || value != null)) {
               remember(d.messageId(), value);
+            } else if (d instanceof Delivery.Request && status == ActorStatus.RUNNING) {
+              synchronized (answered) {
+                deferred.put(d.messageId(), true);
+              }
             }
             if (!(d instanceof Delivery.Request) || value != null) {
               release(result, value, null);
@@ -312,8 +339,8 @@ final class Actor implements HostContext, HostCallSink, Recipient {
             });
   }
 
-  /** The recorded result of message {@code id} when it was handled already, else null. */
-  private Optional<JsonNode> answeredBefore(String id) {
+  /** The recorded answer to message {@code id} when it was handled already, else null. */
+  private Answer answeredBefore(String id) {
     synchronized (answered) {
       return answered.get(id);
     }
@@ -321,15 +348,72 @@ final class Actor implements HostContext, HostCallSink, Recipient {
 
   private void remember(String id, JsonNode value) {
     synchronized (answered) {
-      answered.put(id, Optional.ofNullable(value));
+      answered.put(id, new Answer(value, null));
+      deferred.remove(id);
     }
   }
 
-  /** Rebuilds the answered messages from a chain: each wasm.call with an id and its wasm.result. */
+  /**
+   * In the mailbox: when request {@code id} was deferred and not answered yet, {@code result} waits
+   * for the actor's answer (it becomes the outstanding request's future, or follows it) and this is
+   * true.
+   */
+  private boolean owes(String id, CompletableFuture<JsonNode> result) {
+    synchronized (answered) {
+      if (!deferred.containsKey(id)) {
+        return false;
+      }
+    }
+    CompletableFuture<JsonNode> owed = outstanding.putIfAbsent(id, result);
+    if (owed == null) {
+      result.whenComplete((v, e) -> outstanding.remove(id, result));
+    } else {
+      owed.whenComplete(
+          (v, e) -> {
+            if (e != null) {
+              result.completeExceptionally(e);
+            } else {
+              result.complete(v);
+            }
+          });
+    }
+    return true;
+  }
+
+  /**
+   * The actor answered deferred request {@code id} (with {@code response}), or cancelled it (with
+   * {@code cancelled}, the reason): retries get that from now on.
+   *
+   * @return whether {@code id} is a request the actor owed an answer
+   */
+  boolean settleDeferred(String id, JsonNode response, String cancelled) {
+    synchronized (answered) {
+      boolean owed = deferred.remove(id) != null;
+      if (owed) {
+        answered.put(id, new Answer(response, cancelled));
+      }
+      return owed;
+    }
+  }
+
+  /**
+   * Rebuilds the answered and deferred messages from a chain: each wasm.call with an id and its
+   * wasm.result, and each respond-to-request or cancel-request that succeeded.
+   */
   private void rememberFrom(List<ChainEvent> history) {
     String pending = null;
     for (ChainEvent e : history) {
-      if (e.type().equals(EventTypes.WASM_CALL)) {
+      if (e.type().equals(EventTypes.HOST_CALL)) {
+        JsonNode call = readTree(e.data());
+        String fn = call.path("function").asText();
+        if (call.path("output").has("Ok") && (fn.equals(RESPOND) || fn.equals(CANCEL_REQUEST))) {
+          String id = call.path("input").path(0).asText();
+          settleDeferred(
+              id,
+              fn.equals(RESPOND) ? call.path("input").get(1) : null,
+              fn.equals(RESPOND) ? null : "request " + id + " cancelled by actor " + this.id);
+        }
+      } else if (e.type().equals(EventTypes.WASM_CALL)) {
         JsonNode call = readTree(e.data());
         String fn = call.path("function").asText();
         pending =
@@ -341,10 +425,18 @@ final class Actor implements HostContext, HostCallSink, Recipient {
         JsonNode result = readTree(e.data()).get("result");
         if (result != null && !(result.isNull() && isRequestCall(history, e))) {
           remember(pending, result.isNull() ? null : result);
+        } else if (result != null) {
+          synchronized (answered) {
+            deferred.put(pending, true);
+          }
         }
         pending = null;
       } else if (e.type().equals(EventTypes.WASM_ERROR)) {
         pending = null;
+      } else if (e.type().equals(EventTypes.ACTOR_STOPPED)) {
+        synchronized (answered) {
+          deferred.clear();
+        }
       }
     }
   }
@@ -707,6 +799,9 @@ final class Actor implements HostContext, HostCallSink, Recipient {
       status = restart > 0 ? ActorStatus.RESTARTING : finalStatus;
     }
     shutdownRequest = null;
+    synchronized (answered) {
+      deferred.clear(); // a stop fails what the actor owed; it owes nothing after a restart
+    }
     for (String requestId : List.copyOf(outstanding.keySet())) {
       if (requestId.equals(requestInTurn)) {
         continue;

@@ -110,10 +110,15 @@ final class ActorMessenger implements Messenger {
   @Override
   public void respondToRequest(String requestId, JsonNode response) {
     CompletableFuture<JsonNode> f = actor.outstanding().remove(requestId);
-    if (f == null) {
+    // owed even when nobody waits right now (the caller gave up, or the actor moved): a retry of
+    // the request gets this answer
+    boolean owed = actor.settleDeferred(requestId, response, null);
+    if (f == null && !owed) {
       throw new InvalidArgumentException("no outstanding request " + requestId);
     }
-    actor.release(f, response, null);
+    if (f != null) {
+      actor.release(f, response, null);
+    }
   }
 
   @Override
@@ -124,10 +129,13 @@ final class ActorMessenger implements Messenger {
   @Override
   public void cancelRequest(String requestId) {
     CompletableFuture<JsonNode> f = actor.outstanding().remove(requestId);
-    if (f == null) {
+    String why = "request " + requestId + " cancelled by actor " + actor.id();
+    boolean owed = actor.settleDeferred(requestId, null, why);
+    if (f == null && !owed) {
       throw new InvalidArgumentException("no outstanding request " + requestId);
     }
-    f.completeExceptionally(
-        new CancelledException("request " + requestId + " cancelled by actor " + actor.id()));
+    if (f != null) {
+      f.completeExceptionally(new CancelledException(why));
+    }
   }
 }

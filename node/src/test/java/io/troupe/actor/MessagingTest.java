@@ -204,6 +204,70 @@ class MessagingTest {
   }
 
   @Test
+  void aRetriedDeferredRequest_waitsForTheActorsAnswer_insteadOfRunningAgain() throws Exception {
+    ActorHandle b = deferrer();
+    // the first attempt gives up before the actor answers
+    CompletableFuture<JsonNode> first =
+        system.request(b.id(), tree("1"), Duration.ofMillis(200), "r-1");
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(DeadlineExceededException.class);
+    // its retry (same id) does not run handle-request again: it waits for the actor's answer
+    CompletableFuture<JsonNode> retry =
+        system.request(b.id(), tree("1"), Duration.ofSeconds(20), "r-1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.outstandingRequests().contains("r-1"));
+    b.send(tree("[\"r-1\",\"late\"]")).get(10, TimeUnit.SECONDS);
+    assertThat(retry.get(10, TimeUnit.SECONDS)).isEqualTo(tree("\"late\""));
+    // from now on a retry is answered from the record
+    assertThat(
+            system
+                .request(b.id(), tree("1"), Duration.ofSeconds(20), "r-1")
+                .get(10, TimeUnit.SECONDS))
+        .isEqualTo(tree("\"late\""));
+    assertThat(calls(b, REQUEST, json)).hasSize(1);
+  }
+
+  /**
+   * The actor moves (here: its committed chain resumes in another system) while it owes a deferred
+   * request: it may still answer it, and the caller's retry gets that answer without handle-request
+   * running again.
+   */
+  @Test
+  void aMovedActorStillOwesItsDeferredRequests() throws Exception {
+    Path d = Files.createDirectories(dir.resolve("moved"));
+    var manifest =
+        Fixture.manifest(
+            d,
+            Guests.module(
+                imp("respond-to-request", "$rtr"),
+                "1",
+                Guests.constant(REQUEST, 100, "{\"Ok\":[null]}")
+                    + Guests.forwards(SEND, "$rtr", "$arg1")),
+            HANDLER);
+    ActorHandle b = system.start(manifest);
+    CompletableFuture<JsonNode> pending =
+        system.request(b.id(), tree("1"), Duration.ofSeconds(20), "r-2");
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.outstandingRequests().contains("r-2"));
+    List<io.troupe.chain.ChainEvent> history = b.chain();
+    system.shutdown();
+    assertThatThrownBy(() -> pending.get(10, TimeUnit.SECONDS)).isNotNull();
+
+    try (ActorSystem heir = ActorSystem.builder().nodeName("heir").build()) {
+      ActorHandle moved =
+          heir.resume(manifest, b.id(), java.util.Optional.empty(), history, null, 1, "n0", "test")
+              .get(10, TimeUnit.SECONDS);
+      CompletableFuture<JsonNode> retry =
+          heir.request(b.id(), tree("1"), Duration.ofSeconds(20), "r-2");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> moved.outstandingRequests().contains("r-2"));
+      moved.send(tree("[\"r-2\",\"answered on the heir\"]")).get(10, TimeUnit.SECONDS);
+      assertThat(retry.get(10, TimeUnit.SECONDS)).isEqualTo(tree("\"answered on the heir\""));
+      assertThat(calls(moved, REQUEST, json)).hasSize(1); // the one before the move
+      assertThatChain(moved.chain()).verifies();
+    }
+  }
+
+  @Test
   void stoppingAnActor_failsTheRequestsItDeferred() throws Exception {
     ActorHandle b = deferrer();
     CompletableFuture<JsonNode> pending = b.request(tree("1"));
