@@ -61,6 +61,8 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class ActorSystem implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ActorSystem.class);
+
   /** What every actor of this system shares. */
   record Services(
       Clock clock,
@@ -74,6 +76,7 @@ public final class ActorSystem implements AutoCloseable {
       WaitGraph waitGraph,
       Parking parking,
       ChainStore chainStore,
+      io.troupe.dispatch.Dispatcher dispatcher,
       ActorSystem system) {}
 
   private final Services services;
@@ -85,6 +88,7 @@ public final class ActorSystem implements AutoCloseable {
   private final Directory remote;
   private final ManifestParser manifests = new ManifestParser();
   private final Map<ActorId, ActorHandle> actors = new ConcurrentHashMap<>();
+  private final ExecutorService workers;
 
   /** Actors whose copy here was lost (a refused commit, no quorum) and not resumed here since. */
   private final Set<ActorId> lostHere = ConcurrentHashMap.newKeySet();
@@ -111,7 +115,17 @@ public final class ActorSystem implements AutoCloseable {
                     new SupervisorHandler(),
                     new StoreHandler(b.store != null ? b.store : new MemoryContentStore()),
                     new HttpClientHandler(),
-                    new TcpClientHandler()));
+                    new TcpClientHandler(),
+                    new io.troupe.host.compute.ComputeHandler()));
+    this.workers =
+        Executors.newFixedThreadPool(b.workerSlots, daemonThreads(b.nodeName + "-work-"));
+    var dispatcher =
+        new io.troupe.dispatch.Dispatcher(
+            b.nodeName,
+            new io.troupe.dispatch.WorkerPool(
+                catalog.runners(), workers, b.clock, b.workerSlots, b.workerQueue),
+            b.cluster,
+            b.resultSink != null ? b.resultSink : this::resultHere);
     this.services =
         new Services(
             b.clock,
@@ -125,6 +139,7 @@ public final class ActorSystem implements AutoCloseable {
             b.waitGraph != null ? b.waitGraph : new LocalWaitGraph(),
             new Parking(b.maxParkedTurns),
             b.chainStore,
+            dispatcher,
             this);
     this.remote = b.remote;
     this.requestTimeout = b.requestTimeout;
@@ -484,6 +499,38 @@ public final class ActorSystem implements AutoCloseable {
     services.postOffice().closeChannelsOf(actor.id(), "actor " + actor.id() + " moved");
   }
 
+  /** The dispatcher of asynchronous work: this node's pool, and where it places work. */
+  public io.troupe.dispatch.Dispatcher dispatcher() {
+    return services.dispatcher();
+  }
+
+  /**
+   * The result (or {@code error}) of dispatched operation {@code opId} of actor {@code id}, from
+   * the node that ran it. Completes once it is recorded and durable (or known already).
+   *
+   * @throws ActorNotFoundException (in the future) when the actor does not live here
+   */
+  public CompletableFuture<Void> operationResult(
+      ActorId id, String opId, JsonNode value, String error) {
+    ActorHandle h = actors.get(id);
+    if (h == null) {
+      return CompletableFuture.failedFuture(
+          new ActorNotFoundException("no actor " + id + " on node " + services.nodeName()));
+    }
+    return h.actor().operations().arrived(opId, value, error);
+  }
+
+  /** A node alone: results go to its own actors. */
+  private void resultHere(String actor, String opId, JsonNode value, String error) {
+    operationResult(ActorId.of(actor), opId, value, error)
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                log.debug("result of operation {} for {} dropped: {}", opId, actor, e.toString());
+              }
+            });
+  }
+
   /**
    * This node lost every actor it runs (it is out of the cluster): each copy stops at once without
    * recording and fails what it owes with {@code why}, so that callers retry elsewhere.
@@ -616,6 +663,7 @@ public final class ActorSystem implements AutoCloseable {
       // best effort: the chains of actors that did not stop in time end without actor.stopped
     }
     services.watchdog().close();
+    workers.shutdownNow();
     if (ownsExecutors) {
       services.executor().shutdown();
       services.scheduler().shutdown();
@@ -686,8 +734,38 @@ public final class ActorSystem implements AutoCloseable {
     private WaitGraph waitGraph;
     private ContentStore store;
     private ChainStore chainStore = ChainStore.inMemory();
+    private int workerSlots = Math.max(4, Runtime.getRuntime().availableProcessors());
+    private int workerQueue = 1024;
+    private io.troupe.dispatch.Dispatcher.Cluster cluster =
+        io.troupe.dispatch.Dispatcher.Cluster.alone();
+    private io.troupe.dispatch.Dispatcher.ResultSink resultSink;
 
     private Builder() {}
+
+    /**
+     * Where dispatched work may run besides this node, and how results reach their actors (default:
+     * this node alone).
+     */
+    public Builder cluster(
+        io.troupe.dispatch.Dispatcher.Cluster cluster,
+        io.troupe.dispatch.Dispatcher.ResultSink results) {
+      this.cluster = Objects.requireNonNull(cluster);
+      this.resultSink = Objects.requireNonNull(results);
+      return this;
+    }
+
+    /**
+     * This node's share of dispatched work: operations running at once (default: max(4, cores)) and
+     * waiting (default 1024).
+     */
+    public Builder workers(int slots, int queue) {
+      if (slots < 1 || queue < 0) {
+        throw new IllegalArgumentException("slots must be >= 1 and queue >= 0");
+      }
+      this.workerSlots = slots;
+      this.workerQueue = queue;
+      return this;
+    }
 
     /** Where chains are made durable after each turn (default: nowhere beyond memory). */
     public Builder chainStore(ChainStore store) {

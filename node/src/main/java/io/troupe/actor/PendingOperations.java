@@ -35,8 +35,18 @@ import java.util.function.Supplier;
 final class PendingOperations implements AsyncOperations {
   private record Op(String kind, CompletableFuture<JsonNode> future) {}
 
-  /** An operation the chain shows started and not completed. */
-  private record Open(String opId, String kind, JsonNode request, Instant startedAt) {}
+  /**
+   * An operation the chain shows started and not completed; {@code worker} is the node a dispatched
+   * one was placed on (null for work the home ran itself).
+   */
+  private record Open(
+      String opId,
+      String kind,
+      JsonNode request,
+      Instant startedAt,
+      String worker,
+      boolean idempotent,
+      long deadlineMillis) {}
 
   private final Actor actor;
   private final Map<String, Op> pending = new ConcurrentHashMap<>();
@@ -47,7 +57,102 @@ final class PendingOperations implements AsyncOperations {
   }
 
   @Override
+  public String dispatch(
+      String kind, JsonNode request, boolean idempotent, java.time.Duration timeout) {
+    checkCanStart(kind);
+    String opId = actor.services().postOffice().newId();
+    long deadline = actor.services().clock().millis() + timeout.toMillis();
+    Op op = new Op(kind, new CompletableFuture<>()); // completed when the result arrives
+    pending.put(opId, op);
+    String worker;
+    try {
+      worker =
+          actor
+              .services()
+              .dispatcher()
+              .dispatch(
+                  new io.troupe.dispatch.Work(
+                      opId, actor.id().value(), kind, request, deadline, idempotent));
+    } catch (RuntimeException e) {
+      pending.remove(opId, op);
+      throw e;
+    }
+    ObjectNode started = actor.services().mapper().createObjectNode();
+    started.put("op_id", opId);
+    started.put("kind", kind);
+    started.set("request", request);
+    started.put("node", actor.services().nodeName());
+    started.put("worker", worker);
+    started.put("idempotent", idempotent);
+    started.put("deadline_ms", deadline);
+    actor.record(EventTypes.ASYNC_STARTED, started);
+    return opId;
+  }
+
+  /**
+   * The result of a dispatched operation reached this actor (from whichever node ran it). Records
+   * it and hands it to handle-result, once; completes when that is durable (the worker then stops
+   * resending it), or fails as unavailable when this copy of the actor is not its home any more.
+   */
+  CompletableFuture<Void> arrived(String opId, JsonNode value, String error) {
+    CompletableFuture<Void> ack = new CompletableFuture<>();
+    actor
+        .mailbox()
+        .offerAlways(
+            () -> {
+              if (actor.status() == ActorStatus.LOST) {
+                ack.completeExceptionally(
+                    new UnavailableException("actor " + actor.id() + " moved; resend"));
+                return;
+              }
+              actor.services().dispatcher().settled(opId);
+              Op op = pending.get(opId);
+              if (op == null || !pending.remove(opId, op)) {
+                ack.complete(null); // completed already (a resend), cancelled, or stopped
+                return;
+              }
+              Throwable failure = error == null ? null : new RuntimeException(error);
+              if (failure == null) {
+                op.future().complete(value);
+              } else {
+                op.future().completeExceptionally(failure);
+              }
+              deliver(opId, op.kind(), record(opId, op.kind(), value, failure));
+              actor
+                  .durable()
+                  .whenComplete(
+                      (v, e) -> {
+                        if (e != null) {
+                          ack.completeExceptionally(e);
+                        } else {
+                          ack.complete(null);
+                        }
+                      });
+            });
+    return ack;
+  }
+
+  @Override
   public String start(String kind, JsonNode request, Supplier<CompletableFuture<JsonNode>> work) {
+    checkCanStart(kind);
+    String opId = actor.services().postOffice().newId();
+    ObjectNode started = actor.services().mapper().createObjectNode();
+    started.put("op_id", opId);
+    started.put("kind", kind);
+    started.set("request", request);
+    started.put("node", actor.services().nodeName());
+    actor.record(EventTypes.ASYNC_STARTED, started);
+    CompletableFuture<JsonNode> future;
+    try {
+      future = work.get();
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    track(opId, kind, future);
+    return opId;
+  }
+
+  private void checkCanStart(String kind) {
     if (!actor.exports(Callbacks.HANDLE_RESULT)) {
       throw new InvalidArgumentException(
           "actor "
@@ -66,21 +171,6 @@ final class PendingOperations implements AsyncOperations {
               + limit
               + " operations in flight (limits.max_pending_ops)");
     }
-    String opId = actor.services().postOffice().newId();
-    ObjectNode started = actor.services().mapper().createObjectNode();
-    started.put("op_id", opId);
-    started.put("kind", kind);
-    started.set("request", request);
-    started.put("node", actor.services().nodeName());
-    actor.record(EventTypes.ASYNC_STARTED, started);
-    CompletableFuture<JsonNode> future;
-    try {
-      future = work.get();
-    } catch (RuntimeException e) {
-      future = CompletableFuture.failedFuture(e);
-    }
-    track(opId, kind, future);
-    return opId;
   }
 
   /**
@@ -175,7 +265,10 @@ final class PendingOperations implements AsyncOperations {
                   opId,
                   d.path("kind").asText(),
                   d.get("request"),
-                  Instant.ofEpochMilli(e.timestamp())));
+                  Instant.ofEpochMilli(e.timestamp()),
+                  d.hasNonNull("worker") ? d.get("worker").asText() : null,
+                  d.path("idempotent").asBoolean(false),
+                  d.path("deadline_ms").asLong(0)));
         }
         case EventTypes.ASYNC_COMPLETED -> {
           JsonNode d = read(e.data());
@@ -232,6 +325,10 @@ final class PendingOperations implements AsyncOperations {
       undelivered.forEach(
           (opId, result) -> actor.mailbox().offerAlways(() -> deliver(opId, "operation", result)));
       for (Open o : open) {
+        if (o.worker() != null) {
+          resumeDispatched(o);
+          continue;
+        }
         Resumer r = resumers.get(o.kind());
         Optional<CompletableFuture<JsonNode>> work;
         String why;
@@ -253,6 +350,45 @@ final class PendingOperations implements AsyncOperations {
               CompletableFuture.failedFuture(new UnavailableException(message)));
         }
       }
+    }
+  }
+
+  /**
+   * A dispatched operation of an earlier home: if its worker still runs, its result will find the
+   * actor here; if the worker is gone, it runs again elsewhere when idempotent, or completes with
+   * an error.
+   */
+  private void resumeDispatched(Open o) {
+    var dispatcher = actor.services().dispatcher();
+    var work =
+        new io.troupe.dispatch.Work(
+            o.opId(),
+            actor.id().value(),
+            o.kind(),
+            o.request(),
+            o.deadlineMillis(),
+            o.idempotent());
+    Op op = new Op(o.kind(), new CompletableFuture<>());
+    if (dispatcher.alive(o.worker())) {
+      pending.put(o.opId(), op);
+      dispatcher.watch(work, o.worker());
+    } else if (o.idempotent()) {
+      pending.put(o.opId(), op);
+      try {
+        dispatcher.dispatch(work);
+      } catch (RuntimeException e) {
+        pending.remove(o.opId(), op);
+        track(o.opId(), o.kind(), CompletableFuture.failedFuture(e));
+      }
+    } else {
+      track(
+          o.opId(),
+          o.kind(),
+          CompletableFuture.failedFuture(
+              new UnavailableException(
+                  "operation lost with node "
+                      + o.worker()
+                      + " and not repeated here: it is not idempotent")));
     }
   }
 

@@ -30,6 +30,20 @@ public interface AsyncOperations {
    */
   String start(String kind, JsonNode request, Supplier<CompletableFuture<JsonNode>> work);
 
+  /**
+   * Records {@code async.started} and hands the work to the cluster's dispatcher, which runs it on
+   * the least-loaded node (a {@link io.troupe.dispatch.Runners.Runner} registered for {@code kind}
+   * on every node); its result reaches the actor wherever it lives by then.
+   *
+   * @param idempotent whether running it twice is harmless: if its worker node dies, it is run
+   *     again elsewhere; otherwise it completes with an error
+   * @param timeout the operation's deadline, from now
+   * @return the op id
+   * @throws io.troupe.error.LimitExceededException when the actor has {@code
+   *     limits.max_pending_ops} operations in flight, or every node's queue is full
+   */
+  String dispatch(String kind, JsonNode request, boolean idempotent, java.time.Duration timeout);
+
   /** Cancels a pending operation; its result is an error. False when it is not pending. */
   boolean cancel(String opId);
 

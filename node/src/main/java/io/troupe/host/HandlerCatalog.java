@@ -59,6 +59,13 @@ public final class HandlerCatalog {
     return Optional.ofNullable(typeByInterface.get(iface));
   }
 
+  /** The kinds of work the handlers dispatch, runnable on this node. */
+  public io.troupe.dispatch.Runners runners() {
+    io.troupe.dispatch.Runners r = new io.troupe.dispatch.Runners();
+    byType.values().forEach(f -> f.runners(r));
+    return r;
+  }
+
   public Set<String> types() {
     return byType.keySet();
   }

@@ -18,4 +18,10 @@ public interface HandlerFactory {
    * @throws IllegalArgumentException naming the bad key
    */
   Handler create(ObjectNode config);
+
+  /**
+   * Registers the kinds of work this handler dispatches ({@link AsyncOperations#dispatch}), so that
+   * any node can run them for any actor.
+   */
+  default void runners(io.troupe.dispatch.Runners runners) {}
 }

@@ -241,6 +241,25 @@ class AsyncOperationsTest {
     }
   }
 
+  @Test
+  void compute_isDispatched_andTheDigestArrivesAsHandleResult() throws Exception {
+    ActorHandle a =
+        actor("troupe:actor/compute", "sha256", "[[handler]]\ntype = \"compute\"\n", true);
+    String op = ask(a, "[\"hello\", 3]").get("Ok").asText();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> a.state().filter(s -> s.isArray()).isPresent());
+    String digest = io.troupe.chain.Sha256.hex("hello".getBytes(StandardCharsets.UTF_8));
+    for (int i = 1; i < 3; i++) {
+      digest = io.troupe.chain.Sha256.hex(digest.getBytes(StandardCharsets.US_ASCII));
+    }
+    assertThat(a.state()).contains(json.readTree("[\"" + op + "\",{\"Ok\":\"" + digest + "\"}]"));
+    JsonNode started = events(a, EventTypes.ASYNC_STARTED).get(0);
+    assertThat(started.get("worker").asText()).isEqualTo("local");
+    assertThat(started.get("idempotent").asBoolean()).isTrue();
+    assertThat(ask(a, "[\"x\", 0]").get("Err").asText()).contains("rounds between 1 and");
+  }
+
   private String serve() throws Exception {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(

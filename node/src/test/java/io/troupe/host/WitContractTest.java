@@ -90,6 +90,11 @@ class WitContractTest {
               }
 
               public void onResume(String kind, Resumer resumer) {}
+
+              public String dispatch(
+                  String kind, JsonNode request, boolean idempotent, java.time.Duration timeout) {
+                throw new UnsupportedOperationException();
+              }
             };
           }
 
@@ -112,7 +117,8 @@ class WitContractTest {
             new SupervisorHandler(),
             new StoreHandler(new MemoryContentStore()),
             new HttpClientHandler(),
-            new TcpClientHandler());
+            new TcpClientHandler(),
+            new io.troupe.host.compute.ComputeHandler());
     for (HandlerFactory f : factories) {
       f.create(new ObjectMapper().createObjectNode()).register(registry, context);
     }

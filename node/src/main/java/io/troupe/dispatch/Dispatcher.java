@@ -1,0 +1,230 @@
+package io.troupe.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.troupe.error.Errors;
+import io.troupe.error.LimitExceededException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spreads asynchronous work over the cluster: each operation goes to the node with the lowest load
+ * (operations running and waiting, per slot) as that node last published it, counting what this
+ * node placed there since; this node wins ties, saving a hop. The result goes to the actor's
+ * current home through the {@link ResultSink}, wherever the actor went meanwhile. When a worker
+ * node dies, its idempotent operations are placed again and the others complete with an error.
+ */
+public final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  /** Another node's load, as it last published it. */
+  public record Load(String node, int depth, int capacity) {}
+
+  /** The cluster as the dispatcher sees it. */
+  public interface Cluster {
+    /** The other nodes that can take work now. */
+    List<Load> peers();
+
+    /** Sends {@code w} to run on {@code node}; completes once that node accepted it. */
+    CompletableFuture<Void> run(String node, Work w);
+
+    /** Whether {@code node} is a member. */
+    boolean alive(String node);
+
+    /** A node alone. */
+    static Cluster alone() {
+      return new Cluster() {
+        @Override
+        public List<Load> peers() {
+          return List.of();
+        }
+
+        @Override
+        public CompletableFuture<Void> run(String node, Work w) {
+          return CompletableFuture.failedFuture(new IllegalStateException("no other nodes"));
+        }
+
+        @Override
+        public boolean alive(String node) {
+          return false;
+        }
+      };
+    }
+  }
+
+  /** Where results go: the actor's current home. */
+  @FunctionalInterface
+  public interface ResultSink {
+    /** Delivers the result ({@code error} null) or the error of operation {@code opId}. */
+    void deliver(String actor, String opId, JsonNode value, String error);
+  }
+
+  private record Placed(Work work, String worker) {}
+
+  private final String self;
+  private final WorkerPool pool;
+  private final Cluster cluster;
+  private final ResultSink sink;
+  private final Map<String, Placed> placed = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> placedOn = new ConcurrentHashMap<>();
+  private final AtomicLong retried = new AtomicLong();
+  private final AtomicLong lost = new AtomicLong();
+
+  public Dispatcher(String self, WorkerPool pool, Cluster cluster, ResultSink sink) {
+    this.self = self;
+    this.pool = pool;
+    this.cluster = cluster;
+    this.sink = sink;
+  }
+
+  public WorkerPool pool() {
+    return pool;
+  }
+
+  /**
+   * Places {@code w} and returns the node it runs on; its result goes to the {@link ResultSink}.
+   *
+   * @throws LimitExceededException when every node's queue is full
+   */
+  public String dispatch(Work w) {
+    return place(w, List.of());
+  }
+
+  private String place(Work w, List<String> excluded) {
+    List<Load> options = new ArrayList<>();
+    options.add(new Load(self, pool.depth(), pool.capacity()));
+    for (Load l : cluster.peers()) {
+      if (!excluded.contains(l.node())) {
+        int mine = (int) inFlightOn(l.node());
+        options.add(new Load(l.node(), Math.max(l.depth(), mine), l.capacity()));
+      }
+    }
+    options.sort(Comparator.comparingDouble(l -> (l.depth() + 1.0) / Math.max(1, l.capacity())));
+    for (Load target : options) {
+      if (target.node().equals(self)) {
+        try {
+          runHere(w);
+          count(self);
+          return self;
+        } catch (LimitExceededException full) {
+          continue;
+        }
+      }
+      placed.put(w.opId(), new Placed(w, target.node()));
+      count(target.node());
+      cluster
+          .run(target.node(), w)
+          .whenComplete(
+              (ok, e) -> {
+                if (e != null && placed.remove(w.opId()) != null) {
+                  log.debug("placing {} on {} failed: {}", w.opId(), target.node(), e.toString());
+                  List<String> more = new ArrayList<>(excluded);
+                  more.add(target.node());
+                  try {
+                    place(w, more);
+                  } catch (RuntimeException again) {
+                    sink.deliver(w.actor(), w.opId(), null, Errors.unwrap(again).getMessage());
+                  }
+                }
+              });
+      return target.node();
+    }
+    throw new LimitExceededException("every node's operation queue is full; try again later");
+  }
+
+  private void count(String node) {
+    placedOn.computeIfAbsent(node, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  private long inFlightOn(String node) {
+    return placed.values().stream().filter(p -> p.worker().equals(node)).count();
+  }
+
+  /** Work from another node (or placed here): runs it in this node's pool. */
+  public void runHere(Work w) {
+    pool.submit(w)
+        .whenComplete(
+            (v, e) ->
+                sink.deliver(
+                    w.actor(), w.opId(), v, e == null ? null : Errors.unwrap(e).getMessage()));
+  }
+
+  /**
+   * An operation that an earlier home of its actor placed on {@code worker} (the actor moved here
+   * while it ran): if that worker dies, it is handled as if placed from here.
+   */
+  public void watch(Work w, String worker) {
+    if (!worker.equals(self)) {
+      placed.put(w.opId(), new Placed(w, worker));
+    }
+  }
+
+  /** The result of operation {@code opId} reached its actor: nothing to watch any more. */
+  public void settled(String opId) {
+    placed.remove(opId);
+  }
+
+  /** Whether {@code node} can still deliver the results of what runs there. */
+  public boolean alive(String node) {
+    return node.equals(self) || cluster.alive(node);
+  }
+
+  /**
+   * Node {@code node} left the cluster: what it was running for actors here is placed again if it
+   * is idempotent and otherwise completes with an error.
+   */
+  public void workerLost(String node) {
+    for (Placed p : List.copyOf(placed.values())) {
+      if (!p.worker().equals(node) || !placed.remove(p.work().opId(), p)) {
+        continue;
+      }
+      Work w = p.work();
+      if (w.idempotent()) {
+        retried.incrementAndGet();
+        try {
+          place(w, List.of(node));
+        } catch (RuntimeException e) {
+          sink.deliver(w.actor(), w.opId(), null, Errors.unwrap(e).getMessage());
+        }
+      } else {
+        lost.incrementAndGet();
+        sink.deliver(
+            w.actor(),
+            w.opId(),
+            null,
+            "worker node "
+                + node
+                + " died while running "
+                + w.kind()
+                + "; not retried, since it is not idempotent");
+      }
+    }
+  }
+
+  /** Operations placed from here, by node (this node included). */
+  public Map<String, Long> placedCounts() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    placedOn.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  public long retried() {
+    return retried.get();
+  }
+
+  public long lostToDeadWorkers() {
+    return lost.get();
+  }
+
+  /** The node a watched or placed operation runs on. */
+  public Optional<String> workerOf(String opId) {
+    return Optional.ofNullable(placed.get(opId)).map(Placed::worker);
+  }
+}

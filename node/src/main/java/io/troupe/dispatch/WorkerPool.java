@@ -1,0 +1,127 @@
+package io.troupe.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.troupe.error.DeadlineExceededException;
+import io.troupe.error.LimitExceededException;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * This node's share of the cluster's asynchronous work: at most {@code slots} operations run at
+ * once (a slot is held until the operation's future completes, so slow I/O counts too), and at most
+ * {@code queueLimit} wait; past that, work is refused with a clear error and placed elsewhere.
+ */
+public final class WorkerPool {
+  private record Item(Work work, CompletableFuture<JsonNode> result) {}
+
+  private final Runners runners;
+  private final ExecutorService executor;
+  private final Clock clock;
+  private final int slots;
+  private final int queueLimit;
+  private final Deque<Item> queue = new ArrayDeque<>();
+  private int running; // guarded by this
+  private final AtomicLong ran = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+
+  public WorkerPool(Runners runners, ExecutorService executor, Clock clock, int slots, int queue) {
+    this.runners = runners;
+    this.executor = executor;
+    this.clock = clock;
+    this.slots = slots;
+    this.queueLimit = queue;
+  }
+
+  /**
+   * Queues {@code w}; completes with its result.
+   *
+   * @throws LimitExceededException when the queue is full
+   */
+  public CompletableFuture<JsonNode> submit(Work w) {
+    CompletableFuture<JsonNode> result = new CompletableFuture<>();
+    synchronized (this) {
+      if (queue.size() >= queueLimit) {
+        throw new LimitExceededException(
+            "the operation queue of this node is full (" + queueLimit + " waiting)");
+      }
+      queue.add(new Item(w, result));
+    }
+    startNext();
+    return result;
+  }
+
+  /** Operations running or waiting here. */
+  public synchronized int depth() {
+    return running + queue.size();
+  }
+
+  public int capacity() {
+    return slots;
+  }
+
+  /** Operations that ran here to completion (with a result or an error). */
+  public long ran() {
+    return ran.get();
+  }
+
+  public long failed() {
+    return failed.get();
+  }
+
+  private void startNext() {
+    Item next;
+    synchronized (this) {
+      if (running >= slots || queue.isEmpty()) {
+        return;
+      }
+      next = queue.poll();
+      running++;
+    }
+    try {
+      executor.execute(() -> run(next));
+    } catch (RuntimeException e) {
+      finish(next, null, e);
+    }
+  }
+
+  private void run(Item item) {
+    long left = item.work().deadlineMillis() - clock.millis();
+    if (left <= 0) {
+      finish(
+          item,
+          null,
+          new DeadlineExceededException(
+              "operation " + item.work().opId() + " reached its deadline before it could run"));
+      return;
+    }
+    runners
+        .run(item.work())
+        .orTimeout(left, TimeUnit.MILLISECONDS)
+        .whenComplete((v, e) -> finish(item, v, e));
+  }
+
+  private void finish(Item item, JsonNode value, Throwable error) {
+    synchronized (this) {
+      running--;
+    }
+    ran.incrementAndGet();
+    if (error != null) {
+      failed.incrementAndGet();
+      Throwable cause = io.troupe.error.Errors.unwrap(error);
+      item.result()
+          .completeExceptionally(
+              cause instanceof java.util.concurrent.TimeoutException
+                  ? new DeadlineExceededException(
+                      "operation " + item.work().opId() + " ran past its deadline")
+                  : cause);
+    } else {
+      item.result().complete(value);
+    }
+    startNext();
+  }
+}
