@@ -23,7 +23,8 @@ class PreludeInSyncTest {
             "supervisor-tree/supervisor.wat",
             "supervisor-tree/worker.wat",
             "http-fetcher/fetcher.wat",
-            "alarm/alarm.wat");
+            "alarm/alarm.wat",
+            "hasher/hasher.wat");
     for (String f : users) {
       assertThat(Files.readString(Path.of(f))).as(f).contains(prelude);
     }

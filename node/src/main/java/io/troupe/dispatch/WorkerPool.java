@@ -45,7 +45,7 @@ public final class WorkerPool {
   public CompletableFuture<JsonNode> submit(Work w) {
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
     synchronized (this) {
-      if (queue.size() >= queueLimit) {
+      if (running + queue.size() >= slots + queueLimit) {
         throw new LimitExceededException(
             "the operation queue of this node is full (" + queueLimit + " waiting)");
       }

@@ -44,7 +44,9 @@ import io.troupe.transport.LinkHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -88,6 +90,10 @@ public final class TroupeNode implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final ObjectMapper mapper = new ObjectMapper();
   private volatile boolean closed;
+  private final com.hazelcast.replicatedmap.ReplicatedMap<String, String> loads;
+
+  /** Each node's dispatcher load, "depth/capacity" by node name, published every 200 ms. */
+  static final String LOADS = "troupe.load";
 
   private TroupeNode(NodeConfig config) throws IOException {
     this.config = config;
@@ -145,7 +151,9 @@ public final class TroupeNode implements AutoCloseable {
             .remoteDirectory(this::remote)
             .requestTimeout(config.requestTimeout())
             .mapper(mapper)
+            .cluster(new Workers(), this::routeResult)
             .build();
+    this.loads = hz.getReplicatedMap(LOADS);
     this.hub =
         new LinkHub(
             () -> hz.getCluster().getLocalMember().getUuid().toString(),
@@ -169,6 +177,7 @@ public final class TroupeNode implements AutoCloseable {
               public void memberRemoved(MembershipEvent e) {
                 String uuid = e.getMember().getUuid().toString();
                 hub.memberRemoved(uuid);
+                system.dispatcher().workerLost(nameOf(e.getMember()));
                 ManagedChannel c = channels.remove(uuid);
                 if (c != null) {
                   c.shutdownNow();
@@ -193,6 +202,7 @@ public final class TroupeNode implements AutoCloseable {
               }
             });
     failover.scheduleWithFixedDelay(this::reconcile, 200, 200, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::publishLoad, 0, 200, TimeUnit.MILLISECONDS);
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
     log.info(
         "node {} up: gRPC {}:{}, Hazelcast {}, {} member(s)",
@@ -401,8 +411,138 @@ public final class TroupeNode implements AutoCloseable {
     return n == null ? m.getAddress().toString() : n;
   }
 
+  private void publishLoad() {
+    try {
+      var pool = system.dispatcher().pool();
+      loads.put(config.name(), pool.depth() + "/" + pool.capacity());
+    } catch (RuntimeException e) {
+      log.debug("publishing load: {}", e.getMessage());
+    }
+  }
+
+  /** The other nodes, as the dispatcher sees them: their published load, reached by node link. */
+  private final class Workers implements io.troupe.dispatch.Dispatcher.Cluster {
+    @Override
+    public List<io.troupe.dispatch.Dispatcher.Load> peers() {
+      List<io.troupe.dispatch.Dispatcher.Load> out = new ArrayList<>();
+      for (Member m : hz.getCluster().getMembers()) {
+        if (m.localMember() || !hub.connected(m.getUuid().toString())) {
+          continue;
+        }
+        String name = nameOf(m);
+        String load = loads.get(name);
+        if (load == null) {
+          continue;
+        }
+        String[] parts = load.split("/");
+        out.add(
+            new io.troupe.dispatch.Dispatcher.Load(
+                name, Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
+      }
+      return out;
+    }
+
+    @Override
+    public CompletableFuture<Void> run(String node, io.troupe.dispatch.Work w) {
+      Optional<Member> m = memberNamed(node);
+      if (m.isEmpty()) {
+        return CompletableFuture.failedFuture(
+            new UnavailableException("node " + node + " is not a member"));
+      }
+      return hub.runOperation(m.get().getUuid().toString(), w.toJson(mapper)).thenApply(v -> null);
+    }
+
+    @Override
+    public boolean alive(String node) {
+      return memberNamed(node).isPresent();
+    }
+  }
+
+  /**
+   * Sends the result of work that ran here to its actor's current home, again and again (every 250
+   * ms, finding the home anew each time: the actor may be moving) until the home acknowledges it,
+   * for up to ten minutes.
+   */
+  private void routeResult(String actor, String opId, JsonNode value, String error) {
+    var body = mapper.createObjectNode().put("op_id", opId);
+    if (error == null) {
+      body.set("result", value);
+    } else {
+      body.put("error", error);
+    }
+    sendResult(ActorId.of(actor), body, System.nanoTime() + TimeUnit.MINUTES.toNanos(10));
+  }
+
+  private void sendResult(
+      ActorId actor, com.fasterxml.jackson.databind.node.ObjectNode body, long giveUpAt) {
+    if (closed) {
+      return;
+    }
+    CompletableFuture<?> sent;
+    try {
+      Member home = locate(actor);
+      if (home == null) {
+        sent = CompletableFuture.failedFuture(new UnavailableException("no home"));
+      } else if (home.localMember()) {
+        sent =
+            system.operationResult(
+                actor,
+                body.path("op_id").asText(),
+                body.get("result"),
+                body.hasNonNull("error") ? body.get("error").asText() : null);
+      } else {
+        sent = hub.operationResult(home.getUuid().toString(), actor, body);
+      }
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete(
+        (v, e) -> {
+          if (e == null) {
+            return;
+          }
+          if (System.nanoTime() > giveUpAt) {
+            log.warn(
+                "result of operation {} for {} not delivered: {}",
+                body.path("op_id"),
+                actor,
+                e.toString());
+            return;
+          }
+          try {
+            scheduler.schedule(
+                () -> apiPool.execute(() -> sendResult(actor, body, giveUpAt)),
+                250,
+                TimeUnit.MILLISECONDS);
+          } catch (java.util.concurrent.RejectedExecutionException closing) {
+            log.debug("not resending the result of {}: shutting down", body.path("op_id"));
+          }
+        });
+  }
+
   /** What this node does with deliveries from its peers. */
   private final class Inbound implements LinkHub.Inbound {
+    @Override
+    public CompletableFuture<JsonNode> runOperation(JsonNode work) {
+      try {
+        system.dispatcher().runHere(io.troupe.dispatch.Work.fromJson(work));
+        return CompletableFuture.completedFuture(null);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> operationResult(ActorId target, JsonNode result) {
+      return system
+          .operationResult(
+              target,
+              result.path("op_id").asText(),
+              result.get("result"),
+              result.hasNonNull("error") ? result.get("error").asText() : null)
+          .thenApply(v -> null);
+    }
+
     @Override
     public CompletableFuture<JsonNode> deliver(Delivery d, int hops, ChannelListener back) {
       try {

@@ -10,6 +10,7 @@ import io.troupe.actor.ChannelListener;
 import io.troupe.actor.Delivery;
 import io.troupe.actor.Recipient;
 import io.troupe.proto.v1.ChannelBack;
+import io.troupe.proto.v1.Deliver;
 import io.troupe.proto.v1.Envelope;
 import io.troupe.proto.v1.EnvelopeBatch;
 import io.troupe.proto.v1.Hello;
@@ -43,6 +44,12 @@ public final class LinkHub implements AutoCloseable {
      * @param back where what the actor sends on a channel this delivery opens goes
      */
     CompletableFuture<JsonNode> deliver(Delivery d, int hops, ChannelListener back);
+
+    /** Dispatched work from the peer, to run here; completes once queued. */
+    CompletableFuture<JsonNode> runOperation(JsonNode work);
+
+    /** The result of dispatched work for actor {@code target}; completes once durable. */
+    CompletableFuture<JsonNode> operationResult(ActorId target, JsonNode result);
 
     /** Channel traffic from an actor on the peer, for a channel opened here. */
     void channelBack(String channelId, ActorId from, Optional<JsonNode> message, String reason);
@@ -116,6 +123,16 @@ public final class LinkHub implements AutoCloseable {
   /** Forwards {@code d} to member {@code uuid}, counting the hop. */
   public CompletableFuture<JsonNode> forward(String uuid, Delivery d, int hops) {
     return link(uuid).deliver(d, hops);
+  }
+
+  /** Asks member {@code uuid} to run dispatched work; completes once it queued it. */
+  public CompletableFuture<JsonNode> runOperation(String uuid, JsonNode work) {
+    return link(uuid).call(Deliver.Kind.OP_RUN, "", work);
+  }
+
+  /** Sends a result of dispatched work to actor {@code target}'s home, member {@code uuid}. */
+  public CompletableFuture<JsonNode> operationResult(String uuid, ActorId target, JsonNode result) {
+    return link(uuid).call(Deliver.Kind.OP_RESULT, target.value(), result);
   }
 
   /** Whether the stream to member {@code uuid} is up. */
@@ -232,8 +249,18 @@ public final class LinkHub implements AutoCloseable {
       long c = e.getDeliver().getCorrelation();
       CompletableFuture<JsonNode> result;
       try {
-        Delivery d = envelopes.delivery(e.getDeliver());
-        result = inbound.deliver(d, e.getDeliver().getHops(), backTo(from, d.target()));
+        Deliver in = e.getDeliver();
+        result =
+            switch (in.getKind()) {
+              case OP_RUN -> inbound.runOperation(envelopes.tree(in.getMessageJson()));
+              case OP_RESULT ->
+                  inbound.operationResult(
+                      ActorId.of(in.getTarget()), envelopes.tree(in.getMessageJson()));
+              default -> {
+                Delivery d = envelopes.delivery(in);
+                yield inbound.deliver(d, in.getHops(), backTo(from, d.target()));
+              }
+            };
       } catch (RuntimeException ex) {
         result = CompletableFuture.failedFuture(ex);
       }

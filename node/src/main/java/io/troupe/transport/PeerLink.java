@@ -60,6 +60,28 @@ final class PeerLink {
     return out != null;
   }
 
+  /** Sends a {@code kind} envelope about {@code target}; completes with the peer's reply. */
+  CompletableFuture<JsonNode> call(
+      io.troupe.proto.v1.Deliver.Kind kind, String target, JsonNode body) {
+    if (closed) {
+      return CompletableFuture.failedFuture(gone());
+    }
+    long c = correlations.incrementAndGet();
+    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    pending.put(c, reply);
+    reply.whenComplete((v, e) -> pending.remove(c));
+    send(
+        Envelope.newBuilder()
+            .setDeliver(
+                io.troupe.proto.v1.Deliver.newBuilder()
+                    .setCorrelation(c)
+                    .setKind(kind)
+                    .setTarget(target)
+                    .setMessageJson(envelopes.json(body)))
+            .build());
+    return reply;
+  }
+
   /** Sends {@code d} to the peer; completes with the peer's reply. */
   CompletableFuture<JsonNode> deliver(Delivery d, int hops) {
     if (closed) {

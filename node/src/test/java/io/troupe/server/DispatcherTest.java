@@ -1,0 +1,148 @@
+package io.troupe.server;
+
+import static io.troupe.server.ClusterTest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.troupe.actor.ActorId;
+import io.troupe.chain.ChainEvent;
+import io.troupe.chain.ChainVerifier;
+import io.troupe.chain.Sha256;
+import io.troupe.proto.v1.SendRequest;
+import io.troupe.proto.v1.TroupeGrpc;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatcher with real nodes: a burst of heavy operations ({@code compute.sha256}) from actors
+ * that all live on one node is spread over every node, and a worker node that dies mid-burst loses
+ * none of them (they are idempotent, so they run again elsewhere).
+ */
+class DispatcherTest {
+  static final int ROUNDS = 100_000;
+
+  @Test
+  void aBurstFromOneNodeIsSpreadOverTheCluster() {
+    try (TestCluster cluster = TestCluster.start(3, b -> b)) {
+      ClusterTest.cluster = cluster;
+      List<String> ids = hashersOn(cluster, 0, 4);
+      Map<String, Long> before = ran(cluster);
+      burst(cluster.client(0), ids, 12);
+      awaitResults(cluster.client(1), ids, 12);
+      Map<String, Long> after = ran(cluster);
+      for (TroupeNode n : cluster.nodes) {
+        long here = after.get(n.name()) - before.get(n.name());
+        assertThat(here).as("operations run on %s (of 48): %s", n.name(), after).isGreaterThan(4);
+      }
+      assertThat(
+              after.values().stream().mapToLong(Long::longValue).sum()
+                  - before.values().stream().mapToLong(Long::longValue).sum())
+          .isEqualTo(48);
+      checkChains(cluster, ids, 12);
+    } finally {
+      ClusterTest.cluster = null;
+    }
+  }
+
+  @Test
+  void aWorkerThatDiesMidBurstLosesNoOperation() {
+    try (TestCluster cluster = TestCluster.start(3, b -> b)) {
+      ClusterTest.cluster = cluster;
+      List<String> ids = hashersOn(cluster, 0, 4);
+      burst(cluster.client(0), ids, 12);
+      TroupeNode worker = cluster.node(2);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> worker.system().dispatcher().pool().depth() > 0);
+      worker.hazelcast().getLifecycleService().terminate();
+      awaitResults(cluster.client(1), ids, 12);
+      assertThat(cluster.node(0).system().dispatcher().retried()).isPositive();
+      checkChains(cluster, ids, 12);
+    } finally {
+      ClusterTest.cluster = null;
+    }
+  }
+
+  static List<String> hashersOn(TestCluster cluster, int node, int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String id = ClusterTest.idOn(node, "hasher");
+      cluster.client(0).startActor(ClusterTest.startRequest("hasher/hasher.toml", id));
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  static void burst(TroupeGrpc.TroupeBlockingStub client, List<String> ids, int each) {
+    for (int k = 0; k < each; k++) {
+      for (String id : ids) {
+        client.send(
+            SendRequest.newBuilder()
+                .setId(id)
+                .setMessageJson(json("[\"" + id + "-" + k + "\", " + ROUNDS + "]"))
+                .build());
+      }
+    }
+  }
+
+  static void awaitResults(TroupeGrpc.TroupeBlockingStub client, List<String> ids, int each) {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .ignoreExceptions()
+        .until(
+            () ->
+                ids.stream()
+                    .allMatch(
+                        id ->
+                            ClusterTest.tree(ClusterTest.request(client, id, "\"results?\"")).size()
+                                == each));
+  }
+
+  static Map<String, Long> ran(TestCluster cluster) {
+    Map<String, Long> out = new HashMap<>();
+    cluster.nodes.forEach(n -> out.put(n.name(), n.system().dispatcher().pool().ran()));
+    return out;
+  }
+
+  /** Each operation completed exactly once, with the right digest; every chain verifies. */
+  static void checkChains(TestCluster cluster, List<String> ids, int each) {
+    String expected = digest(ids.get(0) + "-0");
+    for (String id : ids) {
+      JsonNode results =
+          ClusterTest.tree(ClusterTest.request(cluster.client(0), id, "\"results?\""));
+      results.forEach(r -> assertThat(r.get(1).has("Ok")).as(r.toString()).isTrue());
+      List<ChainEvent> chain = cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE);
+      assertThat(ChainVerifier.verify(chain).valid()).isTrue();
+      assertThat(chain.stream().filter(e -> e.type().equals("async.completed"))).hasSize(each);
+    }
+    JsonNode first = ClusterTest.tree(ClusterTest.request(cluster.client(0), ids.get(0), "\"r\""));
+    String started =
+        cluster.node(0).records().chain(ActorId.of(ids.get(0)), 0, Long.MAX_VALUE).stream()
+            .filter(e -> e.type().equals("async.started"))
+            .findFirst()
+            .map(e -> ClusterTest.tree(e.dataAsString()).get("op_id").asText())
+            .orElseThrow();
+    boolean found = false;
+    for (JsonNode r : first) {
+      if (r.get(0).asText().equals(started)) {
+        assertThat(r.get(1).get("Ok").asText()).isEqualTo(expected);
+        found = true;
+      }
+    }
+    assertThat(found).isTrue();
+  }
+
+  static String digest(String text) {
+    String d = Sha256.hex(text.getBytes(StandardCharsets.UTF_8));
+    for (int i = 1; i < ROUNDS; i++) {
+      d = Sha256.hex(d.getBytes(StandardCharsets.US_ASCII));
+    }
+    return d;
+  }
+}
