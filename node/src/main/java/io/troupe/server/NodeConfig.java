@@ -33,6 +33,7 @@ import java.util.Set;
  * @param actors actors to start when the node starts (default: none)
  * @param committers threads that commit chain appends to the cluster, each one round trip at a time
  *     (default 16)
+ * @param workerSlots dispatched operations this node runs at once (default: max(4, cores))
  */
 public record NodeConfig(
     String name,
@@ -47,7 +48,8 @@ public record NodeConfig(
     Duration maxNoHeartbeat,
     Duration requestTimeout,
     List<StartupActor> actors,
-    int committers) {
+    int committers,
+    int workerSlots) {
 
   /** An actor started with the node: {@code id} from manifest file {@code manifest}. */
   public record StartupActor(String id, String manifest) {}
@@ -65,6 +67,9 @@ public record NodeConfig(
     }
     if (committers < 1) {
       throw new InvalidArgumentException("committers must be >= 1, got " + committers);
+    }
+    if (workerSlots < 1) {
+      throw new InvalidArgumentException("worker_slots must be >= 1, got " + workerSlots);
     }
     if (maxNoHeartbeat.compareTo(heartbeat) <= 0) {
       throw new InvalidArgumentException("max_no_heartbeat_ms must exceed heartbeat_ms");
@@ -90,6 +95,7 @@ public record NodeConfig(
     b.requestTimeout = requestTimeout;
     b.actors = new ArrayList<>(actors);
     b.committers = committers;
+    b.workerSlots = workerSlots;
     return b;
   }
 
@@ -107,7 +113,8 @@ public record NodeConfig(
           "max_no_heartbeat_ms",
           "request_timeout_ms",
           "actors",
-          "committers");
+          "committers",
+          "worker_slots");
 
   /** Reads a TOML config file; unknown keys are an error, missing keys take their defaults. */
   public static Builder load(Path file) {
@@ -143,6 +150,7 @@ public record NodeConfig(
       b.requestTimeout(Duration.ofMillis(root.get("request_timeout_ms").asLong()));
     }
     if (root.has("committers")) b.committers(root.get("committers").asInt());
+    if (root.has("worker_slots")) b.workerSlots(root.get("worker_slots").asInt());
     if (root.has("members")) {
       List<String> members = new ArrayList<>();
       root.get("members").forEach(m -> members.add(m.asText()));
@@ -174,8 +182,14 @@ public record NodeConfig(
     private Duration requestTimeout = Duration.ofSeconds(30);
     private List<StartupActor> actors = new ArrayList<>();
     private int committers = 16;
+    private int workerSlots = Math.max(4, Runtime.getRuntime().availableProcessors());
 
     private Builder() {}
+
+    public Builder workerSlots(int n) {
+      this.workerSlots = n;
+      return this;
+    }
 
     public Builder committers(int n) {
       this.committers = n;
@@ -261,7 +275,8 @@ public record NodeConfig(
           maxNoHeartbeat,
           requestTimeout,
           actors,
-          committers);
+          committers,
+          workerSlots);
     }
   }
 }

@@ -152,6 +152,7 @@ public final class TroupeNode implements AutoCloseable {
             .requestTimeout(config.requestTimeout())
             .mapper(mapper)
             .cluster(new Workers(), this::routeResult)
+            .workers(config.workerSlots(), 1024)
             .build();
     this.loads = hz.getReplicatedMap(LOADS);
     this.hub =

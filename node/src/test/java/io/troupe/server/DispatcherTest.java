@@ -69,6 +69,73 @@ class DispatcherTest {
     }
   }
 
+  /**
+   * The actor's home dies while its operation runs on another node: the heir finds the operation
+   * open with a live worker and waits for it; the worker sends the result to the heir. It ran once.
+   */
+  @Test
+  void anActorThatMovesWhileItsOperationRunsStillGetsTheResult() {
+    // node 1 has one worker slot, so what its actors dispatch goes to the others
+    try (TestCluster cluster = TestCluster.start(3, (i, b) -> i == 1 ? b.workerSlots(1) : b)) {
+      ClusterTest.cluster = cluster;
+      String id = hashersOn(cluster, 1, 1).get(0);
+      int rounds = 1_500_000;
+      cluster
+          .client(0)
+          .send(
+              SendRequest.newBuilder()
+                  .setId(id)
+                  .setMessageJson(json("[\"moving\", " + rounds + "]"))
+                  .build());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  cluster.nodes.stream()
+                      .filter(n -> !n.name().equals("n1"))
+                      .anyMatch(n -> n.system().dispatcher().pool().depth() > 0));
+      ChainEvent started =
+          cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE).stream()
+              .filter(e -> e.type().equals("async.started"))
+              .findFirst()
+              .orElseThrow();
+      String worker = ClusterTest.tree(started.dataAsString()).get("worker").asText();
+      assertThat(worker).isNotEqualTo("n1");
+      long ranBefore = cluster.byName(worker).system().dispatcher().pool().ran();
+
+      cluster.node(1).hazelcast().getLifecycleService().terminate();
+      awaitResults(cluster.client(0), List.of(id), 1);
+      var d =
+          cluster
+              .client(0)
+              .describeActor(
+                  io.troupe.proto.v1.DescribeActorRequest.newBuilder().setId(id).build());
+      assertThat(d.getNode()).isNotEqualTo("n1");
+      List<ChainEvent> chain =
+          cluster.byName(d.getNode()).records().chain(ActorId.of(id), 0, Long.MAX_VALUE);
+      assertThat(ChainVerifier.verify(chain).valid()).isTrue();
+      ChainEvent moved =
+          chain.stream().filter(e -> e.type().equals("actor.moved")).findFirst().orElseThrow();
+      List<ChainEvent> completed =
+          chain.stream().filter(e -> e.type().equals("async.completed")).toList();
+      assertThat(completed)
+          .singleElement()
+          .satisfies(e -> assertThat(e.seq()).isGreaterThan(moved.seq()));
+      JsonNode result = ClusterTest.tree(completed.get(0).dataAsString());
+      String expected = Sha256.hex("moving".getBytes(StandardCharsets.UTF_8));
+      for (int i = 1; i < rounds; i++) {
+        expected = Sha256.hex(expected.getBytes(StandardCharsets.US_ASCII));
+      }
+      assertThat(result.get("result").asText()).isEqualTo(expected);
+      // it ran once, on its worker: not again on the heir
+      assertThat(cluster.byName(worker).system().dispatcher().pool().ran())
+          .isEqualTo(ranBefore + 1);
+      assertThat(cluster.byName(d.getNode()).system().dispatcher().retried()).isZero();
+    } finally {
+      ClusterTest.cluster = null;
+    }
+  }
+
   static List<String> hashersOn(TestCluster cluster, int node, int n) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {

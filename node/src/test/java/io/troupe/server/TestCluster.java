@@ -19,9 +19,15 @@ final class TestCluster implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   private final List<Integer> hzPorts = new ArrayList<>();
-  private UnaryOperator<NodeConfig.Builder> tweak;
+  private java.util.function.BiFunction<Integer, NodeConfig.Builder, NodeConfig.Builder> tweak;
 
   static TestCluster start(int n, UnaryOperator<NodeConfig.Builder> tweak) {
+    return start(n, (i, b) -> tweak.apply(b));
+  }
+
+  /** {@code tweak} gets each node's index too. */
+  static TestCluster start(
+      int n, java.util.function.BiFunction<Integer, NodeConfig.Builder, NodeConfig.Builder> tweak) {
     TestCluster c = new TestCluster();
     c.tweak = tweak;
     for (int i = 0; i < n; i++) {
@@ -52,6 +58,7 @@ final class TestCluster implements AutoCloseable {
     List<String> members = hzPorts.stream().map(p -> "127.0.0.1:" + p).toList();
     return tweak
         .apply(
+            i,
             NodeConfig.builder()
                 .name("n" + i)
                 .clusterName("test-" + hzPorts.get(0))
