@@ -26,7 +26,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -42,8 +41,9 @@ import java.util.concurrent.Flow;
  * defaults to GET). Response: {@code {"status": 200, "headers": {name: value}, "body": "text"}}, or
  * {@code "body_base64"} instead of {@code body} when the body is not UTF-8.
  *
- * <p>When the actor moves to another node while a request is in flight, the new home sends an
- * idempotent request (GET, PUT, DELETE, HEAD, OPTIONS) again; any other completes with an error.
+ * <p>Requests are dispatched: they run on the least-loaded node. If that node dies while a request
+ * is in flight, an idempotent request (GET, PUT, DELETE, HEAD, OPTIONS) is sent again from another
+ * node; any other completes with an error.
  */
 public final class HttpClientHandler implements HandlerFactory {
   public static final String INTERFACE = "troupe:actor/http-client";
@@ -97,19 +97,31 @@ public final class HttpClientHandler implements HandlerFactory {
         Request.class,
         String.class,
         p -> {
-          HttpRequest request = toRequest(p.request(), s);
-          return ctx.async().start(KIND, p.request(), () -> send(request, s.maxBytes()));
+          HttpRequest request = toRequest(p.request(), s); // checked here, against the manifest
+          ObjectNode work = JsonNodeFactory.instance.objectNode();
+          work.set("request", p.request());
+          work.put("timeout_ms", s.timeout().toMillis());
+          work.put("max_response_bytes", s.maxBytes());
+          // dispatched: it may run on any node; if that node dies, it is sent again elsewhere
+          // only when its method is idempotent
+          return ctx.async()
+              .dispatch(
+                  KIND, work, IDEMPOTENT.contains(request.method()), s.timeout().plusSeconds(5));
         });
-    // a request in flight when the actor moved is sent again from the new home if that is safe
-    ctx.async()
-        .onResume(
-            KIND,
-            (spec, startedAt) -> {
-              HttpRequest request = toRequest(spec, s);
-              return IDEMPOTENT.contains(request.method())
-                  ? Optional.of(send(request, s.maxBytes()))
-                  : Optional.empty();
-            });
+  }
+
+  @Override
+  public void runners(io.troupe.dispatch.Runners runners) {
+    runners.register(
+        KIND,
+        work -> {
+          Settings s =
+              new Settings(
+                  Set.of("*"), // the actor's allowed_hosts were checked where it started
+                  Duration.ofMillis(work.path("timeout_ms").asLong(10_000)),
+                  work.path("max_response_bytes").asInt(1 << 20));
+          return send(toRequest(work.get("request"), s), s.maxBytes());
+        });
   }
 
   private HttpRequest toRequest(JsonNode spec, Settings s) {
