@@ -13,14 +13,11 @@ import io.troupe.actor.ActorSystem;
 import io.troupe.manifest.ManifestParser;
 import io.troupe.proto.v1.RequestRequest;
 import io.troupe.proto.v1.TroupeGrpc;
-import io.troupe.server.NodeConfig;
 import io.troupe.server.TroupeNode;
-import io.troupe.testing.FreePorts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,30 +39,8 @@ public final class ClusterBenchmark {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     Path examples = Path.of(args.length > 1 ? args[1] : "examples");
-    List<Integer> hz = List.of(FreePorts.next(), FreePorts.next(), FreePorts.next());
-    List<String> members = hz.stream().map(p -> "127.0.0.1:" + p).toList();
-    List<CompletableFuture<TroupeNode>> starting = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      NodeConfig c =
-          NodeConfig.builder()
-              .name("b" + i)
-              .clusterName("bench-" + hz.get(0))
-              .grpcPort(0)
-              .hzPort(hz.get(i))
-              .members(members)
-              .quorum(2)
-              .build();
-      starting.add(CompletableFuture.supplyAsync(() -> TroupeNode.start(c)));
-    }
-    List<TroupeNode> nodes = starting.stream().map(CompletableFuture::join).toList();
+    List<TroupeNode> nodes = BenchCluster.start(3, "b", b -> b);
     try {
-      while (nodes.stream()
-          .anyMatch(
-              n ->
-                  n.hazelcast().getCluster().getMembers().size() < 3
-                      || !n.hazelcast().getPartitionService().isClusterSafe())) {
-        Thread.sleep(100);
-      }
       latency(nodes, examples, seconds);
       throughput(nodes, examples, seconds);
     } finally {
@@ -75,7 +50,7 @@ public final class ClusterBenchmark {
 
   private static void latency(List<TroupeNode> nodes, Path examples, int seconds) throws Exception {
     TroupeNode a = nodes.get(0);
-    String echo = idHomedOn(a, nodes.get(1).name(), "echo");
+    String echo = BenchCluster.idHomedOn(a, nodes.get(1).name(), "echo");
     var manifest = new ManifestParser().parse(examples.resolve("echo/echo.toml"));
     nodes.get(1).system().start(manifest, ActorId.of(echo));
     ManagedChannel ch =
@@ -240,14 +215,5 @@ public final class ClusterBenchmark {
   private static double pct(long[] sorted, int p) {
     int i = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
     return sorted[Math.max(0, i)] / 1000.0;
-  }
-
-  private static String idHomedOn(TroupeNode any, String home, String prefix) {
-    for (int i = 0; ; i++) {
-      String id = prefix + "-" + i;
-      if (any.homeOf(ActorId.of(id)).orElseThrow().equals(home)) {
-        return id;
-      }
-    }
   }
 }

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpServer;
 import io.troupe.actor.ActorId;
 import io.troupe.manifest.ManifestParser;
-import io.troupe.server.NodeConfig;
 import io.troupe.server.TroupeNode;
-import io.troupe.testing.FreePorts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -108,35 +106,8 @@ public final class DispatchBenchmark {
 
   /** Milliseconds from the first send to the last result, for a burst from node 0's actors. */
   private static double run(int n, Path examples, String url, String kind) throws Exception {
-    List<Integer> hz = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      hz.add(FreePorts.next());
-    }
-    List<String> members = hz.stream().map(p -> "127.0.0.1:" + p).toList();
-    List<CompletableFuture<TroupeNode>> starting = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      NodeConfig c =
-          NodeConfig.builder()
-              .name("d" + i)
-              .clusterName("dispatch-" + hz.get(0))
-              .grpcPort(0)
-              .hzPort(hz.get(i))
-              .members(members)
-              .quorum(n / 2 + 1)
-              .workerSlots(SLOTS)
-              .build();
-      starting.add(CompletableFuture.supplyAsync(() -> TroupeNode.start(c)));
-    }
-    List<TroupeNode> nodes = starting.stream().map(CompletableFuture::join).toList();
+    List<TroupeNode> nodes = BenchCluster.start(n, "dispatch", b -> b.workerSlots(SLOTS));
     try {
-      while (nodes.stream()
-          .anyMatch(
-              x ->
-                  x.hazelcast().getCluster().getMembers().size() < n
-                      || !x.hazelcast().getPartitionService().isClusterSafe()
-                      || !x.clusterStatus().getQuorumPresent())) {
-        Thread.sleep(100); // waiting for the cluster to form before measuring
-      }
       Thread.sleep(500); // loads are published every 200 ms: let every node see the others
       TroupeNode home = nodes.get(0);
       var manifest =
@@ -146,7 +117,7 @@ public final class DispatchBenchmark {
                       kind.equals("http") ? "http-fetcher/fetcher.toml" : "hasher/hasher.toml"));
       List<ActorId> ids = new ArrayList<>();
       for (int i = 0; i < ACTORS; i++) {
-        ActorId id = ActorId.of(idHomedOn(home, home.name(), kind + "-" + i));
+        ActorId id = ActorId.of(BenchCluster.idHomedOn(home, home.name(), kind + "-" + i));
         home.system().start(manifest, id);
         ids.add(id);
       }
@@ -173,14 +144,5 @@ public final class DispatchBenchmark {
 
   private static long ran(List<TroupeNode> nodes) {
     return nodes.stream().mapToLong(x -> x.system().dispatcher().pool().ran()).sum();
-  }
-
-  private static String idHomedOn(TroupeNode any, String home, String prefix) {
-    for (int i = 0; ; i++) {
-      String id = prefix + "-" + i;
-      if (any.homeOf(ActorId.of(id)).orElseThrow().equals(home)) {
-        return id;
-      }
-    }
   }
 }

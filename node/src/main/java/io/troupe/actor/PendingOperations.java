@@ -77,11 +77,7 @@ final class PendingOperations implements AsyncOperations {
       pending.remove(opId, op);
       throw e;
     }
-    ObjectNode started = actor.services().mapper().createObjectNode();
-    started.put("op_id", opId);
-    started.put("kind", kind);
-    started.set("request", request);
-    started.put("node", actor.services().nodeName());
+    ObjectNode started = started(opId, kind, request);
     started.put("worker", worker);
     started.put("idempotent", idempotent);
     started.put("deadline_ms", deadline);
@@ -136,12 +132,7 @@ final class PendingOperations implements AsyncOperations {
   public String start(String kind, JsonNode request, Supplier<CompletableFuture<JsonNode>> work) {
     checkCanStart(kind);
     String opId = actor.services().postOffice().newId();
-    ObjectNode started = actor.services().mapper().createObjectNode();
-    started.put("op_id", opId);
-    started.put("kind", kind);
-    started.set("request", request);
-    started.put("node", actor.services().nodeName());
-    actor.record(EventTypes.ASYNC_STARTED, started);
+    actor.record(EventTypes.ASYNC_STARTED, started(opId, kind, request));
     CompletableFuture<JsonNode> future;
     try {
       future = work.get();
@@ -150,6 +141,16 @@ final class PendingOperations implements AsyncOperations {
     }
     track(opId, kind, future);
     return opId;
+  }
+
+  /** The data of {@code async.started}. */
+  private ObjectNode started(String opId, String kind, JsonNode request) {
+    ObjectNode started = actor.services().mapper().createObjectNode();
+    started.put("op_id", opId);
+    started.put("kind", kind);
+    started.set("request", request);
+    started.put("node", actor.services().nodeName());
+    return started;
   }
 
   private void checkCanStart(String kind) {

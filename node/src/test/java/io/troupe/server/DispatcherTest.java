@@ -33,7 +33,7 @@ class DispatcherTest {
       ClusterTest.cluster = cluster;
       List<String> ids = hashersOn(cluster, 0, 4);
       Map<String, Long> before = ran(cluster);
-      burst(cluster.client(0), ids, 12);
+      burst(cluster.client(0), ids, 12, ROUNDS);
       awaitResults(cluster.client(1), ids, 12);
       Map<String, Long> after = ran(cluster);
       for (TroupeNode n : cluster.nodes) {
@@ -44,7 +44,7 @@ class DispatcherTest {
               after.values().stream().mapToLong(Long::longValue).sum()
                   - before.values().stream().mapToLong(Long::longValue).sum())
           .isEqualTo(48);
-      checkChains(cluster, ids, 12);
+      checkChains(cluster, ids, 12, ROUNDS);
     } finally {
       ClusterTest.cluster = null;
     }
@@ -55,15 +55,18 @@ class DispatcherTest {
     try (TestCluster cluster = TestCluster.start(3, b -> b)) {
       ClusterTest.cluster = cluster;
       List<String> ids = hashersOn(cluster, 0, 4);
-      burst(cluster.client(0), ids, 12);
+      // operations long enough (about a second each here) to be caught running
+      int rounds = 1_000_000;
+      burst(cluster.client(0), ids, 6, rounds);
       TroupeNode worker = cluster.node(2);
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(10))
           .until(() -> worker.system().dispatcher().pool().depth() > 0);
       worker.hazelcast().getLifecycleService().terminate();
-      awaitResults(cluster.client(1), ids, 12);
+      awaitResults(cluster.client(1), ids, 6);
       assertThat(cluster.node(0).system().dispatcher().retried()).isPositive();
-      checkChains(cluster, ids, 12);
+      checkChains(cluster, ids, 6, rounds);
     } finally {
       ClusterTest.cluster = null;
     }
@@ -122,11 +125,7 @@ class DispatcherTest {
           .singleElement()
           .satisfies(e -> assertThat(e.seq()).isGreaterThan(moved.seq()));
       JsonNode result = ClusterTest.tree(completed.get(0).dataAsString());
-      String expected = Sha256.hex("moving".getBytes(StandardCharsets.UTF_8));
-      for (int i = 1; i < rounds; i++) {
-        expected = Sha256.hex(expected.getBytes(StandardCharsets.US_ASCII));
-      }
-      assertThat(result.get("result").asText()).isEqualTo(expected);
+      assertThat(result.get("result").asText()).isEqualTo(digest("moving", rounds));
       // it ran once, on its worker: not again on the heir
       assertThat(cluster.byName(worker).system().dispatcher().pool().ran())
           .isEqualTo(ranBefore + 1);
@@ -146,13 +145,13 @@ class DispatcherTest {
     return ids;
   }
 
-  static void burst(TroupeGrpc.TroupeBlockingStub client, List<String> ids, int each) {
+  static void burst(TroupeGrpc.TroupeBlockingStub client, List<String> ids, int each, int rounds) {
     for (int k = 0; k < each; k++) {
       for (String id : ids) {
         client.send(
             SendRequest.newBuilder()
                 .setId(id)
-                .setMessageJson(json("[\"" + id + "-" + k + "\", " + ROUNDS + "]"))
+                .setMessageJson(json("[\"" + id + "-" + k + "\", " + rounds + "]"))
                 .build());
       }
     }
@@ -178,8 +177,8 @@ class DispatcherTest {
   }
 
   /** Each operation completed exactly once, with the right digest; every chain verifies. */
-  static void checkChains(TestCluster cluster, List<String> ids, int each) {
-    String expected = digest(ids.get(0) + "-0");
+  static void checkChains(TestCluster cluster, List<String> ids, int each, int rounds) {
+    String expected = digest(ids.get(0) + "-0", rounds);
     for (String id : ids) {
       JsonNode results =
           ClusterTest.tree(ClusterTest.request(cluster.client(0), id, "\"results?\""));
@@ -205,9 +204,9 @@ class DispatcherTest {
     assertThat(found).isTrue();
   }
 
-  static String digest(String text) {
+  static String digest(String text, int rounds) {
     String d = Sha256.hex(text.getBytes(StandardCharsets.UTF_8));
-    for (int i = 1; i < ROUNDS; i++) {
+    for (int i = 1; i < rounds; i++) {
       d = Sha256.hex(d.getBytes(StandardCharsets.US_ASCII));
     }
     return d;
