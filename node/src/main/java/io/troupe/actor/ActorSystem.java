@@ -123,9 +123,13 @@ public final class ActorSystem implements AutoCloseable {
         new io.troupe.dispatch.Dispatcher(
             b.nodeName,
             new io.troupe.dispatch.WorkerPool(
-                catalog.runners(), workers, b.clock, b.workerSlots, b.workerQueue),
+                catalog.runners(), workers, b.clock, b.workerSlots, b.workerQueue, b.meters),
             b.cluster,
-            b.resultSink != null ? b.resultSink : this::resultHere);
+            b.resultSink != null ? b.resultSink : this::resultHere,
+            b.meters);
+    io.micrometer.core.instrument.Gauge.builder("troupe.actors", actors, Map::size)
+        .description("actors on this node")
+        .register(b.meters);
     this.services =
         new Services(
             b.clock,
@@ -739,8 +743,16 @@ public final class ActorSystem implements AutoCloseable {
     private io.troupe.dispatch.Dispatcher.Cluster cluster =
         io.troupe.dispatch.Dispatcher.Cluster.alone();
     private io.troupe.dispatch.Dispatcher.ResultSink resultSink;
+    private io.micrometer.core.instrument.MeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     private Builder() {}
+
+    /** Where the node's metrics go (default: kept in memory only). */
+    public Builder meters(io.micrometer.core.instrument.MeterRegistry registry) {
+      this.meters = Objects.requireNonNull(registry);
+      return this;
+    }
 
     /**
      * Where dispatched work may run besides this node, and how results reach their actors (default:

@@ -48,6 +48,11 @@ final class StartCommand implements Callable<Integer> {
   Integer backupCount;
 
   @Option(
+      names = "--metrics-port",
+      description = "Serve Prometheus metrics on http://HOST:PORT/metrics (0: a free port).")
+  Integer metricsPort;
+
+  @Option(
       names = "--examples",
       negatable = true,
       description =
@@ -65,6 +70,7 @@ final class StartCommand implements Callable<Integer> {
     if (members != null) b.members(members);
     if (quorum != null) b.quorum(quorum);
     if (backupCount != null) b.backupCount(backupCount);
+    if (metricsPort != null) b.metricsPort(metricsPort);
     boolean withExamples = examples != null ? examples : config == null && members == null;
     if (withExamples) {
       Path dir = DemoCommand.extractExamples();
@@ -87,6 +93,7 @@ final class StartCommand implements Callable<Integer> {
                 },
                 "troupe-shutdown"));
     System.out.println("troupe node " + node.name() + " serving on " + node.grpcAddress());
+    node.metricsAddress().ifPresent(m -> System.out.println("metrics on http://" + m + "/metrics"));
     System.out.flush();
     stopped.await();
     return 0;

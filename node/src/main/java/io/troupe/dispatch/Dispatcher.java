@@ -1,6 +1,7 @@
 package io.troupe.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.troupe.error.Errors;
 import io.troupe.error.LimitExceededException;
 import java.util.ArrayList;
@@ -76,12 +77,19 @@ public final class Dispatcher {
   private final Map<String, AtomicLong> placedOn = new ConcurrentHashMap<>();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
+  private final MeterRegistry meters;
 
-  public Dispatcher(String self, WorkerPool pool, Cluster cluster, ResultSink sink) {
+  /**
+   * @param meters where {@code troupe.dispatch.placed} (by node), {@code troupe.dispatch.retried}
+   *     and {@code troupe.dispatch.failed} (by reason) go
+   */
+  public Dispatcher(
+      String self, WorkerPool pool, Cluster cluster, ResultSink sink, MeterRegistry meters) {
     this.self = self;
     this.pool = pool;
     this.cluster = cluster;
     this.sink = sink;
+    this.meters = meters;
   }
 
   public WorkerPool pool() {
@@ -130,17 +138,24 @@ public final class Dispatcher {
                   try {
                     place(w, more);
                   } catch (RuntimeException again) {
+                    failed("unplaceable");
                     sink.deliver(w.actor(), w.opId(), null, Errors.unwrap(again).getMessage());
                   }
                 }
               });
       return target.node();
     }
+    failed("queues-full");
     throw new LimitExceededException("every node's operation queue is full; try again later");
   }
 
   private void count(String node) {
     placedOn.computeIfAbsent(node, k -> new AtomicLong()).incrementAndGet();
+    meters.counter("troupe.dispatch.placed", "node", node).increment();
+  }
+
+  private void failed(String reason) {
+    meters.counter("troupe.dispatch.failed", "reason", reason).increment();
   }
 
   private long inFlightOn(String node) {
@@ -188,6 +203,7 @@ public final class Dispatcher {
       Work w = p.work();
       if (w.idempotent()) {
         retried.incrementAndGet();
+        meters.counter("troupe.dispatch.retried").increment();
         try {
           place(w, List.of(node));
         } catch (RuntimeException e) {
@@ -195,6 +211,7 @@ public final class Dispatcher {
         }
       } else {
         lost.incrementAndGet();
+        failed("worker-died");
         sink.deliver(
             w.actor(),
             w.opId(),

@@ -1,6 +1,9 @@
 package io.troupe.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.troupe.error.DeadlineExceededException;
 import io.troupe.error.LimitExceededException;
 import java.time.Clock;
@@ -17,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code queueLimit} wait; past that, work is refused with a clear error and placed elsewhere.
  */
 public final class WorkerPool {
-  private record Item(Work work, CompletableFuture<JsonNode> result) {}
+  private record Item(Work work, CompletableFuture<JsonNode> result, long queuedAt) {}
 
   private final Runners runners;
   private final ExecutorService executor;
@@ -28,13 +31,29 @@ public final class WorkerPool {
   private int running; // guarded by this
   private final AtomicLong ran = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final MeterRegistry meters;
 
-  public WorkerPool(Runners runners, ExecutorService executor, Clock clock, int slots, int queue) {
+  /**
+   * @param meters where {@code troupe.dispatch.queue.depth} (gauge) and {@code troupe.dispatch.run}
+   *     (timer by kind and outcome: counts and latency) go
+   */
+  public WorkerPool(
+      Runners runners,
+      ExecutorService executor,
+      Clock clock,
+      int slots,
+      int queue,
+      MeterRegistry meters) {
     this.runners = runners;
     this.executor = executor;
     this.clock = clock;
     this.slots = slots;
     this.queueLimit = queue;
+    this.meters = meters;
+    Gauge.builder("troupe.dispatch.queue.depth", this, WorkerPool::depth)
+        .description("dispatched operations running or waiting on this node")
+        .register(meters);
+    Gauge.builder("troupe.dispatch.slots", this, WorkerPool::capacity).register(meters);
   }
 
   /**
@@ -49,7 +68,7 @@ public final class WorkerPool {
         throw new LimitExceededException(
             "the operation queue of this node is full (" + queueLimit + " waiting)");
       }
-      queue.add(new Item(w, result));
+      queue.add(new Item(w, result, System.nanoTime()));
     }
     startNext();
     return result;
@@ -110,6 +129,12 @@ public final class WorkerPool {
       running--;
     }
     ran.incrementAndGet();
+    Timer.builder("troupe.dispatch.run")
+        .description("dispatched operations run on this node, from queued to done")
+        .tag("kind", item.work().kind())
+        .tag("outcome", error == null ? "ok" : "error")
+        .register(meters)
+        .record(System.nanoTime() - item.queuedAt(), TimeUnit.NANOSECONDS);
     if (error != null) {
       failed.incrementAndGet();
       Throwable cause = io.troupe.error.Errors.unwrap(error);

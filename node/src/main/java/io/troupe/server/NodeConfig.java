@@ -34,6 +34,8 @@ import java.util.Set;
  * @param committers threads that commit chain appends to the cluster, each one round trip at a time
  *     (default 16)
  * @param workerSlots dispatched operations this node runs at once (default: max(4, cores))
+ * @param metricsPort HTTP port of {@code GET /metrics} (Prometheus text), 0 for a free one, -1 for
+ *     none (default)
  */
 public record NodeConfig(
     String name,
@@ -49,7 +51,8 @@ public record NodeConfig(
     Duration requestTimeout,
     List<StartupActor> actors,
     int committers,
-    int workerSlots) {
+    int workerSlots,
+    int metricsPort) {
 
   /** An actor started with the node: {@code id} from manifest file {@code manifest}. */
   public record StartupActor(String id, String manifest) {}
@@ -96,6 +99,7 @@ public record NodeConfig(
     b.actors = new ArrayList<>(actors);
     b.committers = committers;
     b.workerSlots = workerSlots;
+    b.metricsPort = metricsPort;
     return b;
   }
 
@@ -114,7 +118,8 @@ public record NodeConfig(
           "request_timeout_ms",
           "actors",
           "committers",
-          "worker_slots");
+          "worker_slots",
+          "metrics_port");
 
   /** Reads a TOML config file; unknown keys are an error, missing keys take their defaults. */
   public static Builder load(Path file) {
@@ -151,6 +156,7 @@ public record NodeConfig(
     }
     if (root.has("committers")) b.committers(root.get("committers").asInt());
     if (root.has("worker_slots")) b.workerSlots(root.get("worker_slots").asInt());
+    if (root.has("metrics_port")) b.metricsPort(root.get("metrics_port").asInt());
     if (root.has("members")) {
       List<String> members = new ArrayList<>();
       root.get("members").forEach(m -> members.add(m.asText()));
@@ -185,6 +191,14 @@ public record NodeConfig(
     private int workerSlots = Math.max(4, Runtime.getRuntime().availableProcessors());
 
     private Builder() {}
+
+    private int metricsPort = -1;
+
+    /** {@code GET /metrics} on this port (0: a free one); -1, the default, for none. */
+    public Builder metricsPort(int port) {
+      this.metricsPort = port;
+      return this;
+    }
 
     public Builder workerSlots(int n) {
       this.workerSlots = n;
@@ -276,7 +290,8 @@ public record NodeConfig(
           requestTimeout,
           actors,
           committers,
-          workerSlots);
+          workerSlots,
+          metricsPort);
     }
   }
 }

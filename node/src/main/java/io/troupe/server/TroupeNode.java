@@ -43,6 +43,7 @@ import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.transport.LinkHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,6 +83,10 @@ public final class TroupeNode implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   private final MutableHandlerRegistry services = new MutableHandlerRegistry();
+  private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters =
+      new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+          io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+  private com.sun.net.httpserver.HttpServer metricsServer;
   private final ExecutorService apiPool;
   private final ExecutorService commitPool;
   private final ScheduledExecutorService failover;
@@ -97,6 +102,7 @@ public final class TroupeNode implements AutoCloseable {
 
   private TroupeNode(NodeConfig config) throws IOException {
     this.config = config;
+    meters.config().commonTags("node", config.name());
     this.apiPool = Executors.newFixedThreadPool(8, threads(config.name() + "-api-"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-sched-"));
     this.failover =
@@ -153,6 +159,7 @@ public final class TroupeNode implements AutoCloseable {
             .mapper(mapper)
             .cluster(new Workers(), this::routeResult)
             .workers(config.workerSlots(), 1024)
+            .meters(meters)
             .build();
     this.loads = hz.getReplicatedMap(LOADS);
     this.hub =
@@ -202,6 +209,21 @@ public final class TroupeNode implements AutoCloseable {
                         "node " + config.name() + " is not in the cluster any more; retry"));
               }
             });
+    if (config.metricsPort() >= 0) {
+      metricsServer =
+          com.sun.net.httpserver.HttpServer.create(
+              new InetSocketAddress(config.host(), config.metricsPort()), 0);
+      metricsServer.createContext(
+          "/metrics",
+          ex -> {
+            byte[] body = meters.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+          });
+      metricsServer.start();
+    }
     failover.scheduleWithFixedDelay(this::reconcile, 200, 200, TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(this::publishLoad, 0, 200, TimeUnit.MILLISECONDS);
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
@@ -288,6 +310,13 @@ public final class TroupeNode implements AutoCloseable {
   /** {@code host:port} of the gRPC server. */
   public String grpcAddress() {
     return config.host() + ":" + grpcPort;
+  }
+
+  /** {@code host:port} of this node's metrics endpoint, when it serves one. */
+  public Optional<String> metricsAddress() {
+    return metricsServer == null
+        ? Optional.empty()
+        : Optional.of(config.host() + ":" + metricsServer.getAddress().getPort());
   }
 
   public int grpcPort() {
@@ -803,6 +832,9 @@ public final class TroupeNode implements AutoCloseable {
       hz.shutdown();
     } catch (RuntimeException e) {
       log.debug("Hazelcast shutdown: {}", e.getMessage());
+    }
+    if (metricsServer != null) {
+      metricsServer.stop(0);
     }
     apiPool.shutdownNow();
     commitPool.shutdownNow();

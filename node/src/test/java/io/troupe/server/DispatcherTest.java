@@ -28,8 +28,8 @@ class DispatcherTest {
   static final int ROUNDS = 100_000;
 
   @Test
-  void aBurstFromOneNodeIsSpreadOverTheCluster() {
-    try (TestCluster cluster = TestCluster.start(3, b -> b)) {
+  void aBurstFromOneNodeIsSpreadOverTheCluster() throws Exception {
+    try (TestCluster cluster = TestCluster.start(3, b -> b.metricsPort(0))) {
       ClusterTest.cluster = cluster;
       List<String> ids = hashersOn(cluster, 0, 4);
       Map<String, Long> before = ran(cluster);
@@ -45,9 +45,47 @@ class DispatcherTest {
                   - before.values().stream().mapToLong(Long::longValue).sum())
           .isEqualTo(48);
       checkChains(cluster, ids, 12, ROUNDS);
+      // each node's metrics endpoint tells the same story
+      long placed = 0;
+      for (TroupeNode n : cluster.nodes) {
+        String metrics = scrape(n);
+        assertThat(sum(metrics, "troupe_dispatch_run_seconds_count", "kind=\"compute.sha256\""))
+            .as(n.name())
+            .isEqualTo(after.get(n.name()));
+        assertThat(metrics).contains("troupe_dispatch_queue_depth{", "troupe_actors{");
+        placed +=
+            sum(
+                scrape(cluster.node(0)),
+                "troupe_dispatch_placed_total",
+                "node=\"" + n.name() + "\"");
+      }
+      assertThat(placed).isEqualTo(48);
     } finally {
       ClusterTest.cluster = null;
     }
+  }
+
+  static String scrape(TroupeNode n) throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://" + n.metricsAddress().orElseThrow() + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  /** The sum of the samples of {@code metric} whose labels contain {@code label}. */
+  static long sum(String metrics, String metric, String label) {
+    return (long)
+        metrics
+            .lines()
+            .filter(l -> l.startsWith(metric + "{") && l.contains(label))
+            .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+            .sum();
   }
 
   @Test

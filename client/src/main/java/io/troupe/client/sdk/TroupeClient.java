@@ -74,7 +74,9 @@ public final class TroupeClient implements AutoCloseable {
   }
 
   /**
-   * Starts the actor of manifest file {@code manifest}, uploading its module; returns its id.
+   * Starts the actor of manifest file {@code manifest}, uploading its module; returns its id. Safe
+   * to retry: an attempt whose answer was lost does not make the retry fail or start a second
+   * actor.
    *
    * @param id the actor's id, or null for a fresh UUID
    */
@@ -95,14 +97,29 @@ public final class TroupeClient implements AutoCloseable {
       throw new TroupeClientException(
           Status.Code.INVALID_ARGUMENT, "", "cannot read " + manifest + ": " + e.getMessage(), e);
     }
+    // the id is chosen here, so that a retry starts the same actor, not a second one
+    String actorId = id == null ? java.util.UUID.randomUUID().toString() : id;
     StartActorRequest req =
         StartActorRequest.newBuilder()
             .setManifestToml(toml)
             .setManifestName(manifest.toString())
             .setModuleBytes(ByteString.copyFrom(module))
-            .setId(id == null ? "" : id)
+            .setId(actorId)
             .build();
-    return call(s -> s.startActor(req)).getId();
+    boolean[] attempted = {false};
+    return call(
+        s -> {
+          try {
+            return s.startActor(req).getId();
+          } catch (StatusRuntimeException e) {
+            if (attempted[0] && e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
+              return actorId; // an earlier attempt of this call started it, then its answer was
+              // lost
+            }
+            attempted[0] = true;
+            throw e;
+          }
+        });
   }
 
   public void stop(String id) {
