@@ -81,6 +81,7 @@ final class NodeProcesses implements AutoCloseable {
       for (Node node : cluster.nodes) {
         awaitLog(node, "serving on", Duration.ofSeconds(120));
       }
+      cluster.awaitFormed();
       return cluster;
     } catch (IOException | RuntimeException | Error e) {
       cluster.close();
@@ -148,6 +149,26 @@ final class NodeProcesses implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted");
+      }
+    }
+  }
+
+  /** Waits until every node sees all the others, with a quorum. */
+  void awaitFormed() {
+    for (Node node : nodes) {
+      try (var c =
+          io.troupe.client.sdk.TroupeClient.builder()
+              .target(node.target())
+              .deadline(Duration.ofSeconds(5))
+              .build()) {
+        org.awaitility.Awaitility.await(node.name() + " sees the whole cluster")
+            .atMost(Duration.ofSeconds(120))
+            .ignoreExceptions()
+            .until(
+                () -> {
+                  var s = c.clusterStatus();
+                  return s.getMembersCount() == nodes.size() && s.getQuorumPresent();
+                });
       }
     }
   }
