@@ -33,7 +33,12 @@ import java.util.function.Supplier;
  * resumes them ({@link #resume}).
  */
 final class PendingOperations implements AsyncOperations {
-  private record Op(String kind, CompletableFuture<JsonNode> future) {}
+  /** An operation in flight; {@code worker} is the node a dispatched one runs on, else null. */
+  private record Op(String kind, CompletableFuture<JsonNode> future, String worker) {
+    Op(String kind, CompletableFuture<JsonNode> future) {
+      this(kind, future, null);
+    }
+  }
 
   /**
    * An operation the chain shows started and not completed; {@code worker} is the node a dispatched
@@ -77,6 +82,7 @@ final class PendingOperations implements AsyncOperations {
       pending.remove(opId, op);
       throw e;
     }
+    pending.replace(opId, op, new Op(kind, op.future(), worker));
     ObjectNode started = started(opId, kind, request);
     started.put("worker", worker);
     started.put("idempotent", idempotent);
@@ -185,6 +191,7 @@ final class PendingOperations implements AsyncOperations {
       return false;
     }
     op.future().cancel(true);
+    dropOnWorker(opId, op);
     ObjectNode result =
         record(opId, op.kind(), null, new CancelledException("operation cancelled"));
     actor.mailbox().offerAlways(() -> deliver(opId, op.kind(), result));
@@ -229,8 +236,16 @@ final class PendingOperations implements AsyncOperations {
       Op op = pending.remove(opId);
       if (op != null) {
         op.future().cancel(true);
+        dropOnWorker(opId, op);
         record(opId, op.kind(), null, new CancelledException(reason));
       }
+    }
+  }
+
+  /** A dispatched operation nobody waits for any more: its worker drops it if it still waits. */
+  private void dropOnWorker(String opId, Op op) {
+    if (op.worker() != null) {
+      actor.services().dispatcher().cancel(opId, op.worker());
     }
   }
 
@@ -369,7 +384,7 @@ final class PendingOperations implements AsyncOperations {
             o.request(),
             o.deadlineMillis(),
             o.idempotent());
-    Op op = new Op(o.kind(), new CompletableFuture<>());
+    Op op = new Op(o.kind(), new CompletableFuture<>(), o.worker());
     if (dispatcher.alive(o.worker())) {
       pending.put(o.opId(), op);
       dispatcher.watch(work, o.worker());

@@ -39,6 +39,9 @@ public final class Dispatcher {
     /** Whether {@code node} is a member. */
     boolean alive(String node);
 
+    /** Asks {@code node} to drop operation {@code opId} if it still waits there (best effort). */
+    default void cancel(String node, String opId) {}
+
     /** A node alone. */
     static Cluster alone() {
       return new Cluster() {
@@ -166,9 +169,12 @@ public final class Dispatcher {
   public void runHere(Work w) {
     pool.submit(w)
         .whenComplete(
-            (v, e) ->
+            (v, e) -> {
+              if (!(Errors.unwrap(e) instanceof io.troupe.error.CancelledException)) {
                 sink.deliver(
-                    w.actor(), w.opId(), v, e == null ? null : Errors.unwrap(e).getMessage()));
+                    w.actor(), w.opId(), v, e == null ? null : Errors.unwrap(e).getMessage());
+              } // cancelled by its actor, which expects no result
+            });
   }
 
   /**
@@ -178,6 +184,19 @@ public final class Dispatcher {
   public void watch(Work w, String worker) {
     if (!worker.equals(self)) {
       placed.put(w.opId(), new Placed(w, worker));
+    }
+  }
+
+  /**
+   * The actor cancelled operation {@code opId} (or stopped): if it still waits on its worker, it is
+   * dropped there.
+   */
+  public void cancel(String opId, String worker) {
+    placed.remove(opId);
+    if (worker == null || worker.equals(self)) {
+      pool.cancel(opId);
+    } else {
+      cluster.cancel(worker, opId);
     }
   }
 

@@ -31,6 +31,7 @@ public final class WorkerPool {
   private int running; // guarded by this
   private final AtomicLong ran = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong cancelled = new AtomicLong();
   private final MeterRegistry meters;
 
   /**
@@ -72,6 +73,41 @@ public final class WorkerPool {
     }
     startNext();
     return result;
+  }
+
+  /**
+   * Drops operation {@code opId} if it is still waiting here (its actor stopped or cancelled it);
+   * one that already runs finishes, and its result is dropped by its actor.
+   *
+   * @return whether it was waiting
+   */
+  public boolean cancel(String opId) {
+    Item dropped = null;
+    synchronized (this) {
+      for (var it = queue.iterator(); it.hasNext(); ) {
+        Item item = it.next();
+        if (item.work().opId().equals(opId)) {
+          it.remove();
+          dropped = item;
+          break;
+        }
+      }
+    }
+    if (dropped == null) {
+      return false;
+    }
+    cancelled.incrementAndGet();
+    meters.counter("troupe.dispatch.cancelled").increment();
+    dropped
+        .result()
+        .completeExceptionally(
+            new io.troupe.error.CancelledException("operation " + opId + " cancelled"));
+    return true;
+  }
+
+  /** Operations dropped while they waited. */
+  public long cancelled() {
+    return cancelled.get();
   }
 
   /** Operations running or waiting here. */

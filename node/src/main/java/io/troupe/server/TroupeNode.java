@@ -95,10 +95,14 @@ public final class TroupeNode implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final ObjectMapper mapper = new ObjectMapper();
   private volatile boolean closed;
-  private final com.hazelcast.replicatedmap.ReplicatedMap<String, String> loads;
 
-  /** Each node's dispatcher load, "depth/capacity" by node name, published every 200 ms. */
-  static final String LOADS = "troupe.load";
+  /** The peers' dispatcher loads as they last told them over the node links. */
+  private final Map<String, PeerLoad> loads = new ConcurrentHashMap<>();
+
+  private record PeerLoad(int depth, int capacity, long atNanos) {}
+
+  /** A peer whose load is older than this (it sends every 200 ms) gets no new work. */
+  private static final long STALE_LOAD_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private TroupeNode(NodeConfig config) throws IOException {
     this.config = config;
@@ -161,7 +165,6 @@ public final class TroupeNode implements AutoCloseable {
             .workers(config.workerSlots(), 1024)
             .meters(meters)
             .build();
-    this.loads = hz.getReplicatedMap(LOADS);
     this.hub =
         new LinkHub(
             () -> hz.getCluster().getLocalMember().getUuid().toString(),
@@ -444,7 +447,7 @@ public final class TroupeNode implements AutoCloseable {
   private void publishLoad() {
     try {
       var pool = system.dispatcher().pool();
-      loads.put(config.name(), pool.depth() + "/" + pool.capacity());
+      hub.broadcastLoad(pool.depth(), pool.capacity());
     } catch (RuntimeException e) {
       log.debug("publishing load: {}", e.getMessage());
     }
@@ -460,14 +463,11 @@ public final class TroupeNode implements AutoCloseable {
           continue;
         }
         String name = nameOf(m);
-        String load = loads.get(name);
-        if (load == null) {
-          continue;
+        PeerLoad load = loads.get(name);
+        if (load == null || System.nanoTime() - load.atNanos() > STALE_LOAD_NANOS) {
+          continue; // silent for a while: not a place for new work
         }
-        String[] parts = load.split("/");
-        out.add(
-            new io.troupe.dispatch.Dispatcher.Load(
-                name, Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
+        out.add(new io.troupe.dispatch.Dispatcher.Load(name, load.depth(), load.capacity()));
       }
       return out;
     }
@@ -485,6 +485,11 @@ public final class TroupeNode implements AutoCloseable {
     @Override
     public boolean alive(String node) {
       return memberNamed(node).isPresent();
+    }
+
+    @Override
+    public void cancel(String node, String opId) {
+      memberNamed(node).ifPresent(m -> hub.cancelOperation(m.getUuid().toString(), opId));
     }
   }
 
@@ -560,6 +565,16 @@ public final class TroupeNode implements AutoCloseable {
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       }
+    }
+
+    @Override
+    public void cancelOperation(String opId) {
+      system.dispatcher().pool().cancel(opId);
+    }
+
+    @Override
+    public void load(String peer, int depth, int capacity) {
+      loads.put(peer, new PeerLoad(depth, capacity, System.nanoTime()));
     }
 
     @Override

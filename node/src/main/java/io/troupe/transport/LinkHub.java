@@ -48,6 +48,12 @@ public final class LinkHub implements AutoCloseable {
     /** Dispatched work from the peer, to run here; completes once queued. */
     CompletableFuture<JsonNode> runOperation(JsonNode work);
 
+    /** A peer's dispatcher load. */
+    void load(String peer, int depth, int capacity);
+
+    /** The actor that dispatched {@code opId} here does not want it any more. */
+    void cancelOperation(String opId);
+
     /** The result of dispatched work for actor {@code target}; completes once durable. */
     CompletableFuture<JsonNode> operationResult(ActorId target, JsonNode result);
 
@@ -128,6 +134,30 @@ public final class LinkHub implements AutoCloseable {
   /** Asks member {@code uuid} to run dispatched work; completes once it queued it. */
   public CompletableFuture<JsonNode> runOperation(String uuid, JsonNode work) {
     return link(uuid).call(Deliver.Kind.OP_RUN, "", work);
+  }
+
+  /** Tells every connected peer this node's dispatcher load (it never blocks). */
+  public void broadcastLoad(int depth, int capacity) {
+    Envelope e =
+        Envelope.newBuilder()
+            .setLoad(io.troupe.proto.v1.Load.newBuilder().setDepth(depth).setCapacity(capacity))
+            .build();
+    for (PeerLink l : links.values()) {
+      if (l.connected()) {
+        l.send(e);
+      }
+    }
+  }
+
+  /** Asks member {@code uuid} to drop dispatched work that still waits there. */
+  public void cancelOperation(String uuid, String opId) {
+    link(uuid)
+        .call(
+            Deliver.Kind.OP_CANCEL,
+            "",
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode()
+                .put("op_id", opId));
   }
 
   /** Sends a result of dispatched work to actor {@code target}'s home, member {@code uuid}. */
@@ -223,6 +253,9 @@ public final class LinkHub implements AutoCloseable {
         }
         case DELIVER -> onDeliver(e);
         case REPLY -> requireLink().onReply(e.getReply());
+        case LOAD ->
+            inbound.load(
+                requireLink().peerName(), e.getLoad().getDepth(), e.getLoad().getCapacity());
         case CHANNEL_BACK -> {
           ChannelBack b = e.getChannelBack();
           inbound.channelBack(
@@ -253,6 +286,10 @@ public final class LinkHub implements AutoCloseable {
         result =
             switch (in.getKind()) {
               case OP_RUN -> inbound.runOperation(envelopes.tree(in.getMessageJson()));
+              case OP_CANCEL -> {
+                inbound.cancelOperation(envelopes.tree(in.getMessageJson()).path("op_id").asText());
+                yield CompletableFuture.completedFuture(null);
+              }
               case OP_RESULT ->
                   inbound.operationResult(
                       ActorId.of(in.getTarget()), envelopes.tree(in.getMessageJson()));

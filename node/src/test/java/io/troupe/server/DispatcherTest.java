@@ -173,6 +173,37 @@ class DispatcherTest {
     }
   }
 
+  /** An actor that stops takes its waiting operations off every worker's queue. */
+  @Test
+  void anActorThatStopsDropsItsWaitingOperations() {
+    try (TestCluster cluster = TestCluster.start(3, b -> b.workerSlots(1))) {
+      ClusterTest.cluster = cluster;
+      String id = hashersOn(cluster, 0, 1).get(0);
+      burst(cluster.client(0), List.of(id), 30, 500_000);
+      cluster
+          .client(0)
+          .stopActor(io.troupe.proto.v1.StopActorRequest.newBuilder().setId(id).build());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  cluster.nodes.stream()
+                      .allMatch(n -> n.system().dispatcher().pool().depth() == 0));
+      long ran = cluster.nodes.stream().mapToLong(n -> n.system().dispatcher().pool().ran()).sum();
+      long dropped =
+          cluster.nodes.stream().mapToLong(n -> n.system().dispatcher().pool().cancelled()).sum();
+      assertThat(dropped).isPositive();
+      assertThat(ran + dropped).isEqualTo(30);
+      List<ChainEvent> chain = cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE);
+      assertThat(ChainVerifier.verify(chain).valid()).isTrue();
+      // every operation completed once in the chain, the ones it stopped with an error
+      assertThat(chain.stream().filter(e -> e.type().equals("async.completed"))).hasSize(30);
+      assertThat(chain.get(chain.size() - 1).type()).isEqualTo("actor.stopped");
+    } finally {
+      ClusterTest.cluster = null;
+    }
+  }
+
   static List<String> hashersOn(TestCluster cluster, int node, int n) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -23,6 +23,7 @@ class NodeConfigTest {
     assertThat(c.backupCount()).isEqualTo(1);
     assertThat(c.quorum()).isEqualTo(1);
     assertThat(c.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.metricsPort()).isEqualTo(-1);
   }
 
   @Test
@@ -39,6 +40,8 @@ class NodeConfigTest {
         quorum = 2
         heartbeat_ms = 500
         max_no_heartbeat_ms = 3000
+        worker_slots = 3
+        metrics_port = 9464
         [[actors]]
         id = "counter"
         manifest = "actors/counter.toml"
@@ -48,6 +51,8 @@ class NodeConfigTest {
     assertThat(c.members()).containsExactly("10.0.0.1:5800", "10.0.0.2:5800");
     assertThat(c.backupCount()).isEqualTo(2);
     assertThat(c.heartbeat()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.workerSlots()).isEqualTo(3);
+    assertThat(c.metricsPort()).isEqualTo(9464);
     assertThat(c.actors())
         .singleElement()
         .satisfies(
@@ -66,6 +71,8 @@ class NodeConfigTest {
     Files.writeString(file, "name = [\n");
     assertThatThrownBy(() -> NodeConfig.load(file)).isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> NodeConfig.builder().quorum(0).build()).hasMessageContaining("quorum");
+    assertThatThrownBy(() -> NodeConfig.builder().workerSlots(0).build())
+        .hasMessageContaining("worker_slots");
     assertThatThrownBy(
             () ->
                 NodeConfig.builder()
