@@ -17,7 +17,13 @@ import java.util.stream.Collectors;
  */
 final class NodeProcesses implements AutoCloseable {
   /** Where a node runs: a command prefix (e.g. {@code ip netns exec NS}) and its addresses. */
-  record Place(List<String> wrapper, String host, String clientHost, int grpcPort, int hzPort) {}
+  record Place(
+      List<String> wrapper,
+      String host,
+      String clientHost,
+      int grpcPort,
+      int hzPort,
+      int metricsPort) {}
 
   record Node(String name, Place place, Process process, Path log) {
     /** The address clients use. */
@@ -31,6 +37,19 @@ final class NodeProcesses implements AutoCloseable {
 
     int hzPort() {
       return place.hzPort();
+    }
+
+    /** The node's Prometheus metrics, as text. */
+    String metrics() throws IOException, InterruptedException {
+      var response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              "http://" + place.host() + ":" + place.metricsPort() + "/metrics"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      return response.body();
     }
   }
 
@@ -48,7 +67,13 @@ final class NodeProcesses implements AutoCloseable {
     List<Place> places = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       places.add(
-          new Place(List.of(), "127.0.0.1", "127.0.0.1", FreePorts.next(), FreePorts.next()));
+          new Place(
+              List.of(),
+              "127.0.0.1",
+              "127.0.0.1",
+              FreePorts.next(),
+              FreePorts.next(),
+              FreePorts.next()));
     }
     return start(places);
   }
@@ -63,7 +88,8 @@ final class NodeProcesses implements AutoCloseable {
               h.clusterIp(),
               h.clientIp(),
               7070,
-              5701));
+              5701,
+              9464));
     }
     return start(places);
   }
@@ -107,7 +133,9 @@ final class NodeProcesses implements AutoCloseable {
             "--members",
             members,
             "--quorum",
-            Integer.toString(quorum)));
+            Integer.toString(quorum),
+            "--metrics-port",
+            Integer.toString(place.metricsPort())));
     Process p =
         new ProcessBuilder(command)
             .directory(Launcher.REPO.toFile())

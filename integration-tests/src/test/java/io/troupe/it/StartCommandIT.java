@@ -32,7 +32,7 @@ class StartCommandIT {
     var node =
         new NodeProcesses.Node(
             "default",
-            new NodeProcesses.Place(List.of(), "127.0.0.1", "127.0.0.1", grpc, hz),
+            new NodeProcesses.Place(List.of(), "127.0.0.1", "127.0.0.1", grpc, hz, -1),
             p,
             log);
     try {

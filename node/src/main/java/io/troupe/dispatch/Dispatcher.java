@@ -17,16 +17,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Spreads asynchronous work over the cluster: each operation goes to the node with the lowest load
- * (operations running and waiting, per slot) as that node last published it, counting what this
- * node placed there since; this node wins ties, saving a hop. The result goes to the actor's
- * current home through the {@link ResultSink}, wherever the actor went meanwhile. When a worker
- * node dies, its idempotent operations are placed again and the others complete with an error.
+ * (operations running and waiting, per slot, plus its CPU load) as that node last published it,
+ * counting what this node placed there since; this node wins ties, saving a hop. The result goes to
+ * the actor's current home through the {@link ResultSink}, wherever the actor went meanwhile. When
+ * a worker node dies, its idempotent operations are placed again and the others complete with an
+ * error.
  */
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-  /** Another node's load, as it last published it. */
-  public record Load(String node, int depth, int capacity) {}
+  /** A node's load, as it last published it: operations, worker slots, CPU (0..1). */
+  public record Load(String node, int depth, int capacity, double cpu) {
+    /** Lower is better: operations per slot (counting the new one), plus how busy the CPU is. */
+    double score() {
+      return (depth + 1.0) / Math.max(1, capacity) + cpu;
+    }
+  }
 
   /** The cluster as the dispatcher sees it. */
   public interface Cluster {
@@ -38,6 +44,11 @@ public final class Dispatcher {
 
     /** Whether {@code node} is a member. */
     boolean alive(String node);
+
+    /** This node's recent CPU load, 0..1. */
+    default double cpu() {
+      return 0;
+    }
 
     /** Asks {@code node} to drop operation {@code opId} if it still waits there (best effort). */
     default void cancel(String node, String opId) {}
@@ -110,14 +121,14 @@ public final class Dispatcher {
 
   private String place(Work w, List<String> excluded) {
     List<Load> options = new ArrayList<>();
-    options.add(new Load(self, pool.depth(), pool.capacity()));
+    options.add(new Load(self, pool.depth(), pool.capacity(), cluster.cpu()));
     for (Load l : cluster.peers()) {
       if (!excluded.contains(l.node())) {
         int mine = (int) inFlightOn(l.node());
-        options.add(new Load(l.node(), Math.max(l.depth(), mine), l.capacity()));
+        options.add(new Load(l.node(), Math.max(l.depth(), mine), l.capacity(), l.cpu()));
       }
     }
-    options.sort(Comparator.comparingDouble(l -> (l.depth() + 1.0) / Math.max(1, l.capacity())));
+    options.sort(Comparator.comparingDouble(Load::score));
     for (Load target : options) {
       if (target.node().equals(self)) {
         try {

@@ -99,7 +99,15 @@ public final class TroupeNode implements AutoCloseable {
   /** The peers' dispatcher loads as they last told them over the node links. */
   private final Map<String, PeerLoad> loads = new ConcurrentHashMap<>();
 
-  private record PeerLoad(int depth, int capacity, long atNanos) {}
+  private record PeerLoad(int depth, int capacity, double cpu, long atNanos) {}
+
+  /** This process's recent CPU load (0..1), or 0 where the JVM cannot tell. */
+  private static double cpu() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    double load =
+        os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuLoad() : 0;
+    return load < 0 ? 0 : load;
+  }
 
   /** A peer whose load is older than this (it sends every 200 ms) gets no new work. */
   private static final long STALE_LOAD_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -447,7 +455,7 @@ public final class TroupeNode implements AutoCloseable {
   private void publishLoad() {
     try {
       var pool = system.dispatcher().pool();
-      hub.broadcastLoad(pool.depth(), pool.capacity());
+      hub.broadcastLoad(pool.depth(), pool.capacity(), cpu());
     } catch (RuntimeException e) {
       log.debug("publishing load: {}", e.getMessage());
     }
@@ -467,7 +475,9 @@ public final class TroupeNode implements AutoCloseable {
         if (load == null || System.nanoTime() - load.atNanos() > STALE_LOAD_NANOS) {
           continue; // silent for a while: not a place for new work
         }
-        out.add(new io.troupe.dispatch.Dispatcher.Load(name, load.depth(), load.capacity()));
+        out.add(
+            new io.troupe.dispatch.Dispatcher.Load(
+                name, load.depth(), load.capacity(), load.cpu()));
       }
       return out;
     }
@@ -485,6 +495,11 @@ public final class TroupeNode implements AutoCloseable {
     @Override
     public boolean alive(String node) {
       return memberNamed(node).isPresent();
+    }
+
+    @Override
+    public double cpu() {
+      return TroupeNode.cpu();
     }
 
     @Override
@@ -573,8 +588,8 @@ public final class TroupeNode implements AutoCloseable {
     }
 
     @Override
-    public void load(String peer, int depth, int capacity) {
-      loads.put(peer, new PeerLoad(depth, capacity, System.nanoTime()));
+    public void load(String peer, int depth, int capacity, double cpu) {
+      loads.put(peer, new PeerLoad(depth, capacity, cpu, System.nanoTime()));
     }
 
     @Override

@@ -48,8 +48,8 @@ public final class LinkHub implements AutoCloseable {
     /** Dispatched work from the peer, to run here; completes once queued. */
     CompletableFuture<JsonNode> runOperation(JsonNode work);
 
-    /** A peer's dispatcher load. */
-    void load(String peer, int depth, int capacity);
+    /** A peer's dispatcher load and CPU load (0..1). */
+    void load(String peer, int depth, int capacity, double cpu);
 
     /** The actor that dispatched {@code opId} here does not want it any more. */
     void cancelOperation(String opId);
@@ -137,10 +137,14 @@ public final class LinkHub implements AutoCloseable {
   }
 
   /** Tells every connected peer this node's dispatcher load (it never blocks). */
-  public void broadcastLoad(int depth, int capacity) {
+  public void broadcastLoad(int depth, int capacity, double cpu) {
     Envelope e =
         Envelope.newBuilder()
-            .setLoad(io.troupe.proto.v1.Load.newBuilder().setDepth(depth).setCapacity(capacity))
+            .setLoad(
+                io.troupe.proto.v1.Load.newBuilder()
+                    .setDepth(depth)
+                    .setCapacity(capacity)
+                    .setCpu(cpu))
             .build();
     for (PeerLink l : links.values()) {
       if (l.connected()) {
@@ -255,7 +259,10 @@ public final class LinkHub implements AutoCloseable {
         case REPLY -> requireLink().onReply(e.getReply());
         case LOAD ->
             inbound.load(
-                requireLink().peerName(), e.getLoad().getDepth(), e.getLoad().getCapacity());
+                requireLink().peerName(),
+                e.getLoad().getDepth(),
+                e.getLoad().getCapacity(),
+                e.getLoad().getCpu());
         case CHANNEL_BACK -> {
           ChannelBack b = e.getChannelBack();
           inbound.channelBack(
