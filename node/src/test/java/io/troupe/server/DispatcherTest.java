@@ -173,6 +173,84 @@ class DispatcherTest {
     }
   }
 
+  /**
+   * Work that is not safe to repeat (an HTTP POST) whose worker dies is not sent again: the actor
+   * gets an error result, recorded in its chain.
+   */
+  @Test
+  void aNonIdempotentOperationWhoseWorkerDiesCompletesWithAnError() throws Exception {
+    var release = new java.util.concurrent.CountDownLatch(1);
+    var server =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.createContext(
+        "/slow",
+        ex -> {
+          try {
+            release.await(60, java.util.concurrent.TimeUnit.SECONDS); // held: the worker dies first
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    server.start();
+    // node 0 has one worker slot, so what its actors dispatch goes to the others
+    try (TestCluster cluster = TestCluster.start(3, (i, b) -> i == 0 ? b.workerSlots(1) : b)) {
+      ClusterTest.cluster = cluster;
+      String id = ClusterTest.idOn(0, "poster");
+      cluster.client(0).startActor(ClusterTest.startRequest("http-fetcher/fetcher.toml", id));
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/slow";
+      cluster
+          .client(0)
+          .send(
+              SendRequest.newBuilder()
+                  .setId(id)
+                  .setMessageJson(json("{\"url\":\"" + url + "\",\"method\":\"POST\"}"))
+                  .build());
+      ChainEvent started =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () ->
+                      cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE).stream()
+                          .filter(e -> e.type().equals("async.started"))
+                          .findFirst()
+                          .orElse(null),
+                  e -> e != null);
+      String worker = ClusterTest.tree(started.dataAsString()).get("worker").asText();
+      assertThat(worker).isNotEqualTo("n0");
+      assertThat(ClusterTest.tree(started.dataAsString()).get("idempotent").asBoolean()).isFalse();
+      TroupeNode dying = cluster.byName(worker);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> dying.system().dispatcher().pool().depth() > 0);
+      dying.hazelcast().getLifecycleService().terminate();
+
+      ChainEvent completed =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE).stream()
+                          .filter(e -> e.type().equals("async.completed"))
+                          .findFirst()
+                          .orElse(null),
+                  e -> e != null);
+      assertThat(ClusterTest.tree(completed.dataAsString()).get("error").asText())
+          .contains("worker node " + worker + " died", "not idempotent");
+      assertThat(cluster.node(0).system().dispatcher().lostToDeadWorkers()).isEqualTo(1);
+      // the actor saw it: handle-result got the error (the fetcher keeps the last result)
+      JsonNode state = ClusterTest.tree(ClusterTest.request(cluster.client(0), id, "\"last?\""));
+      assertThat(state.get(1).get("Err").asText()).contains("not idempotent");
+    } finally {
+      ClusterTest.cluster = null;
+      release.countDown();
+      server.stop(0);
+    }
+  }
+
   /** An actor that stops takes its waiting operations off every worker's queue. */
   @Test
   void anActorThatStopsDropsItsWaitingOperations() {
