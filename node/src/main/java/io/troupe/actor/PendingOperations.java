@@ -83,6 +83,7 @@ final class PendingOperations implements AsyncOperations {
       throw e;
     }
     pending.replace(opId, op, new Op(kind, op.future(), worker));
+    expireAt(opId, deadline);
     ObjectNode started = started(opId, kind, request);
     started.put("worker", worker);
     started.put("idempotent", idempotent);
@@ -242,6 +243,47 @@ final class PendingOperations implements AsyncOperations {
     }
   }
 
+  /** How long past its deadline a dispatched operation's result may still travel to the actor. */
+  private static final long RESULT_GRACE_MS = 5_000;
+
+  /**
+   * A dispatched operation whose result has not come a little after its deadline (its worker ends
+   * it at the deadline, so the result is lost or was never coming) completes with an error.
+   */
+  private void expireAt(String opId, long deadlineMillis) {
+    long delay = Math.max(0, deadlineMillis - actor.services().clock().millis()) + RESULT_GRACE_MS;
+    try {
+      actor
+          .services()
+          .scheduler()
+          .schedule(
+              () ->
+                  actor
+                      .mailbox()
+                      .offerAlways(
+                          () -> {
+                            Op op = pending.get(opId);
+                            if (op != null && op.worker() != null && pending.remove(opId, op)) {
+                              deliver(
+                                  opId,
+                                  op.kind(),
+                                  record(
+                                      opId,
+                                      op.kind(),
+                                      null,
+                                      new io.troupe.error.DeadlineExceededException(
+                                          "no result from worker node "
+                                              + op.worker()
+                                              + " by the operation's deadline")));
+                            }
+                          }),
+              delay,
+              java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the node is shutting down: the actor stops, and its stop completes the operation
+    }
+  }
+
   /** A dispatched operation nobody waits for any more: its worker drops it if it still waits. */
   private void dropOnWorker(String opId, Op op) {
     if (op.worker() != null) {
@@ -385,6 +427,7 @@ final class PendingOperations implements AsyncOperations {
             o.deadlineMillis(),
             o.idempotent());
     Op op = new Op(o.kind(), new CompletableFuture<>(), o.worker());
+    expireAt(o.opId(), o.deadlineMillis());
     if (dispatcher.alive(o.worker())) {
       pending.put(o.opId(), op);
       dispatcher.watch(work, o.worker());

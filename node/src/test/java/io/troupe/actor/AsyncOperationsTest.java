@@ -260,6 +260,55 @@ class AsyncOperationsTest {
     assertThat(ask(a, "[\"x\", 0]").get("Err").asText()).contains("rounds between 1 and");
   }
 
+  /**
+   * A dispatched operation whose worker never answers (here: a peer that accepts work and goes
+   * silent) completes with an error shortly after its deadline, instead of waiting forever.
+   */
+  @Test
+  void aDispatchedOperationWithoutAResult_endsAfterItsDeadline() throws Exception {
+    var silent =
+        new io.troupe.dispatch.Dispatcher.Cluster() {
+          @Override
+          public List<io.troupe.dispatch.Dispatcher.Load> peers() {
+            return List.of(new io.troupe.dispatch.Dispatcher.Load("ghost", 0, 1000, 0));
+          }
+
+          @Override
+          public java.util.concurrent.CompletableFuture<Void> run(
+              String node, io.troupe.dispatch.Work w) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public boolean alive(String node) {
+            return true;
+          }
+        };
+    try (ActorSystem alone =
+        ActorSystem.builder().cluster(silent, (actor, op, value, error) -> {}).build()) {
+      Path d = Files.createDirectories(dir.resolve("ghost"));
+      String body =
+          Guests.forwards(REQUEST, "$fn", "$arg2")
+              + Guests.setsState(Callbacks.HANDLE_RESULT, "whole");
+      ActorHandle a =
+          alone.start(
+              Fixture.manifest(
+                  d,
+                  Guests.module(
+                      Guests.hostImport("troupe:actor/compute", "sha256", "$fn"), "1", body),
+                  "[[handler]]\ntype = \"compute\"\ntimeout_ms = 100\n"));
+      String op = ask(a, "[\"x\", 1]").get("Ok").asText();
+      assertThat(events(a, EventTypes.ASYNC_STARTED).get(0).get("worker").asText())
+          .isEqualTo("ghost");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> a.state().filter(s -> s.isArray()).isPresent());
+      assertThat(a.state().orElseThrow().get(0).asText()).isEqualTo(op);
+      assertThat(a.state().orElseThrow().get(1).get("Err").asText())
+          .contains("no result from worker node ghost by the operation's deadline");
+    }
+  }
+
   private String serve() throws Exception {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
