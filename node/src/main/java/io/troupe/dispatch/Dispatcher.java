@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -88,7 +87,6 @@ public final class Dispatcher {
   private final Cluster cluster;
   private final ResultSink sink;
   private final Map<String, Placed> placed = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> placedOn = new ConcurrentHashMap<>();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
   private final MeterRegistry meters;
@@ -164,7 +162,6 @@ public final class Dispatcher {
   }
 
   private void count(String node) {
-    placedOn.computeIfAbsent(node, k -> new AtomicLong()).incrementAndGet();
     meters.counter("troupe.dispatch.placed", "node", node).increment();
   }
 
@@ -255,23 +252,11 @@ public final class Dispatcher {
     }
   }
 
-  /** Operations placed from here, by node (this node included). */
-  public Map<String, Long> placedCounts() {
-    Map<String, Long> out = new java.util.TreeMap<>();
-    placedOn.forEach((k, v) -> out.put(k, v.get()));
-    return out;
-  }
-
   public long retried() {
     return retried.get();
   }
 
   public long lostToDeadWorkers() {
     return lost.get();
-  }
-
-  /** The node a watched or placed operation runs on. */
-  public Optional<String> workerOf(String opId) {
-    return Optional.ofNullable(placed.get(opId)).map(Placed::worker);
   }
 }

@@ -30,7 +30,6 @@ public final class WorkerPool {
   private final Deque<Item> queue = new ArrayDeque<>();
   private int running; // guarded by this
   private final AtomicLong ran = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
   private final AtomicLong cancelled = new AtomicLong();
   private final MeterRegistry meters;
 
@@ -124,10 +123,6 @@ public final class WorkerPool {
     return ran.get();
   }
 
-  public long failed() {
-    return failed.get();
-  }
-
   private void startNext() {
     Item next;
     synchronized (this) {
@@ -172,7 +167,6 @@ public final class WorkerPool {
         .register(meters)
         .record(System.nanoTime() - item.queuedAt(), TimeUnit.NANOSECONDS);
     if (error != null) {
-      failed.incrementAndGet();
       Throwable cause = io.troupe.error.Errors.unwrap(error);
       item.result()
           .completeExceptionally(
