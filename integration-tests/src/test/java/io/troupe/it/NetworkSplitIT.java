@@ -144,6 +144,12 @@ class NetworkSplitIT {
           rejoined.send(id, "1");
           acked.merge(id, 1, Integer::sum);
         }
+        // after healing, partitions (and with them actors) move back to the healed node: wait
+        // until every actor runs, in the epoch of its last actor.moved, and every node agrees
+        await("the cluster converges after healing")
+            .atMost(Duration.ofSeconds(120))
+            .ignoreExceptions()
+            .until(() -> ids.stream().allMatch(id -> settled(all, rejoined, id)));
         for (String id : ids) {
           int total = Integer.parseInt(all.request(id, "\"total?\"").replaceAll("[^0-9]", ""));
           assertThat(total)
@@ -180,5 +186,23 @@ class NetworkSplitIT {
         assertThat(hosted).as("the healed node is home to a new actor").isTrue();
       }
     }
+  }
+
+  /** Whether actor {@code id} runs in the epoch its chain last moved to, the same on every node. */
+  private static boolean settled(TroupeClient all, TroupeClient rejoined, String id) {
+    var d = all.describe(id);
+    long epoch = 0;
+    for (ChainEvent e : all.chain(id)) {
+      if (e.getType().equals("actor.moved")) {
+        try {
+          epoch = JSON.readTree(e.getData().toStringUtf8()).get("epoch").asLong();
+        } catch (java.io.IOException bad) {
+          throw new java.io.UncheckedIOException(bad);
+        }
+      }
+    }
+    return d.getStatus().equals("running")
+        && d.getEpoch() == epoch
+        && rejoined.describe(id).equals(all.describe(id));
   }
 }

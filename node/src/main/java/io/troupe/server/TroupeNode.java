@@ -644,6 +644,11 @@ public final class TroupeNode implements AutoCloseable {
     if (closed) {
       return;
     }
+    if (Thread.interrupted()) {
+      // a stray interrupt (a cluster call that was cut short while this node rejoined) must not
+      // fail the next module compilation or record read on this thread
+      log.debug("failover check: cleared a stray interrupt");
+    }
     try {
       if (!quorumPresent()) {
         // a minority (after a split, or with too many nodes gone) must not run actors: their
