@@ -67,22 +67,16 @@ final class PendingOperations implements AsyncOperations {
     checkCanStart(kind);
     String opId = actor.services().postOffice().newId();
     long deadline = actor.services().clock().millis() + timeout.toMillis();
-    Op op = new Op(kind, new CompletableFuture<>()); // completed when the result arrives
-    pending.put(opId, op);
-    String worker;
-    try {
-      worker =
-          actor
-              .services()
-              .dispatcher()
-              .dispatch(
-                  new io.troupe.dispatch.Work(
-                      opId, actor.id().value(), kind, request, deadline, idempotent));
-    } catch (RuntimeException e) {
-      pending.remove(opId, op);
-      throw e;
-    }
-    pending.replace(opId, op, new Op(kind, op.future(), worker));
+    // the result can only arrive after this turn (through the mailbox), so the operation is
+    // registered once its worker is known
+    String worker =
+        actor
+            .services()
+            .dispatcher()
+            .dispatch(
+                new io.troupe.dispatch.Work(
+                    opId, actor.id().value(), kind, request, deadline, idempotent));
+    pending.put(opId, new Op(kind, new CompletableFuture<>(), worker));
     expireAt(opId, deadline);
     ObjectNode started = started(opId, kind, request);
     started.put("worker", worker);

@@ -120,10 +120,15 @@ public final class Dispatcher {
   private String place(Work w, List<String> excluded) {
     List<Load> options = new ArrayList<>();
     options.add(new Load(self, pool.depth(), pool.capacity(), cluster.cpu()));
+    Map<String, Long> mine =
+        placed.values().stream()
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    Placed::worker, java.util.stream.Collectors.counting()));
     for (Load l : cluster.peers()) {
       if (!excluded.contains(l.node())) {
-        int mine = (int) inFlightOn(l.node());
-        options.add(new Load(l.node(), Math.max(l.depth(), mine), l.capacity(), l.cpu()));
+        int here = mine.getOrDefault(l.node(), 0L).intValue();
+        options.add(new Load(l.node(), Math.max(l.depth(), here), l.capacity(), l.cpu()));
       }
     }
     options.sort(Comparator.comparingDouble(Load::score));
@@ -167,10 +172,6 @@ public final class Dispatcher {
 
   private void failed(String reason) {
     meters.counter("troupe.dispatch.failed", "reason", reason).increment();
-  }
-
-  private long inFlightOn(String node) {
-    return placed.values().stream().filter(p -> p.worker().equals(node)).count();
   }
 
   /** Work from another node (or placed here): runs it in this node's pool. */

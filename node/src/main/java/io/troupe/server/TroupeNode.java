@@ -534,12 +534,7 @@ public final class TroupeNode implements AutoCloseable {
       if (home == null) {
         sent = CompletableFuture.failedFuture(new UnavailableException("no home"));
       } else if (home.localMember()) {
-        sent =
-            system.operationResult(
-                actor,
-                body.path("op_id").asText(),
-                body.get("result"),
-                body.hasNonNull("error") ? body.get("error").asText() : null);
+        sent = resultHere(actor, body);
       } else {
         sent = hub.operationResult(home.getUuid().toString(), actor, body);
       }
@@ -570,6 +565,15 @@ public final class TroupeNode implements AutoCloseable {
         });
   }
 
+  /** A result body ({@code op_id} and {@code result} or {@code error}) for an actor here. */
+  private CompletableFuture<Void> resultHere(ActorId actor, JsonNode body) {
+    return system.operationResult(
+        actor,
+        body.path("op_id").asText(),
+        body.get("result"),
+        body.hasNonNull("error") ? body.get("error").asText() : null);
+  }
+
   /** What this node does with deliveries from its peers. */
   private final class Inbound implements LinkHub.Inbound {
     @Override
@@ -594,13 +598,7 @@ public final class TroupeNode implements AutoCloseable {
 
     @Override
     public CompletableFuture<JsonNode> operationResult(ActorId target, JsonNode result) {
-      return system
-          .operationResult(
-              target,
-              result.path("op_id").asText(),
-              result.get("result"),
-              result.hasNonNull("error") ? result.get("error").asText() : null)
-          .thenApply(v -> null);
+      return resultHere(target, result).thenApply(v -> null);
     }
 
     @Override

@@ -63,27 +63,24 @@ final class PeerLink {
   /** Sends a {@code kind} envelope about {@code target}; completes with the peer's reply. */
   CompletableFuture<JsonNode> call(
       io.troupe.proto.v1.Deliver.Kind kind, String target, JsonNode body) {
-    if (closed) {
-      return CompletableFuture.failedFuture(gone());
-    }
-    long c = correlations.incrementAndGet();
-    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-    pending.put(c, reply);
-    reply.whenComplete((v, e) -> pending.remove(c));
-    send(
-        Envelope.newBuilder()
-            .setDeliver(
-                io.troupe.proto.v1.Deliver.newBuilder()
-                    .setCorrelation(c)
-                    .setKind(kind)
-                    .setTarget(target)
-                    .setMessageJson(envelopes.json(body)))
-            .build());
-    return reply;
+    return ask(
+        c ->
+            io.troupe.proto.v1.Deliver.newBuilder()
+                .setCorrelation(c)
+                .setKind(kind)
+                .setTarget(target)
+                .setMessageJson(envelopes.json(body))
+                .build());
   }
 
   /** Sends {@code d} to the peer; completes with the peer's reply. */
   CompletableFuture<JsonNode> deliver(Delivery d, int hops) {
+    return ask(c -> envelopes.deliver(c, d, hops));
+  }
+
+  /** Sends the envelope made for a fresh correlation; completes with the reply that carries it. */
+  private CompletableFuture<JsonNode> ask(
+      java.util.function.LongFunction<io.troupe.proto.v1.Deliver> envelope) {
     if (closed) {
       return CompletableFuture.failedFuture(gone());
     }
@@ -91,7 +88,7 @@ final class PeerLink {
     CompletableFuture<JsonNode> reply = new CompletableFuture<>();
     pending.put(c, reply);
     reply.whenComplete((v, e) -> pending.remove(c));
-    send(Envelope.newBuilder().setDeliver(envelopes.deliver(c, d, hops)).build());
+    send(Envelope.newBuilder().setDeliver(envelope.apply(c)).build());
     return reply;
   }
 
