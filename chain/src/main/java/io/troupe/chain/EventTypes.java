@@ -8,6 +8,7 @@ public final class EventTypes {
   public static final String WASM_ERROR = "wasm.error";
   public static final String HOST_CALL = "host.call";
   public static final String ASYNC_STARTED = "async.started";
+  public static final String ASYNC_PLACED = "async.placed";
   public static final String ASYNC_COMPLETED = "async.completed";
   public static final String MESSAGE_RECEIVED = "message.received";
   public static final String ACTOR_MOVED = "actor.moved";

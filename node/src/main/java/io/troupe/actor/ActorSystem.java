@@ -126,6 +126,7 @@ public final class ActorSystem implements AutoCloseable {
                 catalog.runners(), workers, b.clock, b.workerSlots, b.workerQueue, b.meters),
             b.cluster,
             b.resultSink != null ? b.resultSink : this::resultHere,
+            this::placedHere,
             b.meters);
     io.micrometer.core.instrument.Gauge.builder("troupe.actors", actors, Map::size)
         .description("actors on this node")
@@ -522,6 +523,18 @@ public final class ActorSystem implements AutoCloseable {
           new ActorNotFoundException("no actor " + id + " on node " + services.nodeName()));
     }
     return h.actor().operations().arrived(opId, value, error);
+  }
+
+  /**
+   * The dispatcher moved an operation of an actor here to another worker: the actor records where
+   * it runs now. An actor that moved away meanwhile is not told (its new home watches the worker
+   * its chain names, until the operation's deadline).
+   */
+  private void placedHere(String actor, String opId, String worker) {
+    ActorHandle h = actors.get(ActorId.of(actor));
+    if (h != null) {
+      h.actor().operations().placed(opId, worker);
+    }
   }
 
   /** A node alone: results go to its own actors. */

@@ -87,6 +87,32 @@ final class PendingOperations implements AsyncOperations {
   }
 
   /**
+   * The dispatcher placed dispatched operation {@code opId} on another worker (the first refused it
+   * or died): records {@code async.placed}, so that a later home watches the right worker.
+   */
+  void placed(String opId, String worker) {
+    actor
+        .mailbox()
+        .offerAlways(
+            () -> {
+              Op op = pending.get(opId);
+              if (op == null
+                  || op.worker() == null
+                  || op.worker().equals(worker)
+                  || actor.status() != ActorStatus.RUNNING
+                  || !pending.replace(opId, op, new Op(op.kind(), op.future(), worker))) {
+                return; // completed, cancelled or stopped meanwhile, or nothing new
+              }
+              ObjectNode placed = actor.services().mapper().createObjectNode();
+              placed.put("op_id", opId);
+              placed.put("worker", worker);
+              placed.put("previous", op.worker());
+              placed.put("node", actor.services().nodeName());
+              actor.record(EventTypes.ASYNC_PLACED, placed);
+            });
+  }
+
+  /**
    * The result of a dispatched operation reached this actor (from whichever node ran it). Records
    * it and hands it to handle-result, once; completes when that is durable (the worker then stops
    * resending it), or fails as unavailable when this copy of the actor is not its home any more.
@@ -278,7 +304,7 @@ final class PendingOperations implements AsyncOperations {
     }
   }
 
-  /** A dispatched operation nobody waits for any more: its worker drops it if it still waits. */
+  /** A dispatched operation nobody waits for any more: its worker abandons it. */
   private void dropOnWorker(String opId, Op op) {
     if (op.worker() != null) {
       actor.services().dispatcher().cancel(opId, op.worker());
@@ -321,6 +347,20 @@ final class PendingOperations implements AsyncOperations {
                   d.hasNonNull("worker") ? d.get("worker").asText() : null,
                   d.path("idempotent").asBoolean(false),
                   d.path("deadline_ms").asLong(0)));
+        }
+        case EventTypes.ASYNC_PLACED -> {
+          JsonNode d = read(e.data());
+          open.computeIfPresent(
+              d.path("op_id").asText(),
+              (id, o) ->
+                  new Open(
+                      o.opId(),
+                      o.kind(),
+                      o.request(),
+                      o.startedAt(),
+                      d.path("worker").asText(),
+                      o.idempotent(),
+                      o.deadlineMillis()));
         }
         case EventTypes.ASYNC_COMPLETED -> {
           JsonNode d = read(e.data());
@@ -428,7 +468,7 @@ final class PendingOperations implements AsyncOperations {
     } else if (o.idempotent()) {
       pending.put(o.opId(), op);
       try {
-        dispatcher.dispatch(work);
+        placed(o.opId(), dispatcher.dispatch(work)); // recorded after actor.moved
       } catch (RuntimeException e) {
         pending.remove(o.opId(), op);
         track(o.opId(), o.kind(), CompletableFuture.failedFuture(e));

@@ -49,7 +49,7 @@ public final class Dispatcher {
       return 0;
     }
 
-    /** Asks {@code node} to drop operation {@code opId} if it still waits there (best effort). */
+    /** Asks {@code node} to abandon operation {@code opId}, waiting or running (best effort). */
     default void cancel(String node, String opId) {}
 
     /** A node alone. */
@@ -80,27 +80,43 @@ public final class Dispatcher {
     void deliver(String actor, String opId, JsonNode value, String error);
   }
 
+  /** Told when work runs on another worker than the one its actor recorded. */
+  @FunctionalInterface
+  public interface Replacements {
+    /** Operation {@code opId} of {@code actor} now runs on {@code worker}. */
+    void placedOn(String actor, String opId, String worker);
+  }
+
   private record Placed(Work work, String worker) {}
 
   private final String self;
   private final WorkerPool pool;
   private final Cluster cluster;
   private final ResultSink sink;
+  private final Replacements replacements;
   private final Map<String, Placed> placed = new ConcurrentHashMap<>();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
   private final MeterRegistry meters;
 
   /**
+   * @param replacements told when work runs elsewhere than first placed (its first worker refused
+   *     it or died), so that the actor records where it runs now
    * @param meters where {@code troupe.dispatch.placed} (by node), {@code troupe.dispatch.retried}
    *     and {@code troupe.dispatch.failed} (by reason) go
    */
   public Dispatcher(
-      String self, WorkerPool pool, Cluster cluster, ResultSink sink, MeterRegistry meters) {
+      String self,
+      WorkerPool pool,
+      Cluster cluster,
+      ResultSink sink,
+      Replacements replacements,
+      MeterRegistry meters) {
     this.self = self;
     this.pool = pool;
     this.cluster = cluster;
     this.sink = sink;
+    this.replacements = replacements;
     this.meters = meters;
   }
 
@@ -114,10 +130,11 @@ public final class Dispatcher {
    * @throws LimitExceededException when every node's queue is full
    */
   public String dispatch(Work w) {
-    return place(w, List.of());
+    return place(w, List.of(), false);
   }
 
-  private String place(Work w, List<String> excluded) {
+  /** {@code again}: placed before, so the actor is told where it runs now. */
+  private String place(Work w, List<String> excluded, boolean again) {
     List<Load> options = new ArrayList<>();
     options.add(new Load(self, pool.depth(), pool.capacity(), cluster.cpu()));
     Map<String, Long> mine =
@@ -137,6 +154,9 @@ public final class Dispatcher {
         try {
           runHere(w);
           count(self);
+          if (again) {
+            replacements.placedOn(w.actor(), w.opId(), self);
+          }
           return self;
         } catch (LimitExceededException full) {
           continue;
@@ -144,6 +164,9 @@ public final class Dispatcher {
       }
       placed.put(w.opId(), new Placed(w, target.node()));
       count(target.node());
+      if (again) { // before it is sent: a refusal told at once must come after
+        replacements.placedOn(w.actor(), w.opId(), target.node());
+      }
       cluster
           .run(target.node(), w)
           .whenComplete(
@@ -153,10 +176,11 @@ public final class Dispatcher {
                   List<String> more = new ArrayList<>(excluded);
                   more.add(target.node());
                   try {
-                    place(w, more);
-                  } catch (RuntimeException again) {
+                    place(w, more, true);
+                  } catch (RuntimeException unplaceable) {
                     failed("unplaceable");
-                    sink.deliver(w.actor(), w.opId(), null, Errors.unwrap(again).getMessage());
+                    sink.deliver(
+                        w.actor(), w.opId(), null, Errors.unwrap(unplaceable).getMessage());
                   }
                 }
               });
@@ -197,8 +221,8 @@ public final class Dispatcher {
   }
 
   /**
-   * The actor cancelled operation {@code opId} (or stopped): if it still waits on its worker, it is
-   * dropped there.
+   * The actor cancelled operation {@code opId} (or stopped): its worker abandons it, dropping it if
+   * it waits and stopping it if it runs.
    */
   public void cancel(String opId, String worker) {
     placed.remove(opId);
@@ -233,7 +257,7 @@ public final class Dispatcher {
         retried.incrementAndGet();
         meters.counter("troupe.dispatch.retried").increment();
         try {
-          place(w, List.of(node));
+          place(w, List.of(node), true);
         } catch (RuntimeException e) {
           sink.deliver(w.actor(), w.opId(), null, Errors.unwrap(e).getMessage());
         }

@@ -9,6 +9,8 @@ import io.troupe.error.LimitExceededException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +20,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * This node's share of the cluster's asynchronous work: at most {@code slots} operations run at
  * once (a slot is held until the operation's future completes, so slow I/O counts too), and at most
  * {@code queueLimit} wait; past that, work is refused with a clear error and placed elsewhere.
+ *
+ * <p>Work nobody wants any more is abandoned: cancelled while it waits, it is dropped; cancelled
+ * while it runs, or past its deadline, its runner is told to stop ({@link Runners.Runner}) and its
+ * slot is freed at once.
  */
 public final class WorkerPool {
-  private record Item(Work work, CompletableFuture<JsonNode> result, long queuedAt) {}
+  private static final class Item {
+    final Work work;
+    final CompletableFuture<JsonNode> result;
+    final long queuedAt;
+    volatile boolean cancelled; // by its actor: nobody wants the result
+    volatile CompletableFuture<JsonNode> running; // the runner's future, once it returned one
+
+    Item(Work work, CompletableFuture<JsonNode> result, long queuedAt) {
+      this.work = work;
+      this.result = result;
+      this.queuedAt = queuedAt;
+    }
+  }
 
   private final Runners runners;
   private final ExecutorService executor;
@@ -29,6 +47,7 @@ public final class WorkerPool {
   private final int queueLimit;
   private final Deque<Item> queue = new ArrayDeque<>();
   private int running; // guarded by this
+  private final Map<String, Item> runningByOp = new HashMap<>(); // guarded by this
   private final AtomicLong ran = new AtomicLong();
   private final AtomicLong cancelled = new AtomicLong();
   private final MeterRegistry meters;
@@ -75,36 +94,54 @@ public final class WorkerPool {
   }
 
   /**
-   * Drops operation {@code opId} if it is still waiting here (its actor stopped or cancelled it);
-   * one that already runs finishes, and its result is dropped by its actor.
+   * Abandons operation {@code opId} (its actor stopped or cancelled it): if it waits here, it is
+   * dropped; if it runs, its runner is told to stop and its slot is freed. Its result future fails
+   * with {@link io.troupe.error.CancelledException}.
    *
-   * @return whether it was waiting
+   * @return whether it was waiting or running here
    */
   public boolean cancel(String opId) {
     Item dropped = null;
+    Item abandoned;
     synchronized (this) {
       for (var it = queue.iterator(); it.hasNext(); ) {
         Item item = it.next();
-        if (item.work().opId().equals(opId)) {
+        if (item.work.opId().equals(opId)) {
           it.remove();
           dropped = item;
           break;
         }
       }
+      abandoned = dropped == null ? runningByOp.get(opId) : null;
+      if (abandoned != null) {
+        abandoned.cancelled = true;
+      }
     }
-    if (dropped == null) {
+    if (dropped != null) {
+      countCancelled();
+      dropped.result.completeExceptionally(cancelledError(opId));
+      return true;
+    }
+    if (abandoned == null) {
       return false;
     }
-    cancelled.incrementAndGet();
-    meters.counter("troupe.dispatch.cancelled").increment();
-    dropped
-        .result()
-        .completeExceptionally(
-            new io.troupe.error.CancelledException("operation " + opId + " cancelled"));
+    CompletableFuture<JsonNode> f = abandoned.running;
+    if (f != null) {
+      f.cancel(true); // finish() follows at once; a runner still computing sees the flag
+    }
     return true;
   }
 
-  /** Operations dropped while they waited. */
+  private void countCancelled() {
+    cancelled.incrementAndGet();
+    meters.counter("troupe.dispatch.cancelled").increment();
+  }
+
+  private static io.troupe.error.CancelledException cancelledError(String opId) {
+    return new io.troupe.error.CancelledException("operation " + opId + " cancelled");
+  }
+
+  /** Operations abandoned while they waited or ran. */
   public long cancelled() {
     return cancelled.get();
   }
@@ -118,7 +155,7 @@ public final class WorkerPool {
     return slots;
   }
 
-  /** Operations that ran here to completion (with a result or an error). */
+  /** Operations that ran here to completion (with a result or an error), not abandoned. */
   public long ran() {
     return ran.get();
   }
@@ -131,6 +168,7 @@ public final class WorkerPool {
       }
       next = queue.poll();
       running++;
+      runningByOp.put(next.work.opId(), next);
     }
     try {
       executor.execute(() -> run(next));
@@ -140,42 +178,57 @@ public final class WorkerPool {
   }
 
   private void run(Item item) {
-    long left = item.work().deadlineMillis() - clock.millis();
+    Work w = item.work;
+    long left = w.deadlineMillis() - clock.millis();
     if (left <= 0) {
       finish(
           item,
           null,
           new DeadlineExceededException(
-              "operation " + item.work().opId() + " reached its deadline before it could run"));
+              "operation " + w.opId() + " reached its deadline before it could run"));
       return;
     }
-    runners
-        .run(item.work())
-        .orTimeout(left, TimeUnit.MILLISECONDS)
-        .whenComplete((v, e) -> finish(item, v, e));
+    CompletableFuture<JsonNode> f =
+        runners.run(w, () -> item.cancelled || clock.millis() >= w.deadlineMillis());
+    item.running = f;
+    if (item.cancelled) {
+      f.cancel(true); // cancelled while the runner started
+    }
+    f.orTimeout(left, TimeUnit.MILLISECONDS).whenComplete((v, e) -> finish(item, v, e));
   }
 
   private void finish(Item item, JsonNode value, Throwable error) {
     synchronized (this) {
-      running--;
+      if (runningByOp.remove(item.work.opId(), item)) {
+        running--;
+      } else {
+        return; // finished already
+      }
     }
-    ran.incrementAndGet();
+    boolean cancelledHere = item.cancelled;
+    if (cancelledHere) {
+      countCancelled();
+    } else {
+      ran.incrementAndGet();
+    }
+    Throwable cause = error == null ? null : io.troupe.error.Errors.unwrap(error);
     Timer.builder("troupe.dispatch.run")
         .description("dispatched operations run on this node, from queued to done")
-        .tag("kind", item.work().kind())
-        .tag("outcome", error == null ? "ok" : "error")
+        .tag("kind", item.work.kind())
+        .tag("outcome", cancelledHere ? "cancelled" : cause == null ? "ok" : "error")
         .register(meters)
-        .record(System.nanoTime() - item.queuedAt(), TimeUnit.NANOSECONDS);
-    if (error != null) {
-      Throwable cause = io.troupe.error.Errors.unwrap(error);
-      item.result()
-          .completeExceptionally(
-              cause instanceof java.util.concurrent.TimeoutException
-                  ? new DeadlineExceededException(
-                      "operation " + item.work().opId() + " ran past its deadline")
-                  : cause);
+        .record(System.nanoTime() - item.queuedAt, TimeUnit.NANOSECONDS);
+    if (cancelledHere) {
+      item.result.completeExceptionally(cancelledError(item.work.opId()));
+    } else if (cause != null) {
+      item.result.completeExceptionally(
+          cause instanceof java.util.concurrent.TimeoutException
+                  || cause instanceof java.util.concurrent.CancellationException
+              ? new DeadlineExceededException(
+                  "operation " + item.work.opId() + " ran past its deadline")
+              : cause);
     } else {
-      item.result().complete(value);
+      item.result.complete(value);
     }
     startNext();
   }

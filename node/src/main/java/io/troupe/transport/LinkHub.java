@@ -153,7 +153,7 @@ public final class LinkHub implements AutoCloseable {
     }
   }
 
-  /** Asks member {@code uuid} to drop dispatched work that still waits there. */
+  /** Asks member {@code uuid} to abandon dispatched work, waiting or running there. */
   public void cancelOperation(String uuid, String opId) {
     link(uuid)
         .call(

@@ -309,6 +309,71 @@ class AsyncOperationsTest {
     }
   }
 
+  /**
+   * A peer that refuses the work (its queue is full, or its link broke): the work runs elsewhere
+   * (here, the only other node) and the actor records where, in {@code async.placed}.
+   */
+  @Test
+  void workThatItsFirstWorkerRefusesRunsElsewhere_andTheChainSaysWhere() throws Exception {
+    var refusing =
+        new io.troupe.dispatch.Dispatcher.Cluster() {
+          @Override
+          public List<io.troupe.dispatch.Dispatcher.Load> peers() {
+            return List.of(new io.troupe.dispatch.Dispatcher.Load("busy", 0, 1000, 0));
+          }
+
+          @Override
+          public java.util.concurrent.CompletableFuture<Void> run(
+              String node, io.troupe.dispatch.Work w) {
+            return java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  throw new io.troupe.error.LimitExceededException("busy is full");
+                });
+          }
+
+          @Override
+          public boolean alive(String node) {
+            return true;
+          }
+        };
+    var self = new java.util.concurrent.atomic.AtomicReference<ActorSystem>();
+    try (ActorSystem alone =
+        ActorSystem.builder()
+            .nodeName("home")
+            .cluster(
+                refusing,
+                (actor, op, value, error) ->
+                    self.get().operationResult(ActorId.of(actor), op, value, error))
+            .build()) {
+      self.set(alone);
+      Path d = Files.createDirectories(dir.resolve("refused"));
+      String body =
+          Guests.forwards(REQUEST, "$fn", "$arg2")
+              + Guests.setsState(Callbacks.HANDLE_RESULT, "whole");
+      ActorHandle a =
+          alone.start(
+              Fixture.manifest(
+                  d,
+                  Guests.module(
+                      Guests.hostImport("troupe:actor/compute", "sha256", "$fn"), "1", body),
+                  "[[handler]]\ntype = \"compute\"\n"));
+      String op = ask(a, "[\"x\", 1]").get("Ok").asText();
+      assertThat(events(a, EventTypes.ASYNC_STARTED).get(0).get("worker").asText())
+          .isEqualTo("busy");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> a.state().filter(s -> s.isArray()).isPresent());
+      assertThat(a.state().orElseThrow().get(1).get("Ok").asText())
+          .isEqualTo(io.troupe.chain.Sha256.hex("x".getBytes(StandardCharsets.UTF_8)));
+      List<JsonNode> placed = events(a, EventTypes.ASYNC_PLACED);
+      assertThat(placed).hasSize(1);
+      assertThat(placed.get(0).get("op_id").asText()).isEqualTo(op);
+      assertThat(placed.get(0).get("worker").asText()).isEqualTo("home");
+      assertThat(placed.get(0).get("previous").asText()).isEqualTo("busy");
+      assertThatChain(a.chain()).verifies();
+    }
+  }
+
   private String serve() throws Exception {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(

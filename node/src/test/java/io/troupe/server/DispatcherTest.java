@@ -103,8 +103,23 @@ class DispatcherTest {
           .until(() -> worker.system().dispatcher().pool().depth() > 0);
       worker.hazelcast().getLifecycleService().terminate();
       awaitResults(cluster.client(1), ids, 6);
-      assertThat(cluster.node(0).system().dispatcher().retried()).isPositive();
+      long retried = cluster.node(0).system().dispatcher().retried();
+      assertThat(retried).isPositive();
       checkChains(cluster, ids, 6, rounds);
+      // each retried operation's chain names its new worker (one whose result came first does not)
+      List<JsonNode> placed =
+          ids.stream()
+              .flatMap(
+                  id -> cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE).stream())
+              .filter(e -> e.type().equals("async.placed"))
+              .map(e -> ClusterTest.tree(e.dataAsString()))
+              .toList();
+      assertThat(placed).isNotEmpty().hasSizeLessThanOrEqualTo((int) retried);
+      placed.forEach(
+          p -> {
+            assertThat(p.get("previous").asText()).isEqualTo(worker.name());
+            assertThat(p.get("worker").asText()).isIn("n0", "n1");
+          });
     } finally {
       ClusterTest.cluster = null;
     }
@@ -279,6 +294,76 @@ class DispatcherTest {
       assertThat(chain.get(chain.size() - 1).type()).isEqualTo("actor.stopped");
     } finally {
       ClusterTest.cluster = null;
+    }
+  }
+
+  /**
+   * An actor that stops while its HTTP request runs on a worker: the worker abandons the request
+   * (counted as cancelled, not as run) and frees its slot, though the server never answered.
+   */
+  @Test
+  void anActorThatStopsAbandonsItsRunningRequest() throws Exception {
+    var release = new java.util.concurrent.CountDownLatch(1);
+    var server =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.createContext(
+        "/hold",
+        ex -> {
+          try {
+            release.await(60, java.util.concurrent.TimeUnit.SECONDS); // never answers in time
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ex.close();
+        });
+    server.start();
+    try (TestCluster cluster = TestCluster.start(2, b -> b)) {
+      ClusterTest.cluster = cluster;
+      String id = ClusterTest.idOn(0, "fetcher");
+      cluster.client(0).startActor(ClusterTest.startRequest("http-fetcher/fetcher.toml", id));
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hold";
+      cluster
+          .client(0)
+          .send(
+              SendRequest.newBuilder()
+                  .setId(id)
+                  .setMessageJson(json("{\"url\":\"" + url + "\"}"))
+                  .build());
+      ChainEvent started =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () ->
+                      cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE).stream()
+                          .filter(e -> e.type().equals("async.started"))
+                          .findFirst()
+                          .orElse(null),
+                  e -> e != null);
+      var pool =
+          cluster
+              .byName(ClusterTest.tree(started.dataAsString()).get("worker").asText())
+              .system()
+              .dispatcher()
+              .pool();
+      await().atMost(Duration.ofSeconds(30)).until(() -> pool.depth() == 1);
+
+      cluster
+          .client(0)
+          .stopActor(io.troupe.proto.v1.StopActorRequest.newBuilder().setId(id).build());
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> pool.depth() == 0);
+      assertThat(pool.cancelled()).isEqualTo(1);
+      assertThat(pool.ran()).isZero(); // not a timeout or an answer: abandoned
+      List<ChainEvent> chain = cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE);
+      assertThat(ChainVerifier.verify(chain).valid()).isTrue();
+      assertThat(chain.stream().filter(e -> e.type().equals("async.completed"))).hasSize(1);
+      assertThat(chain.get(chain.size() - 1).type()).isEqualTo("actor.stopped");
+    } finally {
+      ClusterTest.cluster = null;
+      release.countDown();
+      server.stop(0);
     }
   }
 

@@ -13,7 +13,9 @@ import io.troupe.wasm.HostRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code troupe:actor/compute}: heavy host work that leaves the actor's turn and, through the
@@ -69,15 +71,21 @@ public final class ComputeHandler implements HandlerFactory {
   public void runners(Runners runners) {
     runners.register(
         SHA256,
-        request ->
-            CompletableFuture.completedFuture(
-                JsonNodeFactory.instance.textNode(
-                    sha256(request.path(0).asText(), request.path(1).asInt(1)))));
+        (request, abandoned) -> {
+          String digest = sha256(request.path(0).asText(), request.path(1).asInt(1), abandoned);
+          return digest == null
+              ? CompletableFuture.failedFuture(new CancellationException("abandoned"))
+              : CompletableFuture.completedFuture(JsonNodeFactory.instance.textNode(digest));
+        });
   }
 
-  static String sha256(String text, int rounds) {
+  /** The digest after {@code rounds}, or null once {@code abandoned} (checked every 1,024). */
+  static String sha256(String text, int rounds, BooleanSupplier abandoned) {
     String digest = Sha256.hex(text.getBytes(StandardCharsets.UTF_8));
     for (int i = 1; i < rounds; i++) {
+      if ((i & 1023) == 0 && abandoned.getAsBoolean()) {
+        return null;
+      }
       digest = Sha256.hex(digest.getBytes(StandardCharsets.US_ASCII));
     }
     return digest;

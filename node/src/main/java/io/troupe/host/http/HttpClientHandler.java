@@ -114,7 +114,7 @@ public final class HttpClientHandler implements HandlerFactory {
   public void runners(io.troupe.dispatch.Runners runners) {
     runners.register(
         KIND,
-        work -> {
+        (work, abandoned) -> {
           Settings s =
               new Settings(
                   Set.of("*"), // the actor's allowed_hosts were checked where it started
@@ -171,9 +171,17 @@ public final class HttpClientHandler implements HandlerFactory {
   }
 
   private CompletableFuture<JsonNode> send(HttpRequest request, int maxBytes) {
-    return client()
-        .sendAsync(request, info -> new Limited(maxBytes))
-        .thenApply(HttpClientHandler::toJson);
+    CompletableFuture<HttpResponse<byte[]>> exchange =
+        client().sendAsync(request, info -> new Limited(maxBytes));
+    CompletableFuture<JsonNode> out = exchange.thenApply(HttpClientHandler::toJson);
+    // abandoned (cancelled, or past its deadline): the exchange is cancelled too, which closes it
+    out.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            exchange.cancel(true);
+          }
+        });
+    return out;
   }
 
   private HttpClient client() {
