@@ -46,8 +46,7 @@ public final class WorkerPool {
   private final int slots;
   private final int queueLimit;
   private final Deque<Item> queue = new ArrayDeque<>();
-  private int running; // guarded by this
-  private final Map<String, Item> runningByOp = new HashMap<>(); // guarded by this
+  private final Map<String, Item> running = new HashMap<>(); // by op id; guarded by this
   private final AtomicLong ran = new AtomicLong();
   private final AtomicLong cancelled = new AtomicLong();
   private final MeterRegistry meters;
@@ -76,14 +75,22 @@ public final class WorkerPool {
   }
 
   /**
-   * Queues {@code w}; completes with its result.
+   * Queues {@code w}; completes with its result. The same operation sent here again while it waits
+   * or runs is not run twice: it gets the result of the one here.
    *
    * @throws LimitExceededException when the queue is full
    */
   public CompletableFuture<JsonNode> submit(Work w) {
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
     synchronized (this) {
-      if (running + queue.size() >= slots + queueLimit) {
+      Item here = running.get(w.opId());
+      if (here == null) {
+        here = queue.stream().filter(i -> i.work.opId().equals(w.opId())).findFirst().orElse(null);
+      }
+      if (here != null) {
+        return here.result;
+      }
+      if (running.size() + queue.size() >= slots + queueLimit) {
         throw new LimitExceededException(
             "the operation queue of this node is full (" + queueLimit + " waiting)");
       }
@@ -112,7 +119,7 @@ public final class WorkerPool {
           break;
         }
       }
-      abandoned = dropped == null ? runningByOp.get(opId) : null;
+      abandoned = dropped == null ? running.get(opId) : null;
       if (abandoned != null) {
         abandoned.cancelled = true;
       }
@@ -148,7 +155,7 @@ public final class WorkerPool {
 
   /** Operations running or waiting here. */
   public synchronized int depth() {
-    return running + queue.size();
+    return running.size() + queue.size();
   }
 
   public int capacity() {
@@ -163,12 +170,11 @@ public final class WorkerPool {
   private void startNext() {
     Item next;
     synchronized (this) {
-      if (running >= slots || queue.isEmpty()) {
+      if (running.size() >= slots || queue.isEmpty()) {
         return;
       }
       next = queue.poll();
-      running++;
-      runningByOp.put(next.work.opId(), next);
+      running.put(next.work.opId(), next);
     }
     try {
       executor.execute(() -> run(next));
@@ -199,9 +205,7 @@ public final class WorkerPool {
 
   private void finish(Item item, JsonNode value, Throwable error) {
     synchronized (this) {
-      if (runningByOp.remove(item.work.opId(), item)) {
-        running--;
-      } else {
+      if (!running.remove(item.work.opId(), item)) {
         return; // finished already
       }
     }

@@ -267,23 +267,7 @@ class AsyncOperationsTest {
   @Test
   void aDispatchedOperationWithoutAResult_endsAfterItsDeadline() throws Exception {
     var silent =
-        new io.troupe.dispatch.Dispatcher.Cluster() {
-          @Override
-          public List<io.troupe.dispatch.Dispatcher.Load> peers() {
-            return List.of(new io.troupe.dispatch.Dispatcher.Load("ghost", 0, 1000, 0));
-          }
-
-          @Override
-          public java.util.concurrent.CompletableFuture<Void> run(
-              String node, io.troupe.dispatch.Work w) {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
-          }
-
-          @Override
-          public boolean alive(String node) {
-            return true;
-          }
-        };
+        onePeer("ghost", w -> java.util.concurrent.CompletableFuture.completedFuture(null));
     try (ActorSystem alone =
         ActorSystem.builder().cluster(silent, (actor, op, value, error) -> {}).build()) {
       Path d = Files.createDirectories(dir.resolve("ghost"));
@@ -316,26 +300,13 @@ class AsyncOperationsTest {
   @Test
   void workThatItsFirstWorkerRefusesRunsElsewhere_andTheChainSaysWhere() throws Exception {
     var refusing =
-        new io.troupe.dispatch.Dispatcher.Cluster() {
-          @Override
-          public List<io.troupe.dispatch.Dispatcher.Load> peers() {
-            return List.of(new io.troupe.dispatch.Dispatcher.Load("busy", 0, 1000, 0));
-          }
-
-          @Override
-          public java.util.concurrent.CompletableFuture<Void> run(
-              String node, io.troupe.dispatch.Work w) {
-            return java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> {
-                  throw new io.troupe.error.LimitExceededException("busy is full");
-                });
-          }
-
-          @Override
-          public boolean alive(String node) {
-            return true;
-          }
-        };
+        onePeer(
+            "busy",
+            w ->
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                      throw new io.troupe.error.LimitExceededException("busy is full");
+                    }));
     var self = new java.util.concurrent.atomic.AtomicReference<ActorSystem>();
     try (ActorSystem alone =
         ActorSystem.builder()
@@ -372,6 +343,33 @@ class AsyncOperationsTest {
       assertThat(placed.get(0).get("previous").asText()).isEqualTo("busy");
       assertThatChain(a.chain()).verifies();
     }
+  }
+
+  /**
+   * A cluster of this node and one live, idle peer {@code name}, which takes work by {@code run}.
+   */
+  private static io.troupe.dispatch.Dispatcher.Cluster onePeer(
+      String name,
+      java.util.function.Function<
+              io.troupe.dispatch.Work, java.util.concurrent.CompletableFuture<Void>>
+          run) {
+    return new io.troupe.dispatch.Dispatcher.Cluster() {
+      @Override
+      public List<io.troupe.dispatch.Dispatcher.Load> peers() {
+        return List.of(new io.troupe.dispatch.Dispatcher.Load(name, 0, 1000, 0));
+      }
+
+      @Override
+      public java.util.concurrent.CompletableFuture<Void> run(
+          String node, io.troupe.dispatch.Work w) {
+        return run.apply(w);
+      }
+
+      @Override
+      public boolean alive(String node) {
+        return true;
+      }
+    };
   }
 
   private String serve() throws Exception {

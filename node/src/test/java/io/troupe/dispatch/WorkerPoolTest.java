@@ -87,6 +87,17 @@ class WorkerPoolTest {
   }
 
   @Test
+  void theSameOperationSentTwiceRunsOnce() throws Exception {
+    Work w = sha("op-1", 1, Duration.ofMinutes(5));
+    CompletableFuture<JsonNode> first = pool.submit(w);
+    CompletableFuture<JsonNode> again = pool.submit(w);
+    assertThat(again.get(30, java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(first.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    await().atMost(Duration.ofSeconds(30)).until(() -> pool.depth() == 0);
+    assertThat(pool.ran()).isEqualTo(1);
+  }
+
+  @Test
   void unknownOperationsAreNotCancelled() {
     assertThat(pool.cancel("nothing")).isFalse();
     assertThat(pool.cancelled()).isZero();

@@ -195,28 +195,13 @@ class DispatcherTest {
   @Test
   void aNonIdempotentOperationWhoseWorkerDiesCompletesWithAnError() throws Exception {
     var release = new java.util.concurrent.CountDownLatch(1);
-    var server =
-        com.sun.net.httpserver.HttpServer.create(
-            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-    server.createContext(
-        "/slow",
-        ex -> {
-          try {
-            release.await(60, java.util.concurrent.TimeUnit.SECONDS); // held: the worker dies first
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          ex.sendResponseHeaders(200, -1);
-          ex.close();
-        });
-    server.start();
+    var server = heldServer(release);
     // node 0 has one worker slot, so what its actors dispatch goes to the others
     try (TestCluster cluster = TestCluster.start(3, (i, b) -> i == 0 ? b.workerSlots(1) : b)) {
       ClusterTest.cluster = cluster;
       String id = ClusterTest.idOn(0, "poster");
       cluster.client(0).startActor(ClusterTest.startRequest("http-fetcher/fetcher.toml", id));
-      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/slow";
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/held";
       cluster
           .client(0)
           .send(
@@ -224,16 +209,7 @@ class DispatcherTest {
                   .setId(id)
                   .setMessageJson(json("{\"url\":\"" + url + "\",\"method\":\"POST\"}"))
                   .build());
-      ChainEvent started =
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .until(
-                  () ->
-                      cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE).stream()
-                          .filter(e -> e.type().equals("async.started"))
-                          .findFirst()
-                          .orElse(null),
-                  e -> e != null);
+      ChainEvent started = firstEvent(cluster, id, "async.started", Duration.ofSeconds(30));
       String worker = ClusterTest.tree(started.dataAsString()).get("worker").asText();
       assertThat(worker).isNotEqualTo("n0");
       assertThat(ClusterTest.tree(started.dataAsString()).get("idempotent").asBoolean()).isFalse();
@@ -243,16 +219,7 @@ class DispatcherTest {
           .until(() -> dying.system().dispatcher().pool().depth() > 0);
       dying.hazelcast().getLifecycleService().terminate();
 
-      ChainEvent completed =
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .until(
-                  () ->
-                      cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE).stream()
-                          .filter(e -> e.type().equals("async.completed"))
-                          .findFirst()
-                          .orElse(null),
-                  e -> e != null);
+      ChainEvent completed = firstEvent(cluster, id, "async.completed", Duration.ofSeconds(60));
       assertThat(ClusterTest.tree(completed.dataAsString()).get("error").asText())
           .contains("worker node " + worker + " died", "not idempotent");
       assertThat(cluster.node(0).system().dispatcher().lostToDeadWorkers()).isEqualTo(1);
@@ -304,26 +271,12 @@ class DispatcherTest {
   @Test
   void anActorThatStopsAbandonsItsRunningRequest() throws Exception {
     var release = new java.util.concurrent.CountDownLatch(1);
-    var server =
-        com.sun.net.httpserver.HttpServer.create(
-            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-    server.createContext(
-        "/hold",
-        ex -> {
-          try {
-            release.await(60, java.util.concurrent.TimeUnit.SECONDS); // never answers in time
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          ex.close();
-        });
-    server.start();
+    var server = heldServer(release);
     try (TestCluster cluster = TestCluster.start(2, b -> b)) {
       ClusterTest.cluster = cluster;
       String id = ClusterTest.idOn(0, "fetcher");
       cluster.client(0).startActor(ClusterTest.startRequest("http-fetcher/fetcher.toml", id));
-      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hold";
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/held";
       cluster
           .client(0)
           .send(
@@ -331,16 +284,7 @@ class DispatcherTest {
                   .setId(id)
                   .setMessageJson(json("{\"url\":\"" + url + "\"}"))
                   .build());
-      ChainEvent started =
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .until(
-                  () ->
-                      cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE).stream()
-                          .filter(e -> e.type().equals("async.started"))
-                          .findFirst()
-                          .orElse(null),
-                  e -> e != null);
+      ChainEvent started = firstEvent(cluster, id, "async.started", Duration.ofSeconds(30));
       var pool =
           cluster
               .byName(ClusterTest.tree(started.dataAsString()).get("worker").asText())
@@ -365,6 +309,41 @@ class DispatcherTest {
       release.countDown();
       server.stop(0);
     }
+  }
+
+  /** The first event of {@code type} in the chain of {@code id}, as node 0 reads it, once there. */
+  static ChainEvent firstEvent(TestCluster cluster, String id, String type, Duration within) {
+    return await()
+        .atMost(within)
+        .until(
+            () ->
+                cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE).stream()
+                    .filter(e -> e.type().equals(type))
+                    .findFirst()
+                    .orElse(null),
+            e -> e != null);
+  }
+
+  /** An HTTP server on loopback whose {@code /held} answers 200 only once {@code release} opens. */
+  static com.sun.net.httpserver.HttpServer heldServer(java.util.concurrent.CountDownLatch release)
+      throws java.io.IOException {
+    var server =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.createContext(
+        "/held",
+        ex -> {
+          try {
+            release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    server.start();
+    return server;
   }
 
   static List<String> hashersOn(TestCluster cluster, int node, int n) {
