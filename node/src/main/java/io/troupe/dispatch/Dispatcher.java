@@ -152,11 +152,11 @@ public final class Dispatcher {
     for (Load target : options) {
       if (target.node().equals(self)) {
         try {
-          runHere(w);
-          count(self);
-          if (again) {
+          if (again) { // before it runs: its result must not reach the actor first
             replacements.placedOn(w.actor(), w.opId(), self);
           }
+          runHere(w);
+          count(self);
           return self;
         } catch (LimitExceededException full) {
           continue;
