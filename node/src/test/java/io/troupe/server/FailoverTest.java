@@ -67,7 +67,7 @@ class FailoverTest {
               : cluster.node(2);
       assertThat(heir.homeOf(ActorId.of(id))).contains(heir.name());
 
-      // it goes on from exactly the acknowledged chain, in epoch 1, with actor.moved recorded
+      // it goes on from exactly the acknowledged chain, in a new epoch, with actor.moved recorded
       assertThat(ClusterTest.request(cluster.client(0), id, "\"total?\"")).isEqualTo("210");
       // a client retrying an acknowledged send after the move is answered from the record
       cluster
@@ -85,11 +85,16 @@ class FailoverTest {
       ChainEvent moved = chain.get(acknowledged.size());
       assertThat(moved.type()).isEqualTo("actor.moved");
       assertThat(moved.dataAsString())
-          .contains("\"from_node\":\"n1\"", "\"node\":\"" + heir.name() + "\"", "\"epoch\":1");
+          .contains("\"from_node\":\"n1\"", "\"node\":\"" + heir.name() + "\"");
+      // epoch 1, or higher when a takeover write was refused (its backup was on the dead member,
+      // so it could not be confirmed) and the takeover ran again: never a second actor.moved
+      long epoch = ClusterTest.tree(moved.dataAsString()).get("epoch").asLong();
+      assertThat(epoch).isGreaterThanOrEqualTo(1);
+      assertThat(chain.stream().filter(e -> e.type().equals("actor.moved"))).hasSize(1);
       assertThat(ChainVerifier.verify(chain).valid()).isTrue();
       var d = cluster.client(2).describeActor(DescribeActorRequest.newBuilder().setId(id).build());
       assertThat(d.getNode()).isEqualTo(heir.name());
-      assertThat(d.getEpoch()).isEqualTo(1);
+      assertThat(d.getEpoch()).isEqualTo(epoch);
       assertThat(new String(heir.records().state(ActorId.of(id)).state()))
           .isEqualTo("{\"count\":210}");
 
