@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ public class RequestBenchmark {
     if (system != null) {
       system.shutdown();
     }
-    system = ActorSystem.builder().build();
+    system = ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
     ManifestParser parser = new ManifestParser();
     kv = system.start(parser.parse(dir.resolve("kv-store/kv-store.toml")), ActorId.of("kv"));
     kv.request(json.readTree("[\"put\",\"k\",{\"v\":1}]")).join();

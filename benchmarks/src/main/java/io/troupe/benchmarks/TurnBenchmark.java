@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorSystem;
 import io.troupe.actor.Callbacks;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import io.troupe.testing.Wat;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,7 @@ public class TurnBenchmark {
         Instance.builder(module).withMachineFactory(MachineFactoryCompiler.compile(module)).build();
     rawAlloc = raw.export("troupe_alloc");
     rawSend = raw.export(Callbacks.HANDLE_SEND);
-    system = ActorSystem.builder().build();
+    system = ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
   }
 
   /** A fresh actor each iteration, so the in-memory chain does not grow across iterations. */

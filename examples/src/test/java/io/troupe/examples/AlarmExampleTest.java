@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorSystem;
 import io.troupe.chain.EventTypes;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,7 @@ class AlarmExampleTest {
 
   @Test
   void eachTimerRingsOnce_intoTheListOfRings() throws Exception {
-    try (ActorSystem system = ActorSystem.builder().build()) {
+    try (ActorSystem system = ActorSystem.builder().handlers(StandardHandlers.catalog()).build()) {
       ActorHandle alarm = system.start(new ManifestParser().parse(Path.of("alarm/alarm.toml")));
       assertThat(alarm.request(json.readTree("\"rings?\"")).join().isNull()).isTrue();
       alarm.send(json.readTree("300")).join();

@@ -11,6 +11,7 @@ import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.actor.ChannelListener;
 import io.troupe.actor.ClientChannel;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class ChatRoomExampleTest {
   private final ObjectMapper json = new ObjectMapper();
   private final ManifestParser parser = new ManifestParser();
-  private final ActorSystem system = ActorSystem.builder().build();
+  private final ActorSystem system =
+      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
 
   @AfterEach
   void tearDown() {

@@ -8,6 +8,7 @@ import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorSystem;
 import io.troupe.actor.Callbacks;
 import io.troupe.chain.EventTypes;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import io.troupe.wasm.ExecutionMode;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ class CounterExampleTest {
   @ParameterizedTest
   @EnumSource(ExecutionMode.class)
   void counts_logs_andAnswers_inBothExecutionModes(ExecutionMode mode) throws Exception {
-    try (ActorSystem system = ActorSystem.builder().executionMode(mode).build()) {
+    try (ActorSystem system =
+        ActorSystem.builder().handlers(StandardHandlers.catalog()).executionMode(mode).build()) {
       ActorHandle counter =
           system.start(new ManifestParser().parse(Path.of("counter/counter.toml")));
       counter.send(json.readTree("5")).join();
@@ -47,7 +49,8 @@ class CounterExampleTest {
   @EnumSource(ExecutionMode.class)
   void concurrentSenders_neverInterleaveTurns_andNothingIsLost(ExecutionMode mode)
       throws Exception {
-    try (ActorSystem system = ActorSystem.builder().executionMode(mode).build()) {
+    try (ActorSystem system =
+        ActorSystem.builder().handlers(StandardHandlers.catalog()).executionMode(mode).build()) {
       ActorHandle counter =
           system.start(new ManifestParser().parse(Path.of("counter/counter.toml")));
       List<CompletableFuture<Void>> sends = new ArrayList<>();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorSystem;
 import io.troupe.chain.EventTypes;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class EchoExampleTest {
 
   @Test
   void answersEachRequestWithItsMessage_andKeepsNoState() throws Exception {
-    try (ActorSystem system = ActorSystem.builder().build()) {
+    try (ActorSystem system = ActorSystem.builder().handlers(StandardHandlers.catalog()).build()) {
       ActorHandle echo = system.start(new ManifestParser().parse(Path.of("echo/echo.toml")));
       for (String msg :
           new String[] {

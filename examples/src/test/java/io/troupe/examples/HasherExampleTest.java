@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorSystem;
 import io.troupe.chain.Sha256;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ class HasherExampleTest {
 
   @Test
   void digestsArriveAsResults() throws Exception {
-    try (ActorSystem system = ActorSystem.builder().build()) {
+    try (ActorSystem system = ActorSystem.builder().handlers(StandardHandlers.catalog()).build()) {
       ActorHandle h = system.start(new ManifestParser().parse(Path.of("hasher/hasher.toml")));
       h.send(json.readTree("[\"hello\", 2]")).join();
       await()

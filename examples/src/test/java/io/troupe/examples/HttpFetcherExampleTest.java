@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorSystem;
 import io.troupe.chain.EventTypes;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 class HttpFetcherExampleTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system = ActorSystem.builder().build();
+  private final ActorSystem system =
+      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
   private final CountDownLatch release = new CountDownLatch(1);
   private HttpServer server;
 

@@ -10,6 +10,7 @@ import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorStatus;
 import io.troupe.actor.ActorSystem;
 import io.troupe.error.GuestErrorException;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class KvStoreExampleTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system = ActorSystem.builder().build();
+  private final ActorSystem system =
+      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
   private final ActorHandle kv =
       system.start(new ManifestParser().parse(Path.of("kv-store/kv-store.toml")));
 

@@ -10,6 +10,7 @@ import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.chain.EventTypes;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class RequestResponseExampleTest {
   private final ObjectMapper json = new ObjectMapper();
   private final ManifestParser parser = new ManifestParser();
-  private final ActorSystem system = ActorSystem.builder().build();
+  private final ActorSystem system =
+      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
   private final ActorHandle kv =
       system.start(parser.parse(Path.of("kv-store/kv-store.toml")), ActorId.of("kv"));
   private final ActorHandle front =

@@ -9,6 +9,7 @@ import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorStatus;
 import io.troupe.actor.ActorSystem;
 import io.troupe.chain.EventTypes;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class SupervisorTreeExampleTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system = ActorSystem.builder().build();
+  private final ActorSystem system =
+      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
 
   @AfterEach
   void tearDown() {

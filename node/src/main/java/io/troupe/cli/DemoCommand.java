@@ -7,6 +7,7 @@ import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.chain.ChainEvent;
 import io.troupe.chain.ChainVerifier;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +49,8 @@ final class DemoCommand implements Callable<Integer> {
     ActorHandle counter;
     ActorHandle echo;
     ActorHandle kv;
-    try (ActorSystem system = ActorSystem.builder().nodeName("demo").build()) {
+    try (ActorSystem system =
+        ActorSystem.builder().handlers(StandardHandlers.catalog()).nodeName("demo").build()) {
       counter =
           system.start(parser.parse(dir.resolve("counter/counter.toml")), ActorId.of("counter"));
       out.println("started actor counter (module " + moduleOf(counter) + ")");

@@ -9,6 +9,7 @@ import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.chain.ChainCodec;
 import io.troupe.error.InvalidArgumentException;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import io.troupe.wasm.ExecutionMode;
 import java.io.IOException;
@@ -154,6 +155,7 @@ final class RunCommand implements Callable<Integer> {
     ManifestParser parser = new ManifestParser();
     ActorSystem system =
         ActorSystem.builder()
+            .handlers(StandardHandlers.catalog())
             .executionMode(interpreter ? ExecutionMode.INTERPRETER : ExecutionMode.COMPILER)
             .build();
     ActorHandle first = null;

@@ -36,6 +36,7 @@ import io.troupe.cluster.ClusterChainStore;
 import io.troupe.cluster.ClusterErrors;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.UnavailableException;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import io.troupe.proto.v1.ClusterStatusResponse;
 import io.troupe.proto.v1.NodeLinkGrpc;
@@ -163,6 +164,7 @@ public final class TroupeNode implements AutoCloseable {
     }
     this.system =
         ActorSystem.builder()
+            .handlers(StandardHandlers.catalog())
             .nodeName(config.name())
             .chainStore(records)
             .modules(new ModuleSource(records.modules()))

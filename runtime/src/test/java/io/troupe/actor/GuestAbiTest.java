@@ -14,6 +14,7 @@ import io.troupe.chain.Sha256;
 import io.troupe.error.ActorNotRunningException;
 import io.troupe.error.GuestErrorException;
 import io.troupe.error.GuestFaultException;
+import io.troupe.host.standard.StandardHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Guest ABI v1 at its edges: none states, Err results, malformed results, bad pointers, traps. */
 class GuestAbiTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system = ActorSystem.builder().build();
+  private final ActorSystem system =
+      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
   @TempDir Path dir;
 
   @AfterEach

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.chain.ChainEvent;
 import io.troupe.chain.EventTypes;
+import io.troupe.host.standard.StandardHandlers;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TcpClientTest {
   private static final String TCP = "troupe:actor/tcp-client";
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system = ActorSystem.builder().build();
+  private final ActorSystem system =
+      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
   private ServerSocket server;
   private Thread serverThread;
   @TempDir Path dir;

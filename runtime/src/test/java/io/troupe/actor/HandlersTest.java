@@ -16,6 +16,7 @@ import io.troupe.host.HandlerCatalog;
 import io.troupe.host.environment.EnvironmentHandler;
 import io.troupe.host.random.RandomHandler;
 import io.troupe.host.runtime.RuntimeHandler;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.host.timing.TimingHandler;
 import io.troupe.testing.MutableClock;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ class HandlersTest {
     assertThat(a1).isNotEqualTo(a2);
     assertThat(ask(b)).isNotEqualTo(a1);
     system.stop(a.id(), "again").join();
-    ActorSystem second = ActorSystem.builder().build();
+    ActorSystem second = ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
     try {
       ActorHandle again = second.start(manifest, ActorId.of("dice-1"));
       assertThat(again.request(json.readTree("0")).join()).isEqualTo(a1);

@@ -14,6 +14,7 @@ import io.troupe.chain.EventTypes;
 import io.troupe.error.ActorNotRunningException;
 import io.troupe.error.ChannelRejectedException;
 import io.troupe.error.DeadlineExceededException;
+import io.troupe.host.standard.StandardHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,8 @@ class MessagingTest {
   private static final String ON_CLOSE = Callbacks.HANDLE_CHANNEL_CLOSE;
 
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system = ActorSystem.builder().turnThreads(2).build();
+  private final ActorSystem system =
+      ActorSystem.builder().handlers(StandardHandlers.catalog()).turnThreads(2).build();
   @TempDir Path dir;
   private int n;
 
@@ -251,7 +253,8 @@ class MessagingTest {
     system.shutdown();
     assertThatThrownBy(() -> pending.get(10, TimeUnit.SECONDS)).isNotNull();
 
-    try (ActorSystem heir = ActorSystem.builder().nodeName("heir").build()) {
+    try (ActorSystem heir =
+        ActorSystem.builder().handlers(StandardHandlers.catalog()).nodeName("heir").build()) {
       ActorHandle moved =
           heir.resume(manifest, b.id(), java.util.Optional.empty(), history, null, 1, "n0", "test")
               .get(10, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import io.troupe.chain.ChainVerifier;
 import io.troupe.chain.EventHash;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.StaleAppendException;
+import io.troupe.host.standard.StandardHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +57,12 @@ class CommitPipelineTest {
 
   @TempDir Path dir;
   final GatedStore store = new GatedStore();
-  final ActorSystem system = ActorSystem.builder().turnThreads(2).chainStore(store).build();
+  final ActorSystem system =
+      ActorSystem.builder()
+          .handlers(StandardHandlers.catalog())
+          .turnThreads(2)
+          .chainStore(store)
+          .build();
 
   @AfterEach
   void close() {

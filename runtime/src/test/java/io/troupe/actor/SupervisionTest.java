@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.chain.ChainEvent;
 import io.troupe.chain.EventTypes;
+import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SupervisionTest {
   private static final String SUP = "troupe:actor/supervisor";
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system = ActorSystem.builder().build();
+  private final ActorSystem system =
+      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
   @TempDir Path dir;
 
   @AfterEach

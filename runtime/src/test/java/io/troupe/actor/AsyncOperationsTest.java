@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.troupe.chain.ChainEvent;
 import io.troupe.chain.EventTypes;
+import io.troupe.host.standard.StandardHandlers;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Operation splitting: timers, HTTP, and the store; results arrive as handle-result. */
 class AsyncOperationsTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system = ActorSystem.builder().build();
+  private final ActorSystem system =
+      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
   private HttpServer server;
   @TempDir Path dir;
   private int n;
@@ -181,7 +183,8 @@ class AsyncOperationsTest {
     List<ChainEvent> history = List.copyOf(chain.subList(0, end));
     system.shutdown();
 
-    try (ActorSystem heir = ActorSystem.builder().nodeName("heir").build()) {
+    try (ActorSystem heir =
+        ActorSystem.builder().handlers(StandardHandlers.catalog()).nodeName("heir").build()) {
       ActorHandle b =
           heir.resume(manifest, a.id(), java.util.Optional.empty(), history, null, 1, "n0", "test")
               .get(10, TimeUnit.SECONDS);
@@ -269,7 +272,10 @@ class AsyncOperationsTest {
     var silent =
         onePeer("ghost", w -> java.util.concurrent.CompletableFuture.completedFuture(null));
     try (ActorSystem alone =
-        ActorSystem.builder().cluster(silent, (actor, op, value, error) -> {}).build()) {
+        ActorSystem.builder()
+            .handlers(StandardHandlers.catalog())
+            .cluster(silent, (actor, op, value, error) -> {})
+            .build()) {
       Path d = Files.createDirectories(dir.resolve("ghost"));
       String body =
           Guests.forwards(REQUEST, "$fn", "$arg2")
@@ -310,6 +316,7 @@ class AsyncOperationsTest {
     var self = new java.util.concurrent.atomic.AtomicReference<ActorSystem>();
     try (ActorSystem alone =
         ActorSystem.builder()
+            .handlers(StandardHandlers.catalog())
             .nodeName("home")
             .cluster(
                 refusing,

@@ -28,6 +28,11 @@ public final class HandlerCatalog {
     }
   }
 
+  /** A catalog with no handler types: actors that declare a handler cannot start. */
+  public static HandlerCatalog none() {
+    return new HandlerCatalog(List.of());
+  }
+
   /**
    * Creates the handlers a manifest declares; an unknown type is an error naming the known ones.
    */
@@ -40,9 +45,11 @@ public final class HandlerCatalog {
             source
                 + ": unknown handler type '"
                 + spec.type()
-                + "' (known: "
-                + String.join(", ", byType.keySet())
-                + ")");
+                + "' "
+                + (byType.isEmpty()
+                    ? "(this actor system has no handlers registered: build it with"
+                        + " .handlers(StandardHandlers.catalog()))"
+                    : "(known: " + String.join(", ", byType.keySet()) + ")"));
       }
       try {
         out.add(f.create(spec.config()));

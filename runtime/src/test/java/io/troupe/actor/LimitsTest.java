@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.chain.EventTypes;
 import io.troupe.error.GuestFaultException;
 import io.troupe.error.LimitExceededException;
+import io.troupe.host.standard.StandardHandlers;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every [limits] setting is enforced, with a clear error, and the node carries on. */
 class LimitsTest {
   private final ObjectMapper json = new ObjectMapper();
-  private ActorSystem system = ActorSystem.builder().build();
+  private ActorSystem system = ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
   @TempDir Path dir;
 
   @AfterEach
@@ -123,7 +124,7 @@ class LimitsTest {
   void fullMailbox_refusesWithAClearError_andLosesNothingQueued() throws Exception {
     ManualExecutor turns = new ManualExecutor();
     system.shutdown();
-    system = ActorSystem.builder().executor(turns).build();
+    system = ActorSystem.builder().handlers(StandardHandlers.catalog()).executor(turns).build();
     var started =
         system.startAsync(
             Fixture.manifest(

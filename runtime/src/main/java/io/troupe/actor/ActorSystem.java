@@ -8,19 +8,8 @@ import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.ActorNotRunningException;
 import io.troupe.error.TroupeException;
 import io.troupe.host.HandlerCatalog;
-import io.troupe.host.environment.EnvironmentHandler;
-import io.troupe.host.http.HttpClientHandler;
-import io.troupe.host.messaging.MessageServerHandler;
-import io.troupe.host.random.RandomHandler;
-import io.troupe.host.runtime.RuntimeHandler;
-import io.troupe.host.store.StoreHandler;
-import io.troupe.host.supervisor.SupervisorHandler;
-import io.troupe.host.tcp.TcpClientHandler;
-import io.troupe.host.timing.TimingHandler;
 import io.troupe.manifest.Manifest;
 import io.troupe.manifest.ManifestParser;
-import io.troupe.store.ContentStore;
-import io.troupe.store.MemoryContentStore;
 import io.troupe.wasm.ExecutionMode;
 import io.troupe.wasm.LoadedModule;
 import io.troupe.wasm.WasmEngine;
@@ -102,21 +91,7 @@ public final class ActorSystem implements AutoCloseable {
         b.scheduler != null
             ? b.scheduler
             : Executors.newSingleThreadScheduledExecutor(daemonThreads("troupe-deadline-"));
-    HandlerCatalog catalog =
-        b.handlers != null
-            ? b.handlers
-            : new HandlerCatalog(
-                List.of(
-                    new RuntimeHandler(),
-                    new TimingHandler(),
-                    new RandomHandler(),
-                    new EnvironmentHandler(System.getenv()),
-                    new MessageServerHandler(),
-                    new SupervisorHandler(),
-                    new StoreHandler(b.store != null ? b.store : new MemoryContentStore()),
-                    new HttpClientHandler(),
-                    new TcpClientHandler(),
-                    new io.troupe.host.compute.ComputeHandler()));
+    HandlerCatalog catalog = b.handlers;
     this.workers =
         Executors.newFixedThreadPool(b.workerSlots, daemonThreads(b.nodeName + "-work-"));
     var dispatcher =
@@ -738,7 +713,7 @@ public final class ActorSystem implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private int turnThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private ObjectMapper mapper = new ObjectMapper();
-    private HandlerCatalog handlers;
+    private HandlerCatalog handlers = HandlerCatalog.none();
     private WasmEngine engine;
     private ExecutionMode mode = ExecutionMode.COMPILER;
     private ModuleSource modules;
@@ -749,7 +724,6 @@ public final class ActorSystem implements AutoCloseable {
     private int maxParkedTurns = 512;
     private Directory remote = Directory.empty();
     private WaitGraph waitGraph;
-    private ContentStore store;
     private ChainStore chainStore = ChainStore.inMemory();
     private int workerSlots = Math.max(4, Runtime.getRuntime().availableProcessors());
     private int workerQueue = 1024;
@@ -830,12 +804,6 @@ public final class ActorSystem implements AutoCloseable {
       return this;
     }
 
-    /** The blob store behind the default {@code store} handler (default: in memory). */
-    public Builder store(ContentStore store) {
-      this.store = Objects.requireNonNull(store);
-      return this;
-    }
-
     /**
      * How often call deadlines are checked (default 10 ms): a deadline may overrun by this much.
      */
@@ -878,6 +846,10 @@ public final class ActorSystem implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The handler types actors of this system may declare (default: none). The node registers
+     * {@link io.troupe.host.standard.StandardHandlers#catalog()}; so should most embedders.
+     */
     public Builder handlers(HandlerCatalog handlers) {
       this.handlers = Objects.requireNonNull(handlers);
       return this;

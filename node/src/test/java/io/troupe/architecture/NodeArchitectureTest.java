@@ -7,12 +7,9 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/**
- * Keeps the core (chain, mailbox, actor) free of cluster and transport libraries, and the layers
- * apart.
- */
+/** Keeps the node's layers apart: the cluster library and the transport each in their room. */
 @AnalyzeClasses(packages = "io.troupe", importOptions = ImportOption.DoNotIncludeTests.class)
-class ArchitectureTest {
+class NodeArchitectureTest {
   @ArchTest
   static final ArchRule coreImportsNeitherHazelcastNorGrpc =
       noClasses()
@@ -21,15 +18,6 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("com.hazelcast..", "io.grpc..");
-
-  @ArchTest
-  static final ArchRule mailboxKnowsNothingOfWasm =
-      noClasses()
-          .that()
-          .resideInAPackage("io.troupe.mailbox..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage("com.dylibso..", "io.troupe.wasm..", "io.troupe.actor..");
 
   /** One error hierarchy, mapped to gRPC statuses in one place. */
   @ArchTest
