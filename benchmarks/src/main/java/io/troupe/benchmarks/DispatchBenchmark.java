@@ -143,6 +143,6 @@ public final class DispatchBenchmark {
   }
 
   private static long ran(List<TroupeNode> nodes) {
-    return nodes.stream().mapToLong(x -> x.system().dispatcher().pool().ran()).sum();
+    return nodes.stream().mapToLong(x -> x.system().hosting().dispatcher().pool().ran()).sum();
   }
 }

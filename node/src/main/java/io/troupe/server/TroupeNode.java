@@ -198,7 +198,7 @@ public final class TroupeNode implements AutoCloseable {
               public void memberRemoved(MembershipEvent e) {
                 String uuid = e.getMember().getUuid().toString();
                 hub.memberRemoved(uuid);
-                system.dispatcher().workerLost(nameOf(e.getMember()));
+                system.hosting().dispatcher().workerLost(nameOf(e.getMember()));
                 ManagedChannel c = channels.remove(uuid);
                 if (c != null) {
                   c.shutdownNow();
@@ -217,9 +217,11 @@ public final class TroupeNode implements AutoCloseable {
                 // are elsewhere from now on, and this node must not serve them
                 log.error("node {}: its cluster member stopped; it serves nothing", config.name());
                 health.setStatus("", HealthCheckResponse.ServingStatus.NOT_SERVING);
-                system.loseAll(
-                    new UnavailableException(
-                        "node " + config.name() + " is not in the cluster any more; retry"));
+                system
+                    .hosting()
+                    .loseAll(
+                        new UnavailableException(
+                            "node " + config.name() + " is not in the cluster any more; retry"));
               }
             });
     if (config.metricsPort() >= 0) {
@@ -456,7 +458,7 @@ public final class TroupeNode implements AutoCloseable {
 
   private void publishLoad() {
     try {
-      var pool = system.dispatcher().pool();
+      var pool = system.hosting().dispatcher().pool();
       hub.broadcastLoad(pool.depth(), pool.capacity(), cpu());
     } catch (RuntimeException e) {
       log.debug("publishing load: {}", e.getMessage());
@@ -569,11 +571,13 @@ public final class TroupeNode implements AutoCloseable {
 
   /** A result body ({@code op_id} and {@code result} or {@code error}) for an actor here. */
   private CompletableFuture<Void> resultHere(ActorId actor, JsonNode body) {
-    return system.operationResult(
-        actor,
-        body.path("op_id").asText(),
-        body.get("result"),
-        body.hasNonNull("error") ? body.get("error").asText() : null);
+    return system
+        .hosting()
+        .operationResult(
+            actor,
+            body.path("op_id").asText(),
+            body.get("result"),
+            body.hasNonNull("error") ? body.get("error").asText() : null);
   }
 
   /** What this node does with deliveries from its peers. */
@@ -581,7 +585,7 @@ public final class TroupeNode implements AutoCloseable {
     @Override
     public CompletableFuture<JsonNode> runOperation(JsonNode work) {
       try {
-        system.dispatcher().runHere(io.troupe.dispatch.Work.fromJson(work));
+        system.hosting().dispatcher().runHere(io.troupe.dispatch.Work.fromJson(work));
         return CompletableFuture.completedFuture(null);
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
@@ -590,7 +594,7 @@ public final class TroupeNode implements AutoCloseable {
 
     @Override
     public void cancelOperation(String opId) {
-      system.dispatcher().pool().cancel(opId);
+      system.hosting().dispatcher().pool().cancel(opId);
     }
 
     @Override
@@ -606,7 +610,7 @@ public final class TroupeNode implements AutoCloseable {
     @Override
     public CompletableFuture<JsonNode> deliver(Delivery d, int hops, ChannelListener back) {
       try {
-        return system.deliverFromRemote(d, back);
+        return system.hosting().deliver(d, back);
       } catch (ActorNotFoundException e) {
         // Finding where it went reads the cluster's record, which may wait on a migrating
         // partition: never on the link's transport thread.
@@ -628,7 +632,7 @@ public final class TroupeNode implements AutoCloseable {
     public void channelBack(
         String channelId, ActorId from, Optional<JsonNode> message, String reason) {
       try {
-        system.channelBack(channelId, from, message, reason);
+        system.hosting().channelBack(channelId, from, message, reason);
       } catch (RuntimeException e) {
         log.debug("channel {} traffic from {} dropped: {}", channelId, from, e.getMessage());
       }
@@ -659,16 +663,20 @@ public final class TroupeNode implements AutoCloseable {
               config.name(),
               hz.getCluster().getMembers().size(),
               config.quorum());
-          system.loseAll(
-              new UnavailableException(
-                  "node " + config.name() + " has no quorum (it is cut off from the majority)"));
+          system
+              .hosting()
+              .loseAll(
+                  new UnavailableException(
+                      "node "
+                          + config.name()
+                          + " has no quorum (it is cut off from the majority)"));
         }
         return;
       }
       String self = hz.getCluster().getLocalMember().getUuid().toString();
       // copies lost here (a refused commit, no quorum for a while) whose record still names this
       // node: nobody else took them over, so they come back here, in a new epoch
-      for (ActorId id : system.lostCopies()) {
+      for (ActorId id : system.hosting().lostCopies()) {
         if (moving.contains(id) || system.find(id).isPresent()) {
           continue;
         }
@@ -678,7 +686,7 @@ public final class TroupeNode implements AutoCloseable {
             && (s.status().equals("running") || s.status().equals("restarting"))) {
           takeOver(id, s);
         } else {
-          system.forgetLost(id);
+          system.hosting().forgetLost(id);
         }
       }
       java.util.Set<String> live = new java.util.HashSet<>();
@@ -736,7 +744,7 @@ public final class TroupeNode implements AutoCloseable {
       }
       moving.add(id);
       try {
-        long epoch = system.handOff(id).get(30, TimeUnit.SECONDS);
+        long epoch = system.hosting().handOff(id).get(30, TimeUnit.SECONDS);
         unreleased.put(id, epoch);
         if (records.release(id, epoch)) {
           log.info(
@@ -768,19 +776,21 @@ public final class TroupeNode implements AutoCloseable {
               ? Optional.empty()
               : Optional.of(ActorId.of(t.parent()));
       system
+          .hosting()
           .resume(
-              manifest,
-              id,
-              parent,
-              t.events(),
-              t.state(),
-              t.epoch(),
-              t.fromNode(),
-              ClusterChainStore.released(s)
-                  ? "node " + t.fromNode() + " handed it over (its partition moved here)"
-                  : t.fromNode().equals(config.name())
-                      ? "resumed after this node's copy lost a commit"
-                      : "home node " + t.fromNode() + " left the cluster")
+              new io.troupe.hosting.Resumption(
+                  id,
+                  manifest,
+                  parent,
+                  t.events(),
+                  t.state(),
+                  t.epoch(),
+                  t.fromNode(),
+                  ClusterChainStore.released(s)
+                      ? "node " + t.fromNode() + " handed it over (its partition moved here)"
+                      : t.fromNode().equals(config.name())
+                          ? "resumed after this node's copy lost a commit"
+                          : "home node " + t.fromNode() + " left the cluster"))
           .get(30, TimeUnit.SECONDS);
       log.info("took actor {} over from node {} (epoch {})", id, t.fromNode(), t.epoch());
     } catch (Exception e) {
@@ -850,7 +860,7 @@ public final class TroupeNode implements AutoCloseable {
     closed = true;
     health.setStatus("", HealthCheckResponse.ServingStatus.NOT_SERVING);
     failover.shutdownNow();
-    system.handOffAll(java.time.Duration.ofSeconds(10));
+    system.hosting().handOffAll(java.time.Duration.ofSeconds(10));
     system.shutdown();
     hub.close();
     server.shutdown();

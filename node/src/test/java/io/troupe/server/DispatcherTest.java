@@ -100,10 +100,10 @@ class DispatcherTest {
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(10))
-          .until(() -> worker.system().dispatcher().pool().depth() > 0);
+          .until(() -> worker.system().hosting().dispatcher().pool().depth() > 0);
       worker.hazelcast().getLifecycleService().terminate();
       awaitResults(cluster.client(1), ids, 6);
-      long retried = cluster.node(0).system().dispatcher().retried();
+      long retried = cluster.node(0).system().hosting().dispatcher().retried();
       assertThat(retried).isPositive();
       checkChains(cluster, ids, 6, rounds);
       // each retried operation's chain names its new worker (one whose result came first does not)
@@ -149,7 +149,7 @@ class DispatcherTest {
               () ->
                   cluster.nodes.stream()
                       .filter(n -> !n.name().equals("n1"))
-                      .anyMatch(n -> n.system().dispatcher().pool().depth() > 0));
+                      .anyMatch(n -> n.system().hosting().dispatcher().pool().depth() > 0));
       ChainEvent started =
           cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE).stream()
               .filter(e -> e.type().equals("async.started"))
@@ -157,7 +157,7 @@ class DispatcherTest {
               .orElseThrow();
       String worker = ClusterTest.tree(started.dataAsString()).get("worker").asText();
       assertThat(worker).isNotEqualTo("n1");
-      long ranBefore = cluster.byName(worker).system().dispatcher().pool().ran();
+      long ranBefore = cluster.byName(worker).system().hosting().dispatcher().pool().ran();
 
       cluster.node(1).hazelcast().getLifecycleService().terminate();
       awaitResults(cluster.client(0), List.of(id), 1);
@@ -180,9 +180,9 @@ class DispatcherTest {
       JsonNode result = ClusterTest.tree(completed.get(0).dataAsString());
       assertThat(result.get("result").asText()).isEqualTo(digest("moving", rounds));
       // it ran once, on its worker: not again on the heir
-      assertThat(cluster.byName(worker).system().dispatcher().pool().ran())
+      assertThat(cluster.byName(worker).system().hosting().dispatcher().pool().ran())
           .isEqualTo(ranBefore + 1);
-      assertThat(cluster.byName(d.getNode()).system().dispatcher().retried()).isZero();
+      assertThat(cluster.byName(d.getNode()).system().hosting().dispatcher().retried()).isZero();
     } finally {
       ClusterTest.cluster = null;
     }
@@ -216,13 +216,13 @@ class DispatcherTest {
       TroupeNode dying = cluster.byName(worker);
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> dying.system().dispatcher().pool().depth() > 0);
+          .until(() -> dying.system().hosting().dispatcher().pool().depth() > 0);
       dying.hazelcast().getLifecycleService().terminate();
 
       ChainEvent completed = firstEvent(cluster, id, "async.completed", Duration.ofSeconds(60));
       assertThat(ClusterTest.tree(completed.dataAsString()).get("error").asText())
           .contains("worker node " + worker + " died", "not idempotent");
-      assertThat(cluster.node(0).system().dispatcher().lostToDeadWorkers()).isEqualTo(1);
+      assertThat(cluster.node(0).system().hosting().dispatcher().lostToDeadWorkers()).isEqualTo(1);
       // the actor saw it: handle-result got the error (the fetcher keeps the last result)
       JsonNode state = ClusterTest.tree(ClusterTest.request(cluster.client(0), id, "\"last?\""));
       assertThat(state.get(1).get("Err").asText()).contains("not idempotent");
@@ -248,10 +248,15 @@ class DispatcherTest {
           .until(
               () ->
                   cluster.nodes.stream()
-                      .allMatch(n -> n.system().dispatcher().pool().depth() == 0));
-      long ran = cluster.nodes.stream().mapToLong(n -> n.system().dispatcher().pool().ran()).sum();
+                      .allMatch(n -> n.system().hosting().dispatcher().pool().depth() == 0));
+      long ran =
+          cluster.nodes.stream()
+              .mapToLong(n -> n.system().hosting().dispatcher().pool().ran())
+              .sum();
       long dropped =
-          cluster.nodes.stream().mapToLong(n -> n.system().dispatcher().pool().cancelled()).sum();
+          cluster.nodes.stream()
+              .mapToLong(n -> n.system().hosting().dispatcher().pool().cancelled())
+              .sum();
       assertThat(dropped).isPositive();
       assertThat(ran + dropped).isEqualTo(30);
       List<ChainEvent> chain = cluster.node(0).records().chain(ActorId.of(id), 0, Long.MAX_VALUE);
@@ -289,6 +294,7 @@ class DispatcherTest {
           cluster
               .byName(ClusterTest.tree(started.dataAsString()).get("worker").asText())
               .system()
+              .hosting()
               .dispatcher()
               .pool();
       await().atMost(Duration.ofSeconds(30)).until(() -> pool.depth() == 1);
@@ -383,7 +389,7 @@ class DispatcherTest {
 
   static Map<String, Long> ran(TestCluster cluster) {
     Map<String, Long> out = new HashMap<>();
-    cluster.nodes.forEach(n -> out.put(n.name(), n.system().dispatcher().pool().ran()));
+    cluster.nodes.forEach(n -> out.put(n.name(), n.system().hosting().dispatcher().pool().ran()));
     return out;
   }
 

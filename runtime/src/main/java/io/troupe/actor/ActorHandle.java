@@ -71,7 +71,7 @@ public final class ActorHandle {
 
   /** The current state, or empty for {@code none}. */
   public Optional<JsonNode> state() {
-    return actor.state();
+    return actor.context().state();
   }
 
   /** Messages waiting in the mailbox. */
@@ -98,7 +98,7 @@ public final class ActorHandle {
 
   /** Requests this actor has seen and not answered yet (deferred replies). */
   public List<String> outstandingRequests() {
-    return actor.outstanding().keySet().stream().sorted().toList();
+    return actor.ledger().outstanding();
   }
 
   /**
@@ -113,7 +113,7 @@ public final class ActorHandle {
   public <R> CompletableFuture<R> callFunction(
       String function, List<?> params, Class<R> resultType) {
     ArrayNode tuple = mapper.valueToTree(params);
-    return actor.call(function, tuple).thenApply(v -> convert(v, resultType));
+    return actor.inbox().call(function, tuple).thenApply(v -> convert(v, resultType));
   }
 
   /** Delivers {@code message} to {@code handle-send} (from outside); completes once handled. */

@@ -2,9 +2,7 @@ package io.troupe.actor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.troupe.error.CancelledException;
 import io.troupe.error.DeadlineExceededException;
-import io.troupe.error.InvalidArgumentException;
 import io.troupe.error.RequestCycleException;
 import io.troupe.host.Messenger;
 import java.time.Duration;
@@ -35,7 +33,7 @@ final class ActorMessenger implements Messenger {
 
   @Override
   public JsonNode currentMessage() {
-    Delivery d = actor.currentDelivery();
+    Delivery d = actor.turns().current();
     if (d == null) {
       return null;
     }
@@ -89,7 +87,7 @@ final class ActorMessenger implements Messenger {
   }
 
   private Duration waitFor(Duration timeout) {
-    Duration left = actor.turnTimeLeft(timeout).minus(MARGIN);
+    Duration left = actor.turns().timeLeft(timeout).minus(MARGIN);
     Duration wait = left.compareTo(timeout) < 0 ? left : timeout;
     if (wait.isNegative() || wait.isZero()) {
       throw new DeadlineExceededException("no time left in this turn to wait");
@@ -109,33 +107,16 @@ final class ActorMessenger implements Messenger {
 
   @Override
   public void respondToRequest(String requestId, JsonNode response) {
-    CompletableFuture<JsonNode> f = actor.outstanding().remove(requestId);
-    // owed even when nobody waits right now (the caller gave up, or the actor moved): a retry of
-    // the request gets this answer
-    boolean owed = actor.settleDeferred(requestId, response, null);
-    if (f == null && !owed) {
-      throw new InvalidArgumentException("no outstanding request " + requestId);
-    }
-    if (f != null) {
-      actor.release(f, response, null);
-    }
+    actor.ledger().respond(requestId, response).ifPresent(f -> actor.release(f, response, null));
   }
 
   @Override
   public List<String> outstandingRequests() {
-    return actor.outstanding().keySet().stream().sorted().toList();
+    return actor.ledger().outstanding();
   }
 
   @Override
   public void cancelRequest(String requestId) {
-    CompletableFuture<JsonNode> f = actor.outstanding().remove(requestId);
-    String why = "request " + requestId + " cancelled by actor " + actor.id();
-    boolean owed = actor.settleDeferred(requestId, null, why);
-    if (f == null && !owed) {
-      throw new InvalidArgumentException("no outstanding request " + requestId);
-    }
-    if (f != null) {
-      f.completeExceptionally(new CancelledException(why));
-    }
+    actor.ledger().cancel(requestId);
   }
 }

@@ -19,5 +19,10 @@ public enum ActorStatus {
    * This node's copy lost the actor: the cluster refused its chain append because another home took
    * over. It no longer runs here; the actor lives on at its new home.
    */
-  LOST
+  LOST;
+
+  /** Whether the actor takes deliveries, or will once its start or restart is done. */
+  public boolean live() {
+    return this == STARTING || this == RUNNING || this == RESTARTING;
+  }
 }

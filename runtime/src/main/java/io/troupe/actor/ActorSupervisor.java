@@ -1,5 +1,6 @@
 package io.troupe.actor;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,11 +8,16 @@ import io.troupe.chain.ChainCodec;
 import io.troupe.chain.ChainEvent;
 import io.troupe.error.InvalidArgumentException;
 import io.troupe.host.Supervisor;
+import io.troupe.manifest.Manifest;
+import io.troupe.manifest.ManifestParser;
 import io.troupe.manifest.Supervision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -20,34 +26,68 @@ import java.util.concurrent.TimeUnit;
  * manifest) applied when a child stops.
  */
 final class ActorSupervisor implements Supervisor {
+  private static final ManifestParser MANIFESTS = new ManifestParser();
   private final Actor actor;
 
   ActorSupervisor(Actor actor) {
     this.actor = actor;
   }
 
-  private ActorSystem system() {
-    return actor.services().system();
+  @Override
+  public String spawn(String manifestRef, JsonNode initState) {
+    ActorId childId = ActorId.of(actor.services().postOffice().newId());
+    Manifest manifest = childManifest(manifestRef);
+    byte[] init;
+    try {
+      init =
+          initState == null || initState.isNull()
+              ? manifest.initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null)
+              : actor.services().mapper().writeValueAsBytes(initState);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    actor.children().add(childId);
+    try {
+      return actor
+          .context()
+          .messenger()
+          .parkedOn(
+              childId,
+              "child " + childId + " to start",
+              () ->
+                  actor
+                      .services()
+                      .launcher()
+                      .launch(manifest, childId, Optional.of(actor.id()), init)
+                      .whenComplete(
+                          (h, e) -> {
+                            if (e != null) {
+                              actor.children().remove(childId);
+                            }
+                          }))
+          .id()
+          .value();
+    } catch (RuntimeException e) {
+      actor.children().remove(childId);
+      throw e;
+    }
   }
 
-  @Override
-  public String spawn(String manifest, JsonNode initState) {
-    ActorId childId = ActorId.of(actor.services().postOffice().newId());
-    return actor
-        .parking()
-        .parkedOn(
-            childId,
-            "child " + childId + " to start",
-            () -> system().spawn(actor, manifest, initState, childId))
-        .id()
-        .value();
+  /** A child's manifest: a path relative to this actor's manifest, or inline TOML. */
+  private Manifest childManifest(String ref) {
+    Path base = Path.of(actor.manifest().source()).toAbsolutePath().getParent();
+    if (ref.contains("\n") || ref.contains("=")) {
+      return MANIFESTS.parse(ref, base, "manifest spawned by " + actor.manifest().name());
+    }
+    Path path = base == null ? Path.of(ref) : base.resolve(ref).normalize();
+    return MANIFESTS.parse(path);
   }
 
   @Override
   public void stopChild(String childId) {
     Actor child = child(childId);
     actor.children().remove(child.id());
-    system().stopFor(child, "stopped by its parent " + actor.id(), StopCause.PARENT);
+    child.enqueueStop("stopped by its parent " + actor.id(), StopCause.PARENT);
   }
 
   @Override
@@ -65,7 +105,10 @@ final class ActorSupervisor implements Supervisor {
                 done.complete(null);
               }
             });
-    actor.parking().parkedOn(child.id(), "child " + childId + " to restart", () -> done);
+    actor
+        .context()
+        .messenger()
+        .parkedOn(child.id(), "child " + childId + " to restart", () -> done);
   }
 
   @Override
@@ -77,7 +120,7 @@ final class ActorSupervisor implements Supervisor {
 
   @Override
   public JsonNode childState(String childId) {
-    return child(childId).state().orElse(null);
+    return child(childId).context().state().orElse(null);
   }
 
   @Override
@@ -98,7 +141,9 @@ final class ActorSupervisor implements Supervisor {
     if (!actor.children().contains(id)) {
       throw new InvalidArgumentException("actor " + childId + " is not a child of " + actor.id());
     }
-    return system()
+    return actor
+        .services()
+        .residents()
         .local(id)
         .orElseThrow(() -> new InvalidArgumentException("child " + childId + " is gone"));
   }
@@ -188,8 +233,8 @@ final class ActorSupervisor implements Supervisor {
   }
 
   private void callIfExported(String callback, List<Object> params) {
-    if (actor.exports(callback)) {
-      actor.callInTurn(callback, params, callback);
+    if (actor.turns().exports(callback)) {
+      actor.turns().callInTurn(callback, params, callback);
     }
   }
 

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.troupe.chain.ChainEvent;
 import io.troupe.chain.EventTypes;
 import io.troupe.host.standard.StandardHandlers;
+import io.troupe.hosting.Resumption;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -185,9 +186,12 @@ class AsyncOperationsTest {
 
     try (ActorSystem heir =
         ActorSystem.builder().handlers(StandardHandlers.catalog()).nodeName("heir").build()) {
-      ActorHandle b =
-          heir.resume(manifest, a.id(), java.util.Optional.empty(), history, null, 1, "n0", "test")
-              .get(10, TimeUnit.SECONDS);
+      heir.hosting()
+          .resume(
+              new Resumption(
+                  a.id(), manifest, java.util.Optional.empty(), history, null, 1, "n0", "test"))
+          .get(10, TimeUnit.SECONDS);
+      ActorHandle b = heir.get(a.id());
       await()
           .atMost(Duration.ofSeconds(20))
           .until(
@@ -321,7 +325,7 @@ class AsyncOperationsTest {
             .cluster(
                 refusing,
                 (actor, op, value, error) ->
-                    self.get().operationResult(ActorId.of(actor), op, value, error))
+                    self.get().hosting().operationResult(ActorId.of(actor), op, value, error))
             .build()) {
       self.set(alone);
       Path d = Files.createDirectories(dir.resolve("refused"));

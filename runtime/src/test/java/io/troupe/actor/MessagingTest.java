@@ -15,6 +15,7 @@ import io.troupe.error.ActorNotRunningException;
 import io.troupe.error.ChannelRejectedException;
 import io.troupe.error.DeadlineExceededException;
 import io.troupe.host.standard.StandardHandlers;
+import io.troupe.hosting.Resumption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -255,9 +256,12 @@ class MessagingTest {
 
     try (ActorSystem heir =
         ActorSystem.builder().handlers(StandardHandlers.catalog()).nodeName("heir").build()) {
-      ActorHandle moved =
-          heir.resume(manifest, b.id(), java.util.Optional.empty(), history, null, 1, "n0", "test")
-              .get(10, TimeUnit.SECONDS);
+      heir.hosting()
+          .resume(
+              new Resumption(
+                  b.id(), manifest, java.util.Optional.empty(), history, null, 1, "n0", "test"))
+          .get(10, TimeUnit.SECONDS);
+      ActorHandle moved = heir.get(b.id());
       CompletableFuture<JsonNode> retry =
           heir.request(b.id(), tree("1"), Duration.ofSeconds(20), "r-2");
       await()

@@ -1,0 +1,182 @@
+package io.troupe.actor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.troupe.chain.ChainEvent;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What an actor's committed chain says, read in one pass: the state hash it last recorded, the
+ * messages it handled (and their answers), the requests it still owes, the operations it left open
+ * and the results it recorded but did not hand to {@code handle-result}. A new home continues an
+ * actor from this value; the actor's ledger and its operations each take their part.
+ *
+ * @param length the number of events read
+ * @param lastState the state hash the chain last recorded (empty for none)
+ * @param answered messages handled, by message id, with their answers (the most recent {@link
+ *     Ledger#REMEMBERED})
+ * @param owed requests whose turn deferred the answer and that are not answered yet
+ * @param open operations started and not completed
+ * @param undelivered results recorded ({@code {"Ok": …}} or {@code {"Err": …}}) but not handed to
+ *     handle-result, by op id
+ */
+public record History(
+    long length,
+    Optional<String> lastState,
+    Map<String, Answer> answered,
+    Set<String> owed,
+    List<OpenOperation> open,
+    Map<String, ObjectNode> undelivered) {
+
+  /** The answer to a handled message: a value (null for none), or the reason it was cancelled. */
+  public record Answer(JsonNode value, Optional<String> cancelled) {
+    static Answer of(JsonNode value) {
+      return new Answer(value, Optional.empty());
+    }
+
+    /** The error a retry gets: the cancellation, or null when the answer is a value. */
+    Throwable error() {
+      return cancelled.map(io.troupe.error.CancelledException::new).orElse(null);
+    }
+  }
+
+  /**
+   * An operation the chain shows started and not completed; {@code worker} is the node a dispatched
+   * one was last placed on (empty for work its home ran itself).
+   */
+  public record OpenOperation(
+      String opId,
+      String kind,
+      JsonNode request,
+      Instant startedAt,
+      Optional<String> worker,
+      boolean idempotent,
+      long deadlineMillis) {
+    OpenOperation placedOn(String node) {
+      return new OpenOperation(
+          opId, kind, request, startedAt, Optional.of(node), idempotent, deadlineMillis);
+    }
+  }
+
+  public History {
+    answered = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(answered));
+    owed = Set.copyOf(owed);
+    open = List.copyOf(open);
+    undelivered = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(undelivered));
+  }
+
+  /** The history of an actor that has none yet. */
+  public static History empty() {
+    return new History(0, Optional.empty(), Map.of(), Set.of(), List.of(), Map.of());
+  }
+
+  /** Reads {@code events} (a chain from its genesis, in seq order) once. */
+  public static History read(List<ChainEvent> events, EventCodec codec) {
+    Reader r = new Reader(codec);
+    events.forEach(r::accept);
+    return r.result(events.size());
+  }
+
+  /** One pass over a chain; see {@link History}. */
+  private static final class Reader {
+    private final EventCodec codec;
+    private Optional<String> lastState = Optional.empty();
+    private final Map<String, Answer> answered = Ledger.bounded();
+    private final Map<String, Boolean> owed = Ledger.bounded();
+    private final Map<String, OpenOperation> open = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> undelivered = new LinkedHashMap<>();
+    private Event.Call pendingCall;
+
+    Reader(EventCodec codec) {
+      this.codec = codec;
+    }
+
+    void accept(ChainEvent e) {
+      Event event = codec.decode(e);
+      if (event instanceof Event.Started s) {
+        lastState = s.initStateSha256();
+      } else if (event instanceof Event.Call c) {
+        pendingCall = c.handlesMessage() ? c : null;
+        if (c.function().equals(Callbacks.HANDLE_RESULT)) {
+          undelivered.remove(c.params().path(0).asText());
+        }
+      } else if (event instanceof Event.Result res) {
+        lastState = res.stateSha256();
+        handled(res);
+      } else if (event instanceof Event.Error) {
+        pendingCall = null;
+      } else if (event instanceof Event.HostCall h) {
+        settled(h, e.actor());
+      } else if (event instanceof Event.AsyncStarted s) {
+        open.put(
+            s.opId(),
+            new OpenOperation(
+                s.opId(),
+                s.kind(),
+                s.request(),
+                Instant.ofEpochMilli(e.timestamp()),
+                s.worker(),
+                s.idempotent(),
+                s.deadlineMillis()));
+      } else if (event instanceof Event.AsyncPlaced p) {
+        open.computeIfPresent(p.opId(), (id, o) -> o.placedOn(p.worker()));
+      } else if (event instanceof Event.AsyncCompleted c) {
+        open.remove(c.opId());
+        undelivered.put(c.opId(), codec.outcome(c));
+      } else if (event instanceof Event.Stopped) {
+        owed.clear(); // a stop fails what the actor owed
+        open.clear(); // ...and what was pending, handing none of it to handle-result
+        undelivered.clear();
+      } else if (event instanceof Event.Restarted r) {
+        lastState = r.stateSha256();
+        open.clear();
+        undelivered.clear();
+      } else if (event instanceof Event.Moved m) {
+        lastState = m.stateSha256();
+      }
+    }
+
+    /** The turn that handled a message ended: its answer, or (a deferred request) a debt. */
+    private void handled(Event.Result res) {
+      Event.Call call = pendingCall;
+      pendingCall = null;
+      if (call == null) {
+        return;
+      }
+      String id = call.messageId().orElseThrow();
+      boolean request = call.function().equals(Callbacks.HANDLE_REQUEST);
+      if (request && res.result().isNull()) {
+        owed.put(id, true);
+      } else {
+        answered.put(id, Answer.of(res.result().isNull() ? null : res.result()));
+        owed.remove(id);
+      }
+    }
+
+    /** A successful respond-to-request or cancel-request settles a deferred request. */
+    private void settled(Event.HostCall h, String actor) {
+      boolean respond = h.function().equals(Ledger.RESPOND_TO_REQUEST);
+      if (!h.succeeded() || !(respond || h.function().equals(Ledger.CANCEL_REQUEST))) {
+        return;
+      }
+      String id = h.input().path(0).asText();
+      if (owed.remove(id) != null) {
+        answered.put(
+            id,
+            respond
+                ? Answer.of(h.input().get(1))
+                : new Answer(null, Optional.of(Ledger.cancelledBy(actor, id))));
+      }
+    }
+
+    History result(long length) {
+      return new History(
+          length, lastState, answered, owed.keySet(), List.copyOf(open.values()), undelivered);
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package io.troupe.actor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.troupe.error.ActorNotRunningException;
+import io.troupe.error.CancelledException;
+import io.troupe.error.InvalidArgumentException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An actor's exactly-once ledger. It remembers the sends and requests the actor handled, with their
+ * answers, so that a retry of one (a client resending after a failover, or after its attempt timed
+ * out) is answered from here instead of running again; the requests whose turn deferred the answer,
+ * so that a retry waits for the actor's {@code respond-to-request}; and the callers waiting for
+ * requests in flight. Rebuilt from the chain's {@link History} when the actor moves.
+ */
+final class Ledger {
+  /** Handled messages remembered per actor (the most recent). */
+  static final int REMEMBERED = 4096;
+
+  static final String RESPOND_TO_REQUEST = "troupe:actor/message-server-host.respond-to-request";
+  static final String CANCEL_REQUEST = "troupe:actor/message-server-host.cancel-request";
+
+  private final ActorId actor;
+
+  /** Handled messages by id, with their answers. Guarded by itself. */
+  private final Map<String, History.Answer> answered = bounded();
+
+  /** Requests deferred and not answered yet. Guarded by {@link #answered}. */
+  private final Map<String, Boolean> deferred = bounded();
+
+  /** Requests the actor has seen and not answered, with their callers' futures. */
+  private final Map<String, CompletableFuture<JsonNode>> outstanding = new ConcurrentHashMap<>();
+
+  /** The request the running turn handles; its turn settles it, even if the actor stops. */
+  private String inTurn;
+
+  Ledger(ActorId actor, History history) {
+    this.actor = actor;
+    answered.putAll(history.answered());
+    history.owed().forEach(id -> deferred.put(id, true));
+  }
+
+  static <V> Map<String, V> bounded() {
+    return new LinkedHashMap<>(64, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > REMEMBERED;
+      }
+    };
+  }
+
+  static String cancelledBy(String actor, String requestId) {
+    return "request " + requestId + " cancelled by actor " + actor;
+  }
+
+  /** The recorded answer to {@code d} when it is a send or request handled already, else null. */
+  History.Answer answerTo(Delivery d) {
+    if (!(d instanceof Delivery.Send || d instanceof Delivery.Request)) {
+      return null;
+    }
+    synchronized (answered) {
+      return answered.get(d.messageId());
+    }
+  }
+
+  /**
+   * In the mailbox: when {@code d} is a retry of a request the actor deferred and has not answered,
+   * {@code result} waits for the actor's answer (it becomes the outstanding request's future, or
+   * follows it) and this is true.
+   */
+  boolean owes(Delivery d, CompletableFuture<JsonNode> result) {
+    if (!(d instanceof Delivery.Request)) {
+      return false;
+    }
+    String id = d.messageId();
+    synchronized (answered) {
+      if (!deferred.containsKey(id)) {
+        return false;
+      }
+    }
+    CompletableFuture<JsonNode> owed = outstanding.putIfAbsent(id, result);
+    if (owed == null) {
+      result.whenComplete((v, e) -> outstanding.remove(id, result));
+    } else {
+      owed.whenComplete(
+          (v, e) -> {
+            if (e != null) {
+              result.completeExceptionally(e);
+            } else {
+              result.complete(v);
+            }
+          });
+    }
+    return true;
+  }
+
+  /**
+   * In the mailbox, as the turn that handles {@code d} begins: a request is owed from the moment
+   * the actor sees it, until answered, cancelled or timed out.
+   */
+  void begin(Delivery d, CompletableFuture<JsonNode> result) {
+    if (d instanceof Delivery.Request r && !result.isDone()) {
+      outstanding.put(r.messageId(), result);
+      result.whenComplete((v, e) -> outstanding.remove(r.messageId(), result));
+      inTurn = r.messageId();
+    }
+  }
+
+  /**
+   * In the mailbox, as that turn ends with {@code value}: a send, or a request answered in its
+   * turn, is remembered with its answer; a request answered later is remembered as deferred while
+   * the actor still runs.
+   */
+  void end(Delivery d, JsonNode value, boolean running) {
+    inTurn = null;
+    boolean deferredNow = d instanceof Delivery.Request && value == null;
+    if ((d instanceof Delivery.Send || d instanceof Delivery.Request) && !deferredNow) {
+      synchronized (answered) {
+        answered.put(d.messageId(), History.Answer.of(value));
+        deferred.remove(d.messageId());
+      }
+    } else if (deferredNow && running) {
+      synchronized (answered) {
+        deferred.put(d.messageId(), true);
+      }
+    }
+  }
+
+  /** The turn failed before it could end: nothing is remembered. */
+  void abort() {
+    inTurn = null;
+  }
+
+  /**
+   * The actor answers request {@code requestId} ({@code respond-to-request}).
+   *
+   * @return the future of the caller waiting right now, if any; the caller releases it
+   * @throws InvalidArgumentException when the actor owes no such request
+   */
+  Optional<CompletableFuture<JsonNode>> respond(String requestId, JsonNode response) {
+    CompletableFuture<JsonNode> f = outstanding.remove(requestId);
+    // owed even when nobody waits right now (the caller gave up, or the actor moved): a retry of
+    // the request gets this answer
+    boolean owed = settle(requestId, History.Answer.of(response));
+    if (f == null && !owed) {
+      throw new InvalidArgumentException("no outstanding request " + requestId);
+    }
+    return Optional.ofNullable(f);
+  }
+
+  /** The actor cancels request {@code requestId}: its caller (and any retry) gets an error. */
+  void cancel(String requestId) {
+    CompletableFuture<JsonNode> f = outstanding.remove(requestId);
+    String why = cancelledBy(actor.value(), requestId);
+    boolean owed = settle(requestId, new History.Answer(null, Optional.of(why)));
+    if (f == null && !owed) {
+      throw new InvalidArgumentException("no outstanding request " + requestId);
+    }
+    if (f != null) {
+      f.completeExceptionally(new CancelledException(why));
+    }
+  }
+
+  private boolean settle(String id, History.Answer answer) {
+    synchronized (answered) {
+      boolean owed = deferred.remove(id) != null;
+      if (owed) {
+        answered.put(id, answer);
+      }
+      return owed;
+    }
+  }
+
+  /** Requests the actor has seen and not answered, sorted. */
+  List<String> outstanding() {
+    return outstanding.keySet().stream().sorted().toList();
+  }
+
+  /**
+   * The actor stopped: it owes nothing any more (not after a restart either); callers waiting for
+   * requests fail, except the one whose turn is running (that turn settles it).
+   */
+  void stopped() {
+    synchronized (answered) {
+      deferred.clear();
+    }
+    fail(
+        id ->
+            new ActorNotRunningException(
+                "actor " + actor + " stopped before answering request " + id),
+        inTurn);
+  }
+
+  /** This copy lost its home: callers fail with {@code why} and retry at the new home. */
+  void lost(RuntimeException why) {
+    fail(id -> why, null);
+  }
+
+  private void fail(java.util.function.Function<String, RuntimeException> why, String except) {
+    for (String requestId : List.copyOf(outstanding.keySet())) {
+      if (requestId.equals(except)) {
+        continue;
+      }
+      CompletableFuture<JsonNode> f = outstanding.remove(requestId);
+      if (f != null) {
+        f.completeExceptionally(why.apply(requestId));
+      }
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.troupe.actor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.troupe.chain.ChainEvent;
+import io.troupe.chain.EventHash;
+import io.troupe.error.InvalidArgumentException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The one writer and reader of the event schema: every built-in type goes there and back. */
+class EventCodecTest {
+  private final ObjectMapper json = new ObjectMapper();
+  private final EventCodec codec = new EventCodec(json);
+
+  private JsonNode tree(String s) {
+    try {
+      return json.readTree(s);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private ChainEvent event(String type, byte[] data) {
+    return ChainEvent.create("a", 0, EventHash.ZERO, type, 1_000, data);
+  }
+
+  private Event roundTrip(Event e) {
+    return codec.decode(event(e.type(), codec.encode(e)));
+  }
+
+  @Test
+  void everyBuiltInTypeReadsBackAsWritten() {
+    List<Event> events =
+        List.of(
+            new Event.Started(
+                "counter",
+                "0.1.0",
+                "counter.toml",
+                "ab",
+                List.of("runtime", "timing"),
+                Optional.of("cd"),
+                "n1",
+                0,
+                Optional.of(ActorId.of("parent"))),
+            new Event.Started(
+                "c", "1", "s", "ab", List.of(), Optional.empty(), "n1", 0, Optional.empty()),
+            new Event.Call(
+                Callbacks.HANDLE_REQUEST,
+                Optional.of("m1"),
+                Optional.of(ActorId.of("b")),
+                tree("[\"m1\",5]")),
+            new Event.Call(Callbacks.INIT, Optional.empty(), Optional.empty(), tree("[\"a\"]")),
+            new Event.Result(Callbacks.HANDLE_SEND, tree("null"), Optional.of("ef")),
+            new Event.Result(Callbacks.HANDLE_REQUEST, tree("{\"x\":1}"), Optional.empty()),
+            new Event.Error(Callbacks.HANDLE_SEND, "boom", true),
+            new Event.HostCall("troupe:actor/runtime.log", tree("[\"hi\"]"), tree("{\"Ok\":null}")),
+            new Event.AsyncStarted(
+                "op1", "timing.sleep", tree("[10]"), "n1", Optional.empty(), false, 0),
+            new Event.AsyncStarted(
+                "op2", "compute.sha256", tree("[\"x\",2]"), "n1", Optional.of("n2"), true, 99),
+            new Event.AsyncPlaced("op2", "n3", "n2", "n1"),
+            new Event.AsyncCompleted("op1", "timing.sleep", tree("null"), Optional.empty(), "n1"),
+            new Event.AsyncCompleted("op2", "compute.sha256", null, Optional.of("gone"), "n1"),
+            new Event.Stopped("bye", Optional.of(tree("{\"code\":3}"))),
+            new Event.Stopped("bye", Optional.empty()),
+            new Event.Restarted("crash", false, Optional.empty(), 2, Optional.of("aa"), "n1"),
+            new Event.Restarted("crash", true, Optional.of("no match"), 1, Optional.empty(), "n1"),
+            new Event.Moved("n1", "n2", 3, "home left", Optional.of("bb"), List.of("op1")));
+    for (Event e : events) {
+      assertThat(roundTrip(e)).as(e.type()).isEqualTo(e);
+    }
+  }
+
+  @Test
+  void theSplicedCallIsTheSameDocumentAsTheTypedOne() throws Exception {
+    byte[] params = "[\"m1\",{\"n\":1}]".getBytes(StandardCharsets.UTF_8);
+    byte[] spliced =
+        codec.encodeCall(Callbacks.HANDLE_REQUEST, Optional.of("m1"), Optional.empty(), params);
+    byte[] typed =
+        codec.encode(
+            new Event.Call(
+                Callbacks.HANDLE_REQUEST,
+                Optional.of("m1"),
+                Optional.empty(),
+                json.readTree(params)));
+    assertThat(json.readTree(spliced)).isEqualTo(json.readTree(typed));
+    assertThat(new String(spliced, StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"function\":\"troupe:actor/message-server-client.handle-request\","
+                + "\"message_id\":\"m1\",\"sender\":null,\"params\":[\"m1\",{\"n\":1}]}");
+  }
+
+  @Test
+  void fieldsAreTheDocumentedOnes() {
+    String moved =
+        new String(
+            codec.encode(new Event.Moved("n1", "n2", 3, "why", Optional.empty(), List.of("op1"))),
+            StandardCharsets.UTF_8);
+    assertThat(moved)
+        .isEqualTo(
+            "{\"from_node\":\"n1\",\"node\":\"n2\",\"epoch\":3,\"reason\":\"why\","
+                + "\"state_sha256\":null,\"open_ops\":[\"op1\"]}");
+    String done =
+        new String(
+            codec.encode(new Event.AsyncCompleted("op", "k", null, Optional.of("err"), "n1")),
+            StandardCharsets.UTF_8);
+    assertThat(done)
+        .isEqualTo("{\"op_id\":\"op\",\"kind\":\"k\",\"error\":\"err\",\"node\":\"n1\"}");
+  }
+
+  @Test
+  void aTypeItDoesNotKnowIsOtherAndBadDataIsAClearError() {
+    assertThat(codec.decode(event("app.custom", new byte[] {1, 2})))
+        .isEqualTo(new Event.Other("app.custom"));
+    assertThatThrownBy(() -> codec.decode(event("wasm.call", "{nope".getBytes())))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("event 0 of actor a (wasm.call) is not JSON");
+    assertThatThrownBy(() -> codec.decode(event("wasm.call", "[1]".getBytes())))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("is not an object");
+  }
+
+  @Test
+  void anOutcomeIsWhatHandleResultGets() {
+    assertThat(
+            codec.outcome(new Event.AsyncCompleted("op", "k", tree("7"), Optional.empty(), "n1")))
+        .isEqualTo(tree("{\"Ok\":7}"));
+    assertThat(codec.outcome(new Event.AsyncCompleted("op", "k", null, Optional.of("no"), "n1")))
+        .isEqualTo(tree("{\"Err\":\"no\"}"));
+  }
+}

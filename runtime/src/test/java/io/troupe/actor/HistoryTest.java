@@ -1,0 +1,143 @@
+package io.troupe.actor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.troupe.chain.Chain;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Reading a chain once into what a new home continues from. */
+class HistoryTest {
+  private static final String RESPOND = Ledger.RESPOND_TO_REQUEST;
+  private static final String CANCEL = Ledger.CANCEL_REQUEST;
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final EventCodec codec = new EventCodec(json);
+  private final Chain chain = new Chain("a");
+  private long now = 1_000;
+
+  private JsonNode tree(String s) {
+    try {
+      return json.readTree(s);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private void add(Event e) {
+    chain.append(e.type(), now++, codec.encode(e));
+  }
+
+  private void started() {
+    add(
+        new Event.Started(
+            "t", "1", "t.toml", "ab", List.of(), Optional.of("s0"), "n1", 0, Optional.empty()));
+  }
+
+  private void turn(String function, String messageId, String params, String result, String state) {
+    add(new Event.Call(function, Optional.ofNullable(messageId), Optional.empty(), tree(params)));
+    add(new Event.Result(function, tree(result), Optional.ofNullable(state)));
+  }
+
+  private History read() {
+    return History.read(chain.events(), codec);
+  }
+
+  @Test
+  void aNewActorsHistoryIsItsInitialState() {
+    started();
+    History h = read();
+    assertThat(h.length()).isEqualTo(1);
+    assertThat(h.lastState()).contains("s0");
+    assertThat(h.answered()).isEmpty();
+    assertThat(h.open()).isEmpty();
+  }
+
+  @Test
+  void handledMessagesAreRememberedWithTheirAnswersAndDeferredRequestsAreOwed() {
+    started();
+    turn(Callbacks.HANDLE_SEND, "s1", "[5]", "null", "s1");
+    turn(Callbacks.HANDLE_REQUEST, "r1", "[\"r1\",1]", "42", "s2");
+    turn(Callbacks.HANDLE_REQUEST, "r2", "[\"r2\",1]", "null", "s3"); // deferred
+    turn(Callbacks.HANDLE_REQUEST, "r3", "[\"r3\",1]", "null", "s4"); // deferred
+    turn(Callbacks.HANDLE_REQUEST, "r4", "[\"r4\",1]", "null", "s5"); // deferred
+    add(new Event.Call(Callbacks.HANDLE_SEND, Optional.of("s2"), Optional.empty(), tree("[0]")));
+    add(new Event.HostCall(RESPOND, tree("[\"r2\",\"late\"]"), tree("{\"Ok\":null}")));
+    add(new Event.HostCall(CANCEL, tree("[\"r3\"]"), tree("{\"Ok\":null}")));
+    add(new Event.HostCall(RESPOND, tree("[\"r4\",1]"), tree("{\"Err\":\"no\"}")));
+    add(new Event.Result(Callbacks.HANDLE_SEND, tree("null"), Optional.of("s6")));
+    turn(Callbacks.HANDLE_SEND, "s3", "[1]", "null", null);
+
+    History h = read();
+    assertThat(h.lastState()).isEmpty(); // the last turn left no state
+    assertThat(h.answered()).containsKeys("s1", "r1", "r2", "r3", "s2", "s3");
+    assertThat(h.answered().get("s1").value()).isNull();
+    assertThat(h.answered().get("r1").value()).isEqualTo(tree("42"));
+    assertThat(h.answered().get("r2").value()).isEqualTo(tree("\"late\""));
+    assertThat(h.answered().get("r3").cancelled()).contains("request r3 cancelled by actor a");
+    assertThat(h.owed()).containsExactly("r4"); // its answer failed, so it is still owed
+  }
+
+  @Test
+  void aFailedTurnIsNotRememberedAndAStopForgivesWhatWasOwed() {
+    started();
+    add(new Event.Call(Callbacks.HANDLE_SEND, Optional.of("s1"), Optional.empty(), tree("[1]")));
+    add(new Event.Error(Callbacks.HANDLE_SEND, "boom", false));
+    turn(Callbacks.HANDLE_REQUEST, "r1", "[\"r1\",1]", "null", "s1");
+    add(new Event.Stopped("bye", Optional.empty()));
+    History h = read();
+    assertThat(h.answered()).doesNotContainKey("s1");
+    assertThat(h.owed()).isEmpty();
+  }
+
+  @Test
+  void operationsLeftOpenAndResultsNotHandedOverAreFound() {
+    started();
+    add(
+        new Event.AsyncStarted(
+            "t1", "timing.sleep", tree("[50]"), "n1", Optional.empty(), false, 0));
+    add(
+        new Event.AsyncStarted(
+            "d1", "compute.sha256", tree("[\"x\",1]"), "n1", Optional.of("n2"), true, 9_999));
+    add(new Event.AsyncPlaced("d1", "n3", "n2", "n1"));
+    add(
+        new Event.AsyncStarted(
+            "t2", "timing.sleep", tree("[1]"), "n1", Optional.empty(), false, 0));
+    add(new Event.AsyncCompleted("t2", "timing.sleep", tree("null"), Optional.empty(), "n1"));
+    add(
+        new Event.AsyncStarted(
+            "t3", "timing.sleep", tree("[1]"), "n1", Optional.empty(), false, 0));
+    add(new Event.AsyncCompleted("t3", "timing.sleep", null, Optional.of("gone"), "n1"));
+    turn(Callbacks.HANDLE_RESULT, null, "[\"t3\",{\"Err\":\"gone\"}]", "null", "s1");
+
+    History h = read();
+    assertThat(h.open()).extracting(History.OpenOperation::opId).containsExactly("t1", "d1");
+    History.OpenOperation timer = h.open().get(0);
+    assertThat(timer.startedAt()).isEqualTo(Instant.ofEpochMilli(1_001));
+    assertThat(timer.worker()).isEmpty();
+    History.OpenOperation dispatched = h.open().get(1);
+    assertThat(dispatched.worker()).contains("n3"); // the last worker named
+    assertThat(dispatched.idempotent()).isTrue();
+    assertThat(dispatched.deadlineMillis()).isEqualTo(9_999);
+    assertThat(h.undelivered()).containsOnlyKeys("t2");
+    assertThat(h.undelivered().get("t2")).isEqualTo(tree("{\"Ok\":null}"));
+  }
+
+  @Test
+  void aRestartOrAMoveSetsTheStateToGoOnFrom() {
+    started();
+    turn(Callbacks.HANDLE_SEND, "s1", "[1]", "null", "s1");
+    add(
+        new Event.AsyncStarted(
+            "t1", "timing.sleep", tree("[50]"), "n1", Optional.empty(), false, 0));
+    add(new Event.Restarted("crash", true, Optional.empty(), 1, Optional.of("s0"), "n1"));
+    assertThat(read().lastState()).contains("s0");
+    assertThat(read().open()).isEmpty(); // a restart fails what was pending
+    add(new Event.Moved("n1", "n2", 1, "left", Optional.of("s0"), List.of()));
+    assertThat(read().lastState()).contains("s0");
+  }
+}
