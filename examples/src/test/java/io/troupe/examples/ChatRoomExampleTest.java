@@ -1,6 +1,5 @@
 package io.troupe.examples;
 
-import static io.troupe.testing.ChainAssert.assertThatChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,31 +8,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
+import io.troupe.actor.ActorSystems;
 import io.troupe.actor.ChannelListener;
 import io.troupe.actor.ClientChannel;
-import io.troupe.host.standard.StandardHandlers;
+import io.troupe.actor.LeavesOpen;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ChatRoomExampleTest {
   private final ObjectMapper json = new ObjectMapper();
   private final ManifestParser parser = new ManifestParser();
-  private final ActorSystem system =
-      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
-
-  @AfterEach
-  void tearDown() {
-    system.shutdown();
-    system.list().forEach(a -> assertThatChain(a.chain()).verifies());
-  }
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  private final ActorSystem system = systems.build();
 
   @Test
+  @LeavesOpen(
+      value = LeavesOpen.What.CHANNELS,
+      because = "the members stay in the room; the node's shutdown closes their channels")
   void membersHearEveryMessage_andALeavingClientIsDropped() throws Exception {
     ActorHandle room =
         system.start(parser.parse(Path.of("chat-room/room.toml")), ActorId.of("room"));

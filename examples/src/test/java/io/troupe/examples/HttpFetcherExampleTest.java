@@ -1,6 +1,5 @@
 package io.troupe.examples;
 
-import static io.troupe.testing.ChainAssert.assertThatChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorSystem;
+import io.troupe.actor.ActorSystems;
 import io.troupe.chain.EventTypes;
-import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,11 +20,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HttpFetcherExampleTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system =
-      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  private final ActorSystem system = systems.build();
   private final CountDownLatch release = new CountDownLatch(1);
   private HttpServer server;
 
@@ -33,8 +33,6 @@ class HttpFetcherExampleTest {
   void tearDown() {
     release.countDown();
     server.stop(0);
-    system.shutdown();
-    system.list().forEach(a -> assertThatChain(a.chain()).verifies());
   }
 
   @Test

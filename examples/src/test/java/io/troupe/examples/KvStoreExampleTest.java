@@ -1,6 +1,5 @@
 package io.troupe.examples;
 
-import static io.troupe.testing.ChainAssert.assertThatChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,28 +8,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorStatus;
 import io.troupe.actor.ActorSystem;
+import io.troupe.actor.ActorSystems;
 import io.troupe.error.GuestErrorException;
-import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KvStoreExampleTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system =
-      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  private final ActorSystem system = systems.build();
   private final ActorHandle kv =
       system.start(new ManifestParser().parse(Path.of("kv-store/kv-store.toml")));
-
-  @AfterEach
-  void tearDown() {
-    system.shutdown();
-    assertThatChain(kv.chain()).verifies();
-  }
 
   private JsonNode ask(String msg) throws Exception {
     return kv.request(json.readTree(msg)).join();

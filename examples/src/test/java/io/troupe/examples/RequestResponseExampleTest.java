@@ -1,6 +1,5 @@
 package io.troupe.examples;
 
-import static io.troupe.testing.ChainAssert.assertThatChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,29 +8,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
+import io.troupe.actor.ActorSystems;
 import io.troupe.chain.EventTypes;
-import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RequestResponseExampleTest {
   private final ObjectMapper json = new ObjectMapper();
   private final ManifestParser parser = new ManifestParser();
-  private final ActorSystem system =
-      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  private final ActorSystem system = systems.build();
   private final ActorHandle kv =
       system.start(parser.parse(Path.of("kv-store/kv-store.toml")), ActorId.of("kv"));
   private final ActorHandle front =
       system.start(parser.parse(Path.of("request-response/front.toml")), ActorId.of("front"));
-
-  @AfterEach
-  void tearDown() {
-    system.shutdown();
-    system.list().forEach(a -> assertThatChain(a.chain()).verifies());
-  }
 
   private JsonNode ask(String msg) throws Exception {
     return front.request(json.readTree(msg)).get(20, TimeUnit.SECONDS);

@@ -1,6 +1,5 @@
 package io.troupe.examples;
 
-import static io.troupe.testing.ChainAssert.assertThatChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,25 +7,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorStatus;
 import io.troupe.actor.ActorSystem;
+import io.troupe.actor.ActorSystems;
 import io.troupe.chain.EventTypes;
-import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SupervisorTreeExampleTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system =
-      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
-
-  @AfterEach
-  void tearDown() {
-    system.shutdown();
-    system.list().forEach(a -> assertThatChain(a.chain()).verifies());
-  }
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  private final ActorSystem system = systems.build();
 
   private long restarts(ActorHandle a) {
     return a.chain().stream().filter(e -> e.type().equals(EventTypes.ACTOR_RESTARTED)).count();

@@ -83,8 +83,12 @@ final class Ledger {
         return false;
       }
     }
-    CompletableFuture<JsonNode> owed = outstanding.putIfAbsent(id, result);
-    if (owed == null) {
+    // a caller still waiting for it keeps waiting, and this one waits with it; a caller that gave
+    // up (its future is done, and about to leave the map) is replaced
+    CompletableFuture<JsonNode> owed =
+        outstanding.compute(
+            id, (k, current) -> current == null || current.isDone() ? result : current);
+    if (owed == result) {
       result.whenComplete((v, e) -> outstanding.remove(id, result));
     } else {
       owed.whenComplete(
@@ -176,9 +180,13 @@ final class Ledger {
     }
   }
 
-  /** Requests the actor has seen and not answered, sorted. */
+  /** Requests the actor has seen and not answered (whose callers still wait), sorted. */
   List<String> outstanding() {
-    return outstanding.keySet().stream().sorted().toList();
+    return outstanding.entrySet().stream()
+        .filter(e -> !e.getValue().isDone())
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
   }
 
   /**

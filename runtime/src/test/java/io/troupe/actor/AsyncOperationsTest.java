@@ -23,13 +23,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Operation splitting: timers, HTTP, and the store; results arrive as handle-result. */
 class AsyncOperationsTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system =
-      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  private final ActorSystem system = systems.build();
   private HttpServer server;
   @TempDir Path dir;
   private int n;
@@ -39,8 +40,6 @@ class AsyncOperationsTest {
     if (server != null) {
       server.stop(0);
     }
-    system.shutdown();
-    system.list().forEach(a -> assertThatChain(a.chain()).verifies());
   }
 
   /**

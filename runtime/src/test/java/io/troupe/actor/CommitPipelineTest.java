@@ -9,7 +9,6 @@ import io.troupe.chain.ChainVerifier;
 import io.troupe.chain.EventHash;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.StaleAppendException;
-import io.troupe.host.standard.StandardHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,17 +57,12 @@ class CommitPipelineTest {
 
   @TempDir Path dir;
   final GatedStore store = new GatedStore();
-  final ActorSystem system =
-      ActorSystem.builder()
-          .handlers(StandardHandlers.catalog())
-          .turnThreads(2)
-          .chainStore(store)
-          .build();
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  final ActorSystem system = systems.build(b -> b.turnThreads(2).chainStore(store));
 
   @AfterEach
-  void close() {
+  void release() {
     store.release();
-    system.close();
   }
 
   ActorHandle start() {

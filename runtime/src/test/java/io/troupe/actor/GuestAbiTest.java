@@ -14,29 +14,20 @@ import io.troupe.chain.Sha256;
 import io.troupe.error.ActorNotRunningException;
 import io.troupe.error.GuestErrorException;
 import io.troupe.error.GuestFaultException;
-import io.troupe.host.standard.StandardHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Guest ABI v1 at its edges: none states, Err results, malformed results, bad pointers, traps. */
 class GuestAbiTest {
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system =
-      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  private final ActorSystem system = systems.build();
   @TempDir Path dir;
-
-  @AfterEach
-  void chainsOfEveryActorStillVerify() {
-    system.shutdown();
-    for (ActorHandle a : system.list()) {
-      assertThatChain(a.chain()).verifies();
-    }
-  }
 
   private ActorHandle start(String body) {
     return system.start(Fixture.manifest(dir, Guests.module(body), ""));

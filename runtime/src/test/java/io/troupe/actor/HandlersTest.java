@@ -2,7 +2,6 @@ package io.troupe.actor;
 
 import static io.troupe.actor.Guests.REQUEST;
 import static io.troupe.actor.Guests.SEND;
-import static io.troupe.testing.ChainAssert.assertThatChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,32 +22,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The runtime, timing, random and environment handlers, and the recording of every host call. */
 class HandlersTest {
   private final ObjectMapper json = new ObjectMapper();
   private final MutableClock clock = MutableClock.start();
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
   private final ActorSystem system =
-      ActorSystem.builder()
-          .clock(clock)
-          .handlers(
-              new HandlerCatalog(
-                  List.of(
-                      new RuntimeHandler(),
-                      new TimingHandler(),
-                      new RandomHandler(),
-                      new EnvironmentHandler(Map.of("TROUPE_COLOR", "blue", "SECRET", "hunter2")))))
-          .build();
+      systems.build(
+          b ->
+              b.clock(clock)
+                  .handlers(
+                      new HandlerCatalog(
+                          List.of(
+                              new RuntimeHandler(),
+                              new TimingHandler(),
+                              new RandomHandler(),
+                              new EnvironmentHandler(
+                                  Map.of("TROUPE_COLOR", "blue", "SECRET", "hunter2"))))));
   @TempDir Path dir;
-
-  @AfterEach
-  void chainsVerify() {
-    system.shutdown();
-    system.list().forEach(a -> assertThatChain(a.chain()).verifies());
-  }
 
   private ActorHandle actorCalling(String iface, String fn, String params, String handlerToml) {
     byte[] module =

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.chain.EventTypes;
 import io.troupe.error.GuestFaultException;
 import io.troupe.error.LimitExceededException;
-import io.troupe.host.standard.StandardHandlers;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,23 +19,16 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every [limits] setting is enforced, with a clear error, and the node carries on. */
 class LimitsTest {
   private final ObjectMapper json = new ObjectMapper();
-  private ActorSystem system = ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  private ActorSystem system = systems.build();
   @TempDir Path dir;
-
-  @AfterEach
-  void tearDown() {
-    system.shutdown();
-    for (ActorHandle a : system.list()) {
-      assertThatChain(a.chain()).verifies();
-    }
-  }
 
   @Test
   void runawayLoop_isStoppedAtItsDeadline_andTheNodeCarriesOn() throws Exception {
@@ -124,7 +116,7 @@ class LimitsTest {
   void fullMailbox_refusesWithAClearError_andLosesNothingQueued() throws Exception {
     ManualExecutor turns = new ManualExecutor();
     system.shutdown();
-    system = ActorSystem.builder().handlers(StandardHandlers.catalog()).executor(turns).build();
+    system = systems.build(b -> b.executor(turns));
     var started =
         system.startAsync(
             Fixture.manifest(

@@ -2,7 +2,6 @@ package io.troupe.actor;
 
 import static io.troupe.actor.Guests.REQUEST;
 import static io.troupe.actor.Guests.SEND;
-import static io.troupe.testing.ChainAssert.assertThatChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -11,31 +10,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.chain.ChainEvent;
 import io.troupe.chain.EventTypes;
-import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** supervisor: spawn, restart policy (resume or fresh, limits), stop/restart-child, callbacks. */
 class SupervisionTest {
   private static final String SUP = "troupe:actor/supervisor";
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system =
-      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  private final ActorSystem system = systems.build();
   @TempDir Path dir;
-
-  @AfterEach
-  void chainsVerify() {
-    system.shutdown();
-    system.list().forEach(a -> assertThatChain(a.chain()).verifies());
-  }
 
   @BeforeEach
   void worker() throws Exception {

@@ -1,6 +1,5 @@
 package io.troupe.actor;
 
-import static io.troupe.testing.ChainAssert.assertThatChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.chain.ChainEvent;
 import io.troupe.chain.EventTypes;
-import io.troupe.host.standard.StandardHandlers;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -23,14 +21,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The tcp-client state machine against a real echo server on a loopback port. */
 class TcpClientTest {
   private static final String TCP = "troupe:actor/tcp-client";
   private final ObjectMapper json = new ObjectMapper();
-  private final ActorSystem system =
-      ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  private final ActorSystem system = systems.build();
   private ServerSocket server;
   private Thread serverThread;
   @TempDir Path dir;
@@ -69,8 +68,6 @@ class TcpClientTest {
   void tearDown() throws Exception {
     server.close();
     serverThread.join(10_000);
-    system.shutdown();
-    system.list().forEach(a -> assertThatChain(a.chain()).verifies());
   }
 
   private ActorHandle client(String allowed) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -88,9 +89,15 @@ class WorkerPoolTest {
 
   @Test
   void theSameOperationSentTwiceRunsOnce() throws Exception {
+    // the pool's only slot is busy, so both copies of op-1 are still waiting when the second comes
+    // (a fast op-1 could otherwise be done before it is sent again, and then it rightly runs again)
+    CompletableFuture<JsonNode> blocker = pool.submit(sha("blocker", LONG, Duration.ofMinutes(5)));
     Work w = sha("op-1", 1, Duration.ofMinutes(5));
     CompletableFuture<JsonNode> first = pool.submit(w);
     CompletableFuture<JsonNode> again = pool.submit(w);
+    assertThat(pool.cancel("blocker")).isTrue();
+    assertThat(blocker.handle((v, e) -> Errors.unwrap(e)).get(30, TimeUnit.SECONDS))
+        .isInstanceOf(CancelledException.class);
     assertThat(again.get(30, java.util.concurrent.TimeUnit.SECONDS))
         .isEqualTo(first.get(30, java.util.concurrent.TimeUnit.SECONDS));
     await().atMost(Duration.ofSeconds(30)).until(() -> pool.depth() == 0);
