@@ -42,7 +42,7 @@ final class BenchCluster {
             x ->
                 x.hazelcast().getCluster().getMembers().size() < n
                     || !x.hazelcast().getPartitionService().isClusterSafe()
-                    || !x.clusterStatus().getQuorumPresent())) {
+                    || !x.members().quorum())) {
       Thread.sleep(100); // waiting for the cluster to form before measuring
     }
     return nodes;
@@ -52,7 +52,7 @@ final class BenchCluster {
   static String idHomedOn(TroupeNode any, String home, String prefix) {
     for (int i = 0; ; i++) {
       String id = prefix + "-" + i;
-      if (any.homeOf(ActorId.of(id)).orElseThrow().equals(home)) {
+      if (any.ownerOf(ActorId.of(id)).orElseThrow().equals(home)) {
         return id;
       }
     }

@@ -3,6 +3,7 @@ package io.troupe.cluster;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
+import io.troupe.actor.ActorStatus;
 import io.troupe.chain.ChainEvent;
 import io.troupe.chain.EventHash;
 import java.io.IOException;
@@ -23,6 +24,7 @@ final class ActorRecord implements DataSerializable {
   long epoch;
   String node;
   String member; // Hazelcast member UUID of the home
+  boolean handedOff; // the home gave the actor up; the partition owner takes it over
   String manifest; // TOML
   String moduleRef; // where the module's bytes are: sha256:<hex> in troupe.modules, or a path
   String status;
@@ -47,9 +49,28 @@ final class ActorRecord implements DataSerializable {
     return out.toString();
   }
 
-  ActorSummary summary() {
-    return new ActorSummary(
-        id, name, node, epoch, status, events.size(), head().toBytes(), module, parent, member);
+  /** Whether some home should run the actor (it has not stopped or failed). */
+  boolean live() {
+    return status().live();
+  }
+
+  ActorStatus status() {
+    return ActorStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+  }
+
+  SummaryData summary() {
+    return new SummaryData(
+        id,
+        name,
+        node,
+        member,
+        epoch,
+        status,
+        handedOff,
+        events.size(),
+        head().toBytes(),
+        module,
+        parent);
   }
 
   @Override
@@ -61,6 +82,7 @@ final class ActorRecord implements DataSerializable {
     out.writeLong(epoch);
     out.writeString(node);
     out.writeString(member);
+    out.writeBoolean(handedOff);
     out.writeString(manifest);
     out.writeString(moduleRef);
     out.writeString(status);
@@ -78,6 +100,7 @@ final class ActorRecord implements DataSerializable {
     epoch = in.readLong();
     node = in.readString();
     member = in.readString();
+    handedOff = in.readBoolean();
     manifest = in.readString();
     moduleRef = in.readString();
     status = in.readString();

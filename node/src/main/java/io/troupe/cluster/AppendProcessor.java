@@ -80,7 +80,7 @@ final class AppendProcessor
       r.manifest = manifest;
       r.moduleRef = moduleRef;
       r.epoch = epoch;
-    } else if (ReleaseProcessor.RELEASED.equals(r.member)) {
+    } else if (r.handedOff) {
       return "actor " + r.id + " was handed over by node " + r.node + " and is moving";
     } else if (r.epoch != epoch
         || r.events.size() != fromSeq

@@ -9,11 +9,16 @@ import io.troupe.chain.ChainCodec;
 import io.troupe.chain.ChainEvent;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.StaleAppendException;
+import io.troupe.home.ActorSummary;
+import io.troupe.home.NodeRef;
+import io.troupe.home.Records;
+import io.troupe.home.Takeover;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -23,7 +28,7 @@ import java.util.concurrent.Executor;
  * partition's owner, and the reads the client API answers from any node. Modules live in a second
  * map ({@value #MODULES}), by content.
  */
-public final class ClusterChainStore implements ChainStore {
+public final class ClusterChainStore implements ChainStore, Records {
   public static final String ACTORS = "troupe.actors";
   public static final String MODULES = "troupe.modules";
 
@@ -83,10 +88,11 @@ public final class ClusterChainStore implements ChainStore {
     return hz.getCluster().getLocalMember().getUuid().toString();
   }
 
-  /** The cluster's view of actor {@code id}. */
+  @Override
   public Optional<ActorSummary> describe(ActorId id) {
     return Optional.ofNullable(
-        ClusterErrors.call(() -> actors.executeOnKey(id.value(), new ReadProcessor.Summary())));
+            ClusterErrors.call(() -> actors.executeOnKey(id.value(), new ReadProcessor.Summary())))
+        .map(SummaryData::typed);
   }
 
   public ActorSummary require(ActorId id) {
@@ -95,10 +101,11 @@ public final class ClusterChainStore implements ChainStore {
 
   /** Every actor the cluster knows, in id order. */
   public List<ActorSummary> list() {
-    Collection<ActorSummary> all =
+    Collection<SummaryData> all =
         ClusterErrors.call(() -> actors.executeOnEntries(new ReadProcessor.Summary())).values();
-    List<ActorSummary> out = new ArrayList<>(all);
-    out.sort(java.util.Comparator.comparing(ActorSummary::id));
+    List<ActorSummary> out = new ArrayList<>();
+    all.forEach(d -> out.add(d.typed()));
+    out.sort(java.util.Comparator.comparing(a -> a.id().value()));
     return out;
   }
 
@@ -154,40 +161,27 @@ public final class ClusterChainStore implements ChainStore {
     };
   }
 
-  /**
-   * Takes actor {@code id} over for this node if its record still names member {@code formerMember}
-   * as its home: bumps the epoch (from then on the former home's appends are refused) and names
-   * this node. Runs on the partition owner, atomically.
-   *
-   * @return what the actor continues from, or empty when the record moved on meanwhile
-   */
-  public Optional<Takeover> takeOver(ActorId id, String formerMember, String node) {
+  @Override
+  public Optional<Takeover> takeOver(ActorId id, NodeRef formerHome, NodeRef self) {
     return Optional.ofNullable(
-        ClusterErrors.call(
-            () ->
-                actors.executeOnKey(
-                    id.value(), new TakeoverProcessor(formerMember, node, member()))));
+            ClusterErrors.call(
+                () ->
+                    actors.executeOnKey(
+                        id.value(),
+                        new TakeoverProcessor(formerHome.member(), self.name(), self.member()))))
+        .map(TakeoverData::typed);
   }
 
-  /**
-   * This member gives actor {@code id} up (it runs no copy any more): if the record still names
-   * this member in {@code epoch}, it is marked released, and the partition owner takes the actor
-   * over.
-   *
-   * @return whether the record was released
-   */
-  public boolean release(ActorId id, long epoch) {
+  @Override
+  public boolean handOff(ActorId id, long epoch, NodeRef self) {
     return ClusterErrors.call(
-        () -> actors.executeOnKey(id.value(), new ReleaseProcessor(epoch, member())));
+        () -> actors.executeOnKey(id.value(), new HandOffProcessor(epoch, self.member())));
   }
 
-  /** Whether a record's member says its home gave the actor up. */
-  public static boolean released(ActorSummary s) {
-    return ReleaseProcessor.RELEASED.equals(s.member());
-  }
-
-  /** The ids of the actors whose records this member holds as partition owner. */
-  public java.util.Set<String> localActorIds() {
-    return ClusterErrors.call(actors::localKeySet);
+  @Override
+  public Set<ActorId> ownedHere() {
+    Set<ActorId> out = new java.util.HashSet<>();
+    ClusterErrors.call(actors::localKeySet).forEach(k -> out.add(ActorId.of(k)));
+    return out;
   }
 }

@@ -27,11 +27,11 @@ abstract sealed class ReadProcessor<R>
   }
 
   /** The record without its chain. */
-  static final class Summary extends ReadProcessor<ActorSummary> {
+  static final class Summary extends ReadProcessor<SummaryData> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    ActorSummary read(ActorRecord r) {
+    SummaryData read(ActorRecord r) {
       return r.summary();
     }
   }

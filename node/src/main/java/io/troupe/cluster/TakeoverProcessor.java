@@ -13,7 +13,7 @@ import java.util.Map;
  * its next append carries the old epoch and is refused.
  */
 final class TakeoverProcessor
-    implements EntryProcessor<String, ActorRecord, Takeover>, DataSerializable {
+    implements EntryProcessor<String, ActorRecord, TakeoverData>, DataSerializable {
   private String formerMember;
   private String node;
   private String member;
@@ -27,20 +27,18 @@ final class TakeoverProcessor
   }
 
   @Override
-  public Takeover process(Map.Entry<String, ActorRecord> entry) {
+  public TakeoverData process(Map.Entry<String, ActorRecord> entry) {
     ActorRecord r = entry.getValue();
-    if (r == null
-        || r.manifest == null
-        || !formerMember.equals(r.member)
-        || !(r.status.equals("running") || r.status.equals("restarting"))) {
+    if (r == null || r.manifest == null || !formerMember.equals(r.member) || !r.live()) {
       return null;
     }
     String from = r.node;
     r.epoch++;
     r.node = node;
     r.member = member;
+    r.handedOff = false;
     entry.setValue(r);
-    return new Takeover(
+    return new TakeoverData(
         r.epoch, from, r.lines(0, r.events.size()), r.state, r.manifest, r.moduleRef, r.parent);
   }
 

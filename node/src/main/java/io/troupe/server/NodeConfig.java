@@ -3,6 +3,7 @@ package io.troupe.server;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.troupe.cluster.MemberSettings;
 import io.troupe.error.InvalidArgumentException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,6 +82,21 @@ public record NodeConfig(
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** How this node joins the cluster, its gRPC server listening on {@code grpcPort}. */
+  public MemberSettings memberSettings(int grpcPort) {
+    return new MemberSettings(
+        name,
+        host,
+        hzPort,
+        grpcPort,
+        members,
+        clusterName,
+        backupCount,
+        quorum,
+        heartbeat,
+        maxNoHeartbeat);
   }
 
   public Builder toBuilder() {

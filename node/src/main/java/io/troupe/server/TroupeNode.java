@@ -1,70 +1,62 @@
 package io.troupe.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.util.concurrent.MoreExecutors;
-import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent;
-import com.hazelcast.partition.Partition;
-import com.hazelcast.splitbrainprotection.SplitBrainProtection;
-import io.grpc.Channel;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.util.MutableHandlerRegistry;
-import io.troupe.actor.ActorHandle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.troupe.actor.ActorId;
-import io.troupe.actor.ActorStatus;
 import io.troupe.actor.ActorSystem;
-import io.troupe.actor.ChannelListener;
-import io.troupe.actor.Delivery;
 import io.troupe.actor.ModuleSource;
-import io.troupe.actor.Recipient;
 import io.troupe.api.TroupeApi;
-import io.troupe.cluster.ActorSummary;
 import io.troupe.cluster.ClusterChainStore;
-import io.troupe.cluster.ClusterErrors;
-import io.troupe.error.ActorNotFoundException;
+import io.troupe.cluster.HazelcastMembers;
 import io.troupe.error.UnavailableException;
+import io.troupe.home.Failover;
+import io.troupe.home.LoadBoard;
+import io.troupe.home.NodeRef;
+import io.troupe.home.PeerInbound;
+import io.troupe.home.Placement;
+import io.troupe.home.RemoteDirectory;
+import io.troupe.home.ResultRouter;
+import io.troupe.home.Workers;
 import io.troupe.host.standard.StandardHandlers;
-import io.troupe.manifest.ManifestParser;
-import io.troupe.proto.v1.ClusterStatusResponse;
 import io.troupe.proto.v1.NodeLinkGrpc;
 import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.transport.LinkHub;
+import io.troupe.transport.PeerChannels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Troupe node: an embedded Hazelcast member (placement, replicated chains), the node's actors,
- * the links to its peers, and a gRPC server with the client API, the node link, health and
- * reflection. An actor's home is the owner of its Hazelcast partition.
+ * One Troupe node, wired: its gRPC server (client API, node link, health, reflection), its
+ * Hazelcast member (placement, replicated records), its actors, its links to its peers, and the
+ * home room that decides where actors live. The decisions are the home room's ({@link Placement},
+ * {@link Failover}); this class only builds the parts, connects them and runs them.
  *
  * <pre>{@code
  * try (TroupeNode node = TroupeNode.start(NodeConfig.builder().grpcPort(0).build())) {
@@ -74,181 +66,107 @@ import org.slf4j.LoggerFactory;
  */
 public final class TroupeNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TroupeNode.class);
+  private static final Duration RECONCILE_EVERY = Duration.ofMillis(200);
+  private static final Duration LOAD_EVERY = Duration.ofMillis(200);
 
   private final NodeConfig config;
-  private final int grpcPort;
-  private final HazelcastInstance hz;
-  private final ClusterChainStore records;
-  private final ActorSystem system;
-  private final LinkHub hub;
-  private final Server server;
-  private final HealthStatusManager health = new HealthStatusManager();
-  private final MutableHandlerRegistry services = new MutableHandlerRegistry();
-  private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters =
-      new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-          io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-  private com.sun.net.httpserver.HttpServer metricsServer;
+  private final Clock clock = Clock.systemUTC();
+  private final ObjectMapper mapper = new ObjectMapper();
   private final ExecutorService apiPool;
   private final ExecutorService commitPool;
-  private final ScheduledExecutorService failover;
-  private final java.util.Set<ActorId> moving = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler;
-  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
-  private final ObjectMapper mapper = new ObjectMapper();
-  private volatile boolean closed;
-
-  /** The peers' dispatcher loads as they last told them over the node links. */
-  private final Map<String, PeerLoad> loads = new ConcurrentHashMap<>();
-
-  private record PeerLoad(int depth, int capacity, double cpu, long atNanos) {}
-
-  /** This process's recent CPU load (0..1), or 0 where the JVM cannot tell. */
-  private static double cpu() {
-    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    double load =
-        os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuLoad() : 0;
-    return load < 0 ? 0 : load;
-  }
-
-  /** A peer whose load is older than this (it sends every 200 ms) gets no new work. */
-  private static final long STALE_LOAD_NANOS = TimeUnit.SECONDS.toNanos(2);
+  private final ScheduledExecutorService failoverThread;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final MutableHandlerRegistry services = new MutableHandlerRegistry();
+  private final PrometheusMeterRegistry meters =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Server server;
+  private final HazelcastMembers members;
+  private final ClusterChainStore records;
+  private final PeerChannels channels;
+  private final LinkHub hub;
+  private final ActorSystem system;
+  private final Placement placement;
+  private final ResultRouter results;
+  private final Failover failover;
+  private final MetricsEndpoint metrics;
+  private volatile boolean shutdown;
 
   private TroupeNode(NodeConfig config) throws IOException {
     this.config = config;
     meters.config().commonTags("node", config.name());
     this.apiPool = Executors.newFixedThreadPool(8, threads(config.name() + "-api-"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-sched-"));
-    this.failover =
+    this.failoverThread =
         Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-failover-"));
     this.commitPool =
         Executors.newFixedThreadPool(config.committers(), threads(config.name() + "-commit-"));
     // The server binds first, so that a free port (grpc_port 0) is really ours before Hazelcast
     // announces it; the services are registered once the node is built.
-    this.server =
-        Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create())
-            .fallbackHandlerRegistry(services)
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .executor(apiPool)
-            // node-link traffic never blocks: handle it on the transport's threads, no hand-off
-            .callExecutor(
-                new io.grpc.ServerCallExecutorSupplier() {
-                  @Override
-                  public <Q, R> java.util.concurrent.Executor getExecutor(
-                      io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers) {
-                    return NodeLinkGrpc.SERVICE_NAME.equals(
-                            call.getMethodDescriptor().getServiceName())
-                        ? MoreExecutors.directExecutor()
-                        : null;
-                  }
-                })
-            .maxInboundMessageSize(64 * 1024 * 1024)
-            .build()
-            .start();
-    this.grpcPort = server.getPort();
+    this.server = grpcServer(config.grpcPort());
     try {
-      this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config, grpcPort));
+      this.members = HazelcastMembers.join(config.memberSettings(server.getPort()));
     } catch (RuntimeException e) {
       server.shutdownNow();
-      apiPool.shutdownNow();
-      commitPool.shutdownNow();
-      scheduler.shutdownNow();
-      failover.shutdownNow();
+      stopThreads();
       throw e;
     }
-    this.records = new ClusterChainStore(hz, commitPool);
+    this.records = new ClusterChainStore(members.instance(), commitPool);
     try {
       records.describe(ActorId.of("troupe.warm-up")); // a partition operation assigns partitions
     } catch (RuntimeException e) {
       log.debug("warm-up read: {}", e.getMessage()); // no quorum yet: others are still joining
     }
+    this.channels = new PeerChannels(members::grpcAddress);
+    this.hub = new LinkHub(members, mapper, scheduler, channels::to);
+    LoadBoard loads = new LoadBoard(clock);
+    ResultRouter[] router = new ResultRouter[1]; // the router needs the system it serves
+    RemoteDirectory[] remote = new RemoteDirectory[1];
     this.system =
         ActorSystem.builder()
             .handlers(StandardHandlers.catalog())
             .nodeName(config.name())
             .chainStore(records)
             .modules(new ModuleSource(records.modules()))
-            .remoteDirectory(this::remote)
+            .remoteDirectory(id -> remote[0].lookup(id))
             .requestTimeout(config.requestTimeout())
             .mapper(mapper)
-            .cluster(new Workers(), this::routeResult)
+            .cluster(
+                new Workers(members, hub, loads, Workers::processCpu),
+                (actor, op, value, error) -> router[0].deliver(actor, op, value, error))
             .workers(config.workerSlots(), 1024)
             .meters(meters)
             .build();
-    this.hub =
-        new LinkHub(
-            () -> hz.getCluster().getLocalMember().getUuid().toString(),
-            config.name(),
-            new Inbound(),
-            mapper,
-            scheduler,
-            this::channelTo);
-    TroupeApi api = new TroupeApi(system, records, this::homeChannel, this::clusterStatus, mapper);
-    services.addService(ServerInterceptors.intercept(api, TroupeApi.forwardingInterceptor()));
-    services.addService(hub.service());
-    hz.getCluster()
-        .addMembershipListener(
-            new MembershipListener() {
-              @Override
-              public void memberAdded(MembershipEvent e) {
-                hub.memberAdded(e.getMember().getUuid().toString(), nameOf(e.getMember()));
-              }
+    this.placement = new Placement(members, records, system.hosting());
+    remote[0] = new RemoteDirectory(placement, hub);
+    this.results = new ResultRouter(placement, system.hosting(), hub, clock, scheduler, apiPool);
+    router[0] = results;
+    this.failover = new Failover(members, records, system.hosting(), hub);
+    hub.start(new PeerInbound(system.hosting(), placement, hub, loads, apiPool));
 
-              @Override
-              public void memberRemoved(MembershipEvent e) {
-                String uuid = e.getMember().getUuid().toString();
-                hub.memberRemoved(uuid);
-                system.hosting().dispatcher().workerLost(nameOf(e.getMember()));
-                ManagedChannel c = channels.remove(uuid);
-                if (c != null) {
-                  c.shutdownNow();
-                }
-                failover.execute(TroupeNode.this::reconcile);
-              }
-            });
-    for (Member m : hz.getCluster().getMembers()) {
-      hub.memberAdded(m.getUuid().toString(), nameOf(m));
-    }
-    hz.getLifecycleService()
-        .addLifecycleListener(
-            e -> {
-              if (e.getState() == LifecycleEvent.LifecycleState.SHUTTING_DOWN && !closed) {
-                // Hazelcast stopped under us (terminated, or out of memory): our actors' homes
-                // are elsewhere from now on, and this node must not serve them
-                log.error("node {}: its cluster member stopped; it serves nothing", config.name());
-                health.setStatus("", HealthCheckResponse.ServingStatus.NOT_SERVING);
-                system
-                    .hosting()
-                    .loseAll(
-                        new UnavailableException(
-                            "node " + config.name() + " is not in the cluster any more; retry"));
-              }
-            });
-    if (config.metricsPort() >= 0) {
-      metricsServer =
-          com.sun.net.httpserver.HttpServer.create(
-              new InetSocketAddress(config.host(), config.metricsPort()), 0);
-      metricsServer.createContext(
-          "/metrics",
-          ex -> {
-            byte[] body = meters.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-          });
-      metricsServer.start();
-    }
-    failover.scheduleWithFixedDelay(this::reconcile, 200, 200, TimeUnit.MILLISECONDS);
-    scheduler.scheduleWithFixedDelay(this::publishLoad, 0, 200, TimeUnit.MILLISECONDS);
+    TroupeApi api = new TroupeApi(system, records, placement, channels::to, this::status, mapper);
+    services.addService(api.definition());
+    services.addService(hub.service());
+    members.listen(new Membership());
+    members.live().forEach(hub::memberAdded);
+    this.metrics =
+        config.metricsPort() >= 0
+            ? MetricsEndpoint.start(config.host(), config.metricsPort(), meters)
+            : null;
+    failoverThread.scheduleWithFixedDelay(
+        failover::reconcile,
+        RECONCILE_EVERY.toMillis(),
+        RECONCILE_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::publishLoad, 0, LOAD_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
     log.info(
-        "node {} up: gRPC {}:{}, Hazelcast {}, {} member(s)",
+        "node {} up: gRPC {}, Hazelcast {}, {} member(s)",
         config.name(),
-        config.host(),
-        grpcPort,
-        hz.getCluster().getLocalMember().getAddress(),
-        hz.getCluster().getMembers().size());
+        grpcAddress(),
+        members.localAddress(),
+        members.live().size());
   }
 
   /** Starts a node and its startup actors; returns once it serves. */
@@ -259,63 +177,23 @@ public final class TroupeNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start node " + config.name(), e);
     }
+    ManagedChannel self =
+        Grpc.newChannelBuilder(node.grpcAddress(), InsecureChannelCredentials.create()).build();
     try {
-      node.startActors();
+      new StartupActors(
+              config.actors(), node.members, node.records, node.system.modules(), node.clock)
+          .start(TroupeGrpc.newBlockingStub(self));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      node.close();
+      throw new UnavailableException("interrupted while starting node " + config.name());
     } catch (RuntimeException e) {
       node.close();
       throw e;
+    } finally {
+      self.shutdownNow();
     }
     return node;
-  }
-
-  private void startActors() {
-    if (config.actors().isEmpty()) {
-      return;
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!quorumPresent() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(100); // startup only: wait for enough members to accept writes
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    ManifestParser parser = new ManifestParser();
-    for (NodeConfig.StartupActor a : config.actors()) {
-      ActorId id = ActorId.of(a.id());
-      if (records.describe(id).isPresent()) {
-        log.info("startup actor {} exists already; not started again", id);
-        continue;
-      }
-      var manifest = parser.parse(Path.of(a.manifest()));
-      String ref = system.modules().upload(system.modules().resolve(manifest.module()));
-      // through the API's routing, so the actor starts on its home node
-      var req =
-          io.troupe.proto.v1.StartActorRequest.newBuilder()
-              .setManifestToml(readString(Path.of(a.manifest())))
-              .setManifestName(a.manifest())
-              .setModuleRef(ref)
-              .setId(id.value())
-              .build();
-      Optional<Channel> home = homeChannel(id);
-      if (home.isPresent()) {
-        TroupeGrpc.newBlockingStub(home.get())
-            .withDeadlineAfter(30, TimeUnit.SECONDS)
-            .startActor(req);
-      } else {
-        system.start(manifest.withModule(ref), id);
-      }
-      log.info("started actor {} from {}", id, a.manifest());
-    }
-  }
-
-  private static String readString(Path p) {
-    try {
-      return java.nio.file.Files.readString(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   public String name() {
@@ -324,18 +202,16 @@ public final class TroupeNode implements AutoCloseable {
 
   /** {@code host:port} of the gRPC server. */
   public String grpcAddress() {
-    return config.host() + ":" + grpcPort;
+    return config.host() + ":" + server.getPort();
+  }
+
+  public int grpcPort() {
+    return server.getPort();
   }
 
   /** {@code host:port} of this node's metrics endpoint, when it serves one. */
   public Optional<String> metricsAddress() {
-    return metricsServer == null
-        ? Optional.empty()
-        : Optional.of(config.host() + ":" + metricsServer.getAddress().getPort());
-  }
-
-  public int grpcPort() {
-    return grpcPort;
+    return Optional.ofNullable(metrics).map(MetricsEndpoint::address);
   }
 
   public ActorSystem system() {
@@ -346,521 +222,94 @@ public final class TroupeNode implements AutoCloseable {
     return records;
   }
 
-  /** The Hazelcast member; for tests and operations tooling. */
+  /** The Hazelcast member: for tests, raw baselines and operations tooling. */
   public HazelcastInstance hazelcast() {
-    return hz;
+    return members.instance();
   }
 
-  /** The name of the node that is actor {@code id}'s home (its partition's owner). */
+  /** This node's view of the cluster's membership. */
+  public HazelcastMembers members() {
+    return members;
+  }
+
+  /** The name of the node that owns actor {@code id}'s partition (where a new actor starts). */
+  public Optional<String> ownerOf(ActorId id) {
+    return members.owner(id).map(NodeRef::name);
+  }
+
+  /** The name of the node where actor {@code id} lives, as this node sees it. */
   public Optional<String> homeOf(ActorId id) {
-    Member owner = owner(id);
-    return owner == null ? Optional.empty() : Optional.of(nameOf(owner));
+    Placement.Home home = placement.locate(id);
+    if (home instanceof Placement.There there) {
+      return Optional.of(there.node().name());
+    }
+    return home instanceof Placement.Here ? Optional.of(config.name()) : Optional.empty();
   }
 
   /** Whether the node link to the member named {@code name} is up. */
   public boolean linkedTo(String name) {
-    for (Member m : hz.getCluster().getMembers()) {
-      if (nameOf(m).equals(name)) {
-        return m.localMember() || hub.connected(m.getUuid().toString());
-      }
-    }
-    return false;
+    Optional<NodeRef> n = members.named(name);
+    return n.isPresent() && (n.get().equals(members.self()) || hub.connected(n.get()));
   }
 
-  private Member owner(ActorId id) {
-    return ClusterErrors.call(() -> hz.getPartitionService().getPartition(id.value()).getOwner());
-  }
-
-  private Optional<Recipient> remote(ActorId id) {
-    Member home = locate(id);
-    if (home == null) {
-      return Optional.of(
-          d ->
-              CompletableFuture.failedFuture(
-                  new UnavailableException("actor " + id + " has no home right now; retry")));
-    }
-    if (home.localMember()) {
-      return moving(id).map(e -> (Recipient) d -> CompletableFuture.failedFuture(e));
-    }
-    return Optional.of(hub.recipient(home.getUuid().toString()));
-  }
-
-  /**
-   * An actor that is not here although this node owns its partition: while its record says it is
-   * live, it is moving here (or its home just died), and the caller should retry.
-   */
-  private Optional<UnavailableException> moving(ActorId id) {
-    return records
-        .describe(id)
-        .filter(
-            s ->
-                s.status() != null && !s.status().equals("stopped") && !s.status().equals("failed"))
-        .map(
-            s ->
-                new UnavailableException(
-                    "actor "
-                        + id
-                        + " is moving from node "
-                        + s.node()
-                        + " to node "
-                        + config.name()
-                        + "; retry"));
-  }
-
-  /**
-   * The member actor {@code id} runs on: its partition's owner, unless that is this node and the
-   * actor is not here, in which case the node its record names (a spawned child runs beside its
-   * parent, wherever its id's partition lives), if that node is a member.
-   */
-  private Member locate(ActorId id) {
-    Member owner = owner(id);
-    if (owner == null || !owner.localMember() || system.find(id).isPresent()) {
-      return owner;
-    }
-    return records.describe(id).map(ActorSummary::node).flatMap(this::memberNamed).orElse(owner);
-  }
-
-  private Optional<Member> memberNamed(String name) {
-    return hz.getCluster().getMembers().stream().filter(m -> nameOf(m).equals(name)).findFirst();
-  }
-
-  private Optional<Channel> homeChannel(ActorId id) {
-    Member owner = owner(id);
-    if (owner == null) {
-      throw new UnavailableException("actor " + id + " has no home right now; retry");
-    }
-    return owner.localMember()
-        ? Optional.empty()
-        : Optional.of(channelTo(owner.getUuid().toString()));
-  }
-
-  private ManagedChannel channelTo(String uuid) {
-    return channels.computeIfAbsent(
-        uuid,
-        u -> {
-          Member m =
-              hz.getCluster().getMembers().stream()
-                  .filter(x -> x.getUuid().toString().equals(u))
-                  .findFirst()
-                  .orElseThrow(() -> new UnavailableException("node " + u + " is not a member"));
-          String target = m.getAttribute(HazelcastSetup.ATTR_GRPC);
-          return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
-              .directExecutor() // callbacks on this channel never block
-              .maxInboundMessageSize(64 * 1024 * 1024)
-              .build();
-        });
-  }
-
-  private static String nameOf(Member m) {
-    String n = m.getAttribute(HazelcastSetup.ATTR_NAME);
-    return n == null ? m.getAddress().toString() : n;
+  private io.troupe.proto.v1.ClusterStatusResponse status() {
+    return new StatusReport(config.clusterName(), members, records).now();
   }
 
   private void publishLoad() {
     try {
       var pool = system.hosting().dispatcher().pool();
-      hub.broadcastLoad(pool.depth(), pool.capacity(), cpu());
+      hub.broadcastLoad(pool.depth(), pool.capacity(), Workers.processCpu());
     } catch (RuntimeException e) {
       log.debug("publishing load: {}", e.getMessage());
     }
   }
 
-  /** The other nodes, as the dispatcher sees them: their published load, reached by node link. */
-  private final class Workers implements io.troupe.dispatch.Dispatcher.Cluster {
+  /** Members joining and leaving, and this member stopping under the node. */
+  private final class Membership implements HazelcastMembers.Listener {
     @Override
-    public List<io.troupe.dispatch.Dispatcher.Load> peers() {
-      List<io.troupe.dispatch.Dispatcher.Load> out = new ArrayList<>();
-      for (Member m : hz.getCluster().getMembers()) {
-        if (m.localMember() || !hub.connected(m.getUuid().toString())) {
-          continue;
-        }
-        String name = nameOf(m);
-        PeerLoad load = loads.get(name);
-        if (load == null || System.nanoTime() - load.atNanos() > STALE_LOAD_NANOS) {
-          continue; // silent for a while: not a place for new work
-        }
-        out.add(
-            new io.troupe.dispatch.Dispatcher.Load(
-                name, load.depth(), load.capacity(), load.cpu()));
-      }
-      return out;
+    public void joined(NodeRef node) {
+      hub.memberAdded(node);
     }
 
     @Override
-    public CompletableFuture<Void> run(String node, io.troupe.dispatch.Work w) {
-      Optional<Member> m = memberNamed(node);
-      if (m.isEmpty()) {
-        return CompletableFuture.failedFuture(
-            new UnavailableException("node " + node + " is not a member"));
-      }
-      return hub.runOperation(m.get().getUuid().toString(), w.toJson(mapper)).thenApply(v -> null);
+    public void left(NodeRef node) {
+      hub.memberRemoved(node);
+      system.hosting().dispatcher().workerLost(node.name());
+      channels.forget(node);
+      failoverThread.execute(failover::reconcile);
     }
 
     @Override
-    public boolean alive(String node) {
-      return memberNamed(node).isPresent();
-    }
-
-    @Override
-    public double cpu() {
-      return TroupeNode.cpu();
-    }
-
-    @Override
-    public void cancel(String node, String opId) {
-      memberNamed(node).ifPresent(m -> hub.cancelOperation(m.getUuid().toString(), opId));
-    }
-  }
-
-  /**
-   * Sends the result of work that ran here to its actor's current home, again and again (every 250
-   * ms, finding the home anew each time: the actor may be moving) until the home acknowledges it,
-   * for up to ten minutes.
-   */
-  private void routeResult(String actor, String opId, JsonNode value, String error) {
-    var body = mapper.createObjectNode().put("op_id", opId);
-    if (error == null) {
-      body.set("result", value);
-    } else {
-      body.put("error", error);
-    }
-    sendResult(ActorId.of(actor), body, System.nanoTime() + TimeUnit.MINUTES.toNanos(10));
-  }
-
-  private void sendResult(
-      ActorId actor, com.fasterxml.jackson.databind.node.ObjectNode body, long giveUpAt) {
-    if (closed) {
-      return;
-    }
-    CompletableFuture<?> sent;
-    try {
-      Member home = locate(actor);
-      if (home == null) {
-        sent = CompletableFuture.failedFuture(new UnavailableException("no home"));
-      } else if (home.localMember()) {
-        sent = resultHere(actor, body);
-      } else {
-        sent = hub.operationResult(home.getUuid().toString(), actor, body);
-      }
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    sent.whenComplete(
-        (v, e) -> {
-          if (e == null) {
-            return;
-          }
-          if (System.nanoTime() > giveUpAt) {
-            log.warn(
-                "result of operation {} for {} not delivered: {}",
-                body.path("op_id"),
-                actor,
-                e.toString());
-            return;
-          }
-          try {
-            scheduler.schedule(
-                () -> apiPool.execute(() -> sendResult(actor, body, giveUpAt)),
-                250,
-                TimeUnit.MILLISECONDS);
-          } catch (java.util.concurrent.RejectedExecutionException closing) {
-            log.debug("not resending the result of {}: shutting down", body.path("op_id"));
-          }
-        });
-  }
-
-  /** A result body ({@code op_id} and {@code result} or {@code error}) for an actor here. */
-  private CompletableFuture<Void> resultHere(ActorId actor, JsonNode body) {
-    return system
-        .hosting()
-        .operationResult(
-            actor,
-            body.path("op_id").asText(),
-            body.get("result"),
-            body.hasNonNull("error") ? body.get("error").asText() : null);
-  }
-
-  /** What this node does with deliveries from its peers. */
-  private final class Inbound implements LinkHub.Inbound {
-    @Override
-    public CompletableFuture<JsonNode> runOperation(JsonNode work) {
-      try {
-        system.hosting().dispatcher().runHere(io.troupe.dispatch.Work.fromJson(work));
-        return CompletableFuture.completedFuture(null);
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-
-    @Override
-    public void cancelOperation(String opId) {
-      system.hosting().dispatcher().pool().cancel(opId);
-    }
-
-    @Override
-    public void load(String peer, int depth, int capacity, double cpu) {
-      loads.put(peer, new PeerLoad(depth, capacity, cpu, System.nanoTime()));
-    }
-
-    @Override
-    public CompletableFuture<JsonNode> operationResult(ActorId target, JsonNode result) {
-      return resultHere(target, result).thenApply(v -> null);
-    }
-
-    @Override
-    public CompletableFuture<JsonNode> deliver(Delivery d, int hops, ChannelListener back) {
-      try {
-        return system.hosting().deliver(d, back);
-      } catch (ActorNotFoundException e) {
-        // Finding where it went reads the cluster's record, which may wait on a migrating
-        // partition: never on the link's transport thread.
-        return CompletableFuture.supplyAsync(() -> elsewhere(d, hops, e), apiPool)
-            .thenCompose(f -> f);
-      }
-    }
-
-    private CompletableFuture<JsonNode> elsewhere(
-        Delivery d, int hops, ActorNotFoundException notHere) {
-      Member home = locate(d.target());
-      if (home != null && !home.localMember() && hops < 2 && !(d instanceof Delivery.ChannelOpen)) {
-        return hub.forward(home.getUuid().toString(), d, hops + 1); // it lives elsewhere
-      }
-      throw moving(d.target()).<RuntimeException>map(x -> x).orElse(notHere);
-    }
-
-    @Override
-    public void channelBack(
-        String channelId, ActorId from, Optional<JsonNode> message, String reason) {
-      try {
-        system.hosting().channelBack(channelId, from, message, reason);
-      } catch (RuntimeException e) {
-        log.debug("channel {} traffic from {} dropped: {}", channelId, from, e.getMessage());
-      }
-    }
-  }
-
-  /**
-   * Failover: every actor whose record this node owns (as its partition's owner) and whose home
-   * member is gone is taken over here — epoch bumped, continued from its committed chain and state,
-   * {@code actor.moved} recorded. Runs every 200 ms and at once when a member leaves.
-   */
-  private void reconcile() {
-    if (closed) {
-      return;
-    }
-    if (Thread.interrupted()) {
-      // a stray interrupt (a cluster call that was cut short while this node rejoined) must not
-      // fail the next module compilation or record read on this thread
-      log.debug("failover check: cleared a stray interrupt");
-    }
-    try {
-      if (!quorumPresent()) {
-        // a minority (after a split, or with too many nodes gone) must not run actors: their
-        // commits would be refused anyway, and the majority side takes them over
-        if (!system.list().isEmpty()) {
-          log.warn(
-              "node {}: no quorum ({} member(s) here, {} needed); stopping its actors here",
-              config.name(),
-              hz.getCluster().getMembers().size(),
-              config.quorum());
-          system
-              .hosting()
-              .loseAll(
-                  new UnavailableException(
-                      "node "
-                          + config.name()
-                          + " has no quorum (it is cut off from the majority)"));
-        }
+    public void stopped() {
+      if (shutdown) {
         return;
       }
-      String self = hz.getCluster().getLocalMember().getUuid().toString();
-      // copies lost here (a refused commit, no quorum for a while) whose record still names this
-      // node: nobody else took them over, so they come back here, in a new epoch
-      for (ActorId id : system.hosting().lostCopies()) {
-        if (moving.contains(id) || system.find(id).isPresent()) {
-          continue;
-        }
-        ActorSummary s = records.describe(id).orElse(null);
-        if (s != null
-            && self.equals(s.member())
-            && (s.status().equals("running") || s.status().equals("restarting"))) {
-          takeOver(id, s);
-        } else {
-          system.hosting().forgetLost(id);
-        }
-      }
-      java.util.Set<String> live = new java.util.HashSet<>();
-      for (Member m : hz.getCluster().getMembers()) {
-        live.add(m.getUuid().toString());
-      }
-      for (String key : records.localActorIds()) {
-        ActorId id = ActorId.of(key);
-        if (moving.contains(id)
-            || system.find(id).filter(h -> h.status() != ActorStatus.LOST).isPresent()) {
-          continue;
-        }
-        ActorSummary s = records.describe(id).orElse(null);
-        // a record naming this node as home although the actor is not running here: its copy
-        // lost a commit (say, while the quorum was gone) and must come back, in a new epoch
-        boolean mine = self.equals(s == null ? null : s.member());
-        if (s == null
-            || s.member() == null
-            || (live.contains(s.member()) && !mine)
-            || !(s.status().equals("running") || s.status().equals("restarting"))) {
-          continue;
-        }
-        takeOver(id, s);
-      }
-      rebalance();
-    } catch (RuntimeException e) {
-      log.debug("failover check: {}", e.getMessage());
-    }
-  }
-
-  /** Actors handed off here whose record is not released yet, with their epoch. */
-  private final Map<ActorId, Long> unreleased = new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * Actors running here whose partition now belongs to another node (it joined, and Hazelcast
-   * migrated partitions to it) move there: each is handed off — what was queued runs, then the copy
-   * stops taking deliveries and, once all it recorded is durable, its record is released — and the
-   * new owner takes it over. Spawned children stay beside their parent.
-   */
-  private void rebalance() {
-    // records of actors handed off here whose release failed (the cluster was busy): again
-    unreleased.forEach(
-        (id, epoch) -> {
-          records.release(id, epoch);
-          unreleased.remove(id);
-        });
-    for (ActorHandle h : system.list()) {
-      ActorId id = h.id();
-      if (h.status() != ActorStatus.RUNNING || h.parent().isPresent() || moving.contains(id)) {
-        continue;
-      }
-      Member owner = owner(id);
-      if (owner == null || owner.localMember() || !hub.connected(owner.getUuid().toString())) {
-        continue;
-      }
-      moving.add(id);
-      try {
-        long epoch = system.hosting().handOff(id).get(30, TimeUnit.SECONDS);
-        unreleased.put(id, epoch);
-        if (records.release(id, epoch)) {
-          log.info(
-              "handed actor {} over to node {} (its partition moved there)", id, nameOf(owner));
-        }
-        unreleased.remove(id);
-      } catch (Exception e) {
-        log.warn("handing actor {} over to node {} failed: {}", id, nameOf(owner), e.toString());
-      } finally {
-        moving.remove(id);
-      }
-    }
-  }
-
-  private void takeOver(ActorId id, ActorSummary s) {
-    moving.add(id);
-    try {
-      var taken = records.takeOver(id, s.member(), config.name());
-      if (taken.isEmpty()) {
-        return;
-      }
-      var t = taken.get();
-      var manifest =
-          new ManifestParser()
-              .parse(t.manifest(), Path.of("."), "manifest of " + id)
-              .withModule(t.module());
-      Optional<ActorId> parent =
-          t.parent() == null || t.parent().isEmpty()
-              ? Optional.empty()
-              : Optional.of(ActorId.of(t.parent()));
+      // our actors' homes are elsewhere from now on, and this node must not serve them
+      log.error("node {}: its cluster member stopped; it serves nothing", config.name());
+      health.setStatus("", HealthCheckResponse.ServingStatus.NOT_SERVING);
       system
           .hosting()
-          .resume(
-              new io.troupe.hosting.Resumption(
-                  id,
-                  manifest,
-                  parent,
-                  t.events(),
-                  t.state(),
-                  t.epoch(),
-                  t.fromNode(),
-                  ClusterChainStore.released(s)
-                      ? "node " + t.fromNode() + " handed it over (its partition moved here)"
-                      : t.fromNode().equals(config.name())
-                          ? "resumed after this node's copy lost a commit"
-                          : "home node " + t.fromNode() + " left the cluster"))
-          .get(30, TimeUnit.SECONDS);
-      log.info("took actor {} over from node {} (epoch {})", id, t.fromNode(), t.epoch());
-    } catch (Exception e) {
-      log.error("taking actor {} over from node {} failed: {}", id, s.node(), e.toString());
-    } finally {
-      moving.remove(id);
+          .loseAll(
+              new UnavailableException(
+                  "node " + config.name() + " is not in the cluster any more; retry"));
     }
-  }
-
-  /** The members, their addresses, partitions and actors. */
-  public ClusterStatusResponse clusterStatus() {
-    Map<String, Integer> partitions = new HashMap<>();
-    for (Partition p : hz.getPartitionService().getPartitions()) {
-      Member o = p.getOwner();
-      if (o != null) {
-        partitions.merge(o.getUuid().toString(), 1, Integer::sum);
-      }
-    }
-    Map<String, Integer> actors = new HashMap<>();
-    try {
-      for (ActorSummary s : records.list()) {
-        if (s.status() != null && !s.status().equals("stopped") && !s.status().equals("failed")) {
-          actors.merge(s.node(), 1, Integer::sum);
-        }
-      }
-    } catch (UnavailableException e) {
-      // without a quorum the records cannot be read; the status still tells who is here
-      log.debug("cluster status without actor counts: {}", e.getMessage());
-    }
-    ClusterStatusResponse.Builder b =
-        ClusterStatusResponse.newBuilder()
-            .setClusterName(config.clusterName())
-            .setThisNode(config.name())
-            .setPartitions(hz.getPartitionService().getPartitions().size())
-            .setQuorumPresent(quorumPresent());
-    for (Member m : hz.getCluster().getMembers()) {
-      String uuid = m.getUuid().toString();
-      b.addMembers(
-          io.troupe.proto.v1.Member.newBuilder()
-              .setName(nameOf(m))
-              .setUuid(uuid)
-              .setHazelcastAddress(m.getAddress().getHost() + ":" + m.getAddress().getPort())
-              .setGrpcAddress(String.valueOf(m.getAttribute(HazelcastSetup.ATTR_GRPC)))
-              .setActors(actors.getOrDefault(nameOf(m), 0))
-              .setOwnedPartitions(partitions.getOrDefault(uuid, 0))
-              .setLocal(m.localMember()));
-    }
-    return b.build();
-  }
-
-  private boolean quorumPresent() {
-    SplitBrainProtection q =
-        hz.getSplitBrainProtectionService().getSplitBrainProtection(HazelcastSetup.QUORUM);
-    return q.hasMinimumSize();
   }
 
   /**
-   * Leaves the cluster: stops serving, hands this node's actors off (each stops taking deliveries
-   * once what it recorded is durable, recording no stop), closes the links and leaves Hazelcast
+   * Leaves the cluster: stops serving, hands every actor off (each stops taking deliveries once
+   * what it recorded is durable, recording no stop), closes the links and leaves Hazelcast
    * gracefully; the new owners of their partitions take the actors over.
    */
-  @Override
-  public void close() {
-    if (closed) {
+  public void shutdown() {
+    if (shutdown) {
       return;
     }
-    closed = true;
+    shutdown = true;
     health.setStatus("", HealthCheckResponse.ServingStatus.NOT_SERVING);
-    failover.shutdownNow();
-    system.hosting().handOffAll(java.time.Duration.ofSeconds(10));
+    failoverThread.shutdownNow();
+    results.close();
+    system.hosting().handOffAll(Duration.ofSeconds(10));
     system.shutdown();
     hub.close();
     server.shutdown();
@@ -872,22 +321,68 @@ public final class TroupeNode implements AutoCloseable {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
-    channels.values().forEach(ManagedChannel::shutdownNow);
+    channels.close();
     try {
-      hz.shutdown();
+      members.close();
     } catch (RuntimeException e) {
       log.debug("Hazelcast shutdown: {}", e.getMessage());
     }
-    if (metricsServer != null) {
-      metricsServer.stop(0);
+    if (metrics != null) {
+      metrics.close();
     }
-    apiPool.shutdownNow();
-    commitPool.shutdownNow();
-    scheduler.shutdownNow();
+    stopThreads();
     log.info("node {} left the cluster", config.name());
   }
 
-  private static java.util.concurrent.ThreadFactory threads(String prefix) {
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  /** Waits for the node's threads to end after {@link #shutdown}. */
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    for (ExecutorService e : new ExecutorService[] {apiPool, commitPool, scheduler}) {
+      if (!e.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    }
+    return server.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void close() {
+    shutdown();
+  }
+
+  private void stopThreads() {
+    apiPool.shutdownNow();
+    commitPool.shutdownNow();
+    scheduler.shutdownNow();
+    failoverThread.shutdownNow();
+  }
+
+  private Server grpcServer(int port) throws IOException {
+    return Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
+        .fallbackHandlerRegistry(services)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .executor(apiPool)
+        // node-link traffic never blocks: handle it on the transport's threads, no hand-off
+        .callExecutor(
+            new ServerCallExecutorSupplier() {
+              @Override
+              public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+                return NodeLinkGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())
+                    ? MoreExecutors.directExecutor()
+                    : null;
+              }
+            })
+        .maxInboundMessageSize(PeerChannels.MAX_MESSAGE_BYTES)
+        .build()
+        .start();
+  }
+
+  private static ThreadFactory threads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + n.incrementAndGet());

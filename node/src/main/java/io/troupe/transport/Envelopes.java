@@ -8,6 +8,7 @@ import io.troupe.actor.Delivery;
 import io.troupe.error.ErrorKind;
 import io.troupe.error.InvalidArgumentException;
 import io.troupe.error.TroupeException;
+import io.troupe.home.OperationResult;
 import io.troupe.proto.v1.Deliver;
 import io.troupe.proto.v1.Failure;
 import io.troupe.proto.v1.Reply;
@@ -20,6 +21,30 @@ final class Envelopes {
 
   Envelopes(ObjectMapper mapper) {
     this.mapper = mapper;
+  }
+
+  ObjectMapper mapper() {
+    return mapper;
+  }
+
+  /**
+   * A dispatched operation's result as it travels: {@code op_id}, {@code result} or {@code error}.
+   */
+  JsonNode result(OperationResult r) {
+    var body = mapper.createObjectNode().put("op_id", r.opId());
+    if (r.error().isPresent()) {
+      body.put("error", r.error().get());
+    } else {
+      body.set("result", r.value());
+    }
+    return body;
+  }
+
+  OperationResult result(JsonNode body) {
+    return new OperationResult(
+        body.path("op_id").asText(),
+        body.get("result"),
+        body.hasNonNull("error") ? Optional.of(body.get("error").asText()) : Optional.empty());
   }
 
   Deliver deliver(long correlation, Delivery d, int hops) {

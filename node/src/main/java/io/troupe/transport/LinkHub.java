@@ -8,7 +8,12 @@ import io.grpc.stub.StreamObserver;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ChannelListener;
 import io.troupe.actor.Delivery;
-import io.troupe.actor.Recipient;
+import io.troupe.dispatch.Work;
+import io.troupe.home.Inbound;
+import io.troupe.home.Links;
+import io.troupe.home.Members;
+import io.troupe.home.NodeRef;
+import io.troupe.home.OperationResult;
 import io.troupe.proto.v1.ChannelBack;
 import io.troupe.proto.v1.Deliver;
 import io.troupe.proto.v1.Envelope;
@@ -23,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,62 +36,40 @@ import org.slf4j.LoggerFactory;
  * node with the lower member UUID dials (and redials while the peer is a member); the other
  * accepts. Either way both send on the one stream.
  */
-public final class LinkHub implements AutoCloseable {
+public final class LinkHub implements Links, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LinkHub.class);
   private static final Duration REDIAL = Duration.ofMillis(500);
 
-  /** What this node does with what its peers send. */
-  public interface Inbound {
-    /**
-     * A delivery for an actor that lives here (or that this node forwards).
-     *
-     * @param back where what the actor sends on a channel this delivery opens goes
-     */
-    CompletableFuture<JsonNode> deliver(Delivery d, int hops, ChannelListener back);
-
-    /** Dispatched work from the peer, to run here; completes once queued. */
-    CompletableFuture<JsonNode> runOperation(JsonNode work);
-
-    /** A peer's dispatcher load and CPU load (0..1). */
-    void load(String peer, int depth, int capacity, double cpu);
-
-    /** The actor that dispatched {@code opId} here does not want it any more. */
-    void cancelOperation(String opId);
-
-    /** The result of dispatched work for actor {@code target}; completes once durable. */
-    CompletableFuture<JsonNode> operationResult(ActorId target, JsonNode result);
-
-    /** Channel traffic from an actor on the peer, for a channel opened here. */
-    void channelBack(String channelId, ActorId from, Optional<JsonNode> message, String reason);
-  }
-
-  private final Supplier<String> selfUuid;
-  private final String selfName;
-  private final Inbound inbound;
+  private final Members self;
+  private volatile Inbound inbound;
   private final ScheduledExecutorService scheduler;
-  private final Function<String, ManagedChannel> channels;
+  private final Function<NodeRef, ManagedChannel> channels;
   private final Envelopes envelopes;
   private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
-  private final Map<String, String> members = new ConcurrentHashMap<>(); // uuid -> name
+  private final Map<String, NodeRef> members = new ConcurrentHashMap<>(); // by member id
   private volatile boolean closed;
 
   /**
-   * @param selfUuid this member's UUID (it changes when the member rejoins after a split)
-   * @param channels the gRPC channel to a peer, by member UUID
+   * @param self who this node is (its membership id changes when it rejoins after a split)
+   * @param channels the gRPC channel to a peer
    */
   public LinkHub(
-      Supplier<String> selfUuid,
-      String selfName,
-      Inbound inbound,
+      Members self,
       ObjectMapper mapper,
       ScheduledExecutorService scheduler,
-      Function<String, ManagedChannel> channels) {
-    this.selfUuid = selfUuid;
-    this.selfName = selfName;
-    this.inbound = inbound;
+      Function<NodeRef, ManagedChannel> channels) {
+    this.self = self;
     this.scheduler = scheduler;
     this.channels = channels;
     this.envelopes = new Envelopes(mapper);
+  }
+
+  /**
+   * Hands what peers send to {@code inbound} from now on. Called once, before the first member is
+   * added and before {@link #service()} is served.
+   */
+  public void start(Inbound inbound) {
+    this.inbound = inbound;
   }
 
   /** The gRPC service peers dial. */
@@ -101,42 +83,43 @@ public final class LinkHub implements AutoCloseable {
   }
 
   /** A member joined (or was there when this node joined). */
-  public void memberAdded(String uuid, String name) {
-    if (uuid.equals(selfUuid.get())) {
+  public void memberAdded(NodeRef node) {
+    if (node.member().equals(selfUuid())) {
       return;
     }
-    members.put(uuid, name);
-    PeerLink link = link(uuid);
-    if (dials(uuid) && !link.connected()) {
+    members.put(node.member(), node);
+    PeerLink link = link(node.member());
+    if (dials(node.member()) && !link.connected()) {
       dial(link);
     }
   }
 
   /** A member left: its link closes, and what waited on it fails. */
-  public void memberRemoved(String uuid) {
-    members.remove(uuid);
-    PeerLink link = links.remove(uuid);
+  public void memberRemoved(NodeRef node) {
+    members.remove(node.member());
+    PeerLink link = links.remove(node.member());
     if (link != null) {
       link.close();
     }
   }
 
-  /** Deliveries to an actor whose home is member {@code uuid}. */
-  public Recipient recipient(String uuid) {
-    return d -> forward(uuid, d, 0);
+  private String selfUuid() {
+    return self.self().member();
   }
 
-  /** Forwards {@code d} to member {@code uuid}, counting the hop. */
-  public CompletableFuture<JsonNode> forward(String uuid, Delivery d, int hops) {
-    return link(uuid).deliver(d, hops);
+  @Override
+  public CompletableFuture<JsonNode> forward(NodeRef node, Delivery d, int hops) {
+    return link(node.member()).deliver(d, hops);
   }
 
-  /** Asks member {@code uuid} to run dispatched work; completes once it queued it. */
-  public CompletableFuture<JsonNode> runOperation(String uuid, JsonNode work) {
-    return link(uuid).call(Deliver.Kind.OP_RUN, "", work);
+  @Override
+  public CompletableFuture<Void> runOperation(NodeRef node, Work work) {
+    return link(node.member())
+        .call(Deliver.Kind.OP_RUN, "", work.toJson(envelopes.mapper()))
+        .thenApply(v -> null);
   }
 
-  /** Tells every connected peer this node's dispatcher load (it never blocks). */
+  @Override
   public void broadcastLoad(int depth, int capacity, double cpu) {
     Envelope e =
         Envelope.newBuilder()
@@ -153,9 +136,9 @@ public final class LinkHub implements AutoCloseable {
     }
   }
 
-  /** Asks member {@code uuid} to abandon dispatched work, waiting or running there. */
-  public void cancelOperation(String uuid, String opId) {
-    link(uuid)
+  @Override
+  public void cancelOperation(NodeRef node, String opId) {
+    link(node.member())
         .call(
             Deliver.Kind.OP_CANCEL,
             "",
@@ -164,23 +147,27 @@ public final class LinkHub implements AutoCloseable {
                 .put("op_id", opId));
   }
 
-  /** Sends a result of dispatched work to actor {@code target}'s home, member {@code uuid}. */
-  public CompletableFuture<JsonNode> operationResult(String uuid, ActorId target, JsonNode result) {
-    return link(uuid).call(Deliver.Kind.OP_RESULT, target.value(), result);
+  @Override
+  public CompletableFuture<Void> operationResult(
+      NodeRef node, ActorId target, OperationResult result) {
+    return link(node.member())
+        .call(Deliver.Kind.OP_RESULT, target.value(), envelopes.result(result))
+        .thenApply(v -> null);
   }
 
-  /** Whether the stream to member {@code uuid} is up. */
-  public boolean connected(String uuid) {
-    PeerLink l = links.get(uuid);
+  @Override
+  public boolean connected(NodeRef node) {
+    PeerLink l = links.get(node.member());
     return l != null && l.connected();
   }
 
   private boolean dials(String peer) {
-    return selfUuid.get().compareTo(peer) < 0;
+    return selfUuid().compareTo(peer) < 0;
   }
 
   private PeerLink link(String uuid) {
-    return links.computeIfAbsent(uuid, u -> new PeerLink(u, members.getOrDefault(u, u), envelopes));
+    return links.computeIfAbsent(
+        uuid, u -> new PeerLink(u, members.containsKey(u) ? members.get(u).name() : u, envelopes));
   }
 
   private void dial(PeerLink link) {
@@ -188,15 +175,15 @@ public final class LinkHub implements AutoCloseable {
       return;
     }
     try {
-      ManagedChannel channel = channels.apply(link.peerUuid());
+      ManagedChannel channel = channels.apply(members.get(link.peerUuid()));
       Receiver receiver = new Receiver(link, null);
       StreamObserver<EnvelopeBatch> out = NodeLinkGrpc.newStub(channel).link(receiver);
       receiver.out = out;
       out.onNext(hello());
       link.attach(out);
-      log.debug("{}: link to {} dialled", selfName, link.peerName());
+      log.debug("{}: link to {} dialled", self.self().name(), link.peerName());
     } catch (RuntimeException e) {
-      log.debug("{}: dialling {} failed: {}", selfName, link.peerName(), e.getMessage());
+      log.debug("{}: dialling {} failed: {}", self.self().name(), link.peerName(), e.getMessage());
       redial(link);
     }
   }
@@ -216,7 +203,7 @@ public final class LinkHub implements AutoCloseable {
     return EnvelopeBatch.newBuilder()
         .addEnvelopes(
             Envelope.newBuilder()
-                .setHello(Hello.newBuilder().setNode(selfName).setMemberUuid(selfUuid.get())))
+                .setHello(Hello.newBuilder().setNode(self.self().name()).setMemberUuid(selfUuid())))
         .build();
   }
 
@@ -236,7 +223,7 @@ public final class LinkHub implements AutoCloseable {
         try {
           handle(e);
         } catch (RuntimeException ex) {
-          log.warn("{}: bad envelope from {}: {}", selfName, name(), ex.toString());
+          log.warn("{}: bad envelope from {}: {}", self.self().name(), name(), ex.toString());
         }
       }
     }
@@ -252,7 +239,7 @@ public final class LinkHub implements AutoCloseable {
             link = link(e.getHello().getMemberUuid());
             link.peerName(e.getHello().getNode());
             link.attach(out);
-            log.debug("{}: link from {} accepted", selfName, link.peerName());
+            log.debug("{}: link from {} accepted", self.self().name(), link.peerName());
           }
         }
         case DELIVER -> onDeliver(e);
@@ -273,7 +260,7 @@ public final class LinkHub implements AutoCloseable {
                   : Optional.empty(),
               b.getClosedReason());
         }
-        default -> log.debug("{}: ignoring envelope {}", selfName, e.getBodyCase());
+        default -> log.debug("{}: ignoring envelope {}", self.self().name(), e.getBodyCase());
       }
     }
 
@@ -292,14 +279,20 @@ public final class LinkHub implements AutoCloseable {
         Deliver in = e.getDeliver();
         result =
             switch (in.getKind()) {
-              case OP_RUN -> inbound.runOperation(envelopes.tree(in.getMessageJson()));
+              case OP_RUN ->
+                  inbound
+                      .runOperation(Work.fromJson(envelopes.tree(in.getMessageJson())))
+                      .thenApply(v -> null);
               case OP_CANCEL -> {
                 inbound.cancelOperation(envelopes.tree(in.getMessageJson()).path("op_id").asText());
                 yield CompletableFuture.completedFuture(null);
               }
               case OP_RESULT ->
-                  inbound.operationResult(
-                      ActorId.of(in.getTarget()), envelopes.tree(in.getMessageJson()));
+                  inbound
+                      .operationResult(
+                          ActorId.of(in.getTarget()),
+                          envelopes.result(envelopes.tree(in.getMessageJson())))
+                      .thenApply(v -> null);
               default -> {
                 Delivery d = envelopes.delivery(in);
                 yield inbound.deliver(d, in.getHops(), backTo(from, d.target()));

@@ -96,7 +96,7 @@ class ClusterTest {
     String home = cluster.node(i).name();
     while (true) {
       String id = prefix + "-" + ids.incrementAndGet();
-      if (cluster.node(0).homeOf(ActorId.of(id)).orElseThrow().equals(home)) {
+      if (cluster.node(0).ownerOf(ActorId.of(id)).orElseThrow().equals(home)) {
         return id;
       }
     }
@@ -151,7 +151,7 @@ class ClusterTest {
     assertThat(used).hasSizeGreaterThanOrEqualTo(2); // 9 ids over 3 members
     for (var e : homes.entrySet()) {
       ActorId id = ActorId.of(e.getKey());
-      String owner = cluster.node(0).homeOf(id).orElseThrow();
+      String owner = cluster.node(0).ownerOf(id).orElseThrow();
       assertThat(e.getValue()).as("home of %s", id).isEqualTo(owner);
       assertThat(cluster.byName(owner).system().find(id)).isPresent();
       for (int n = 0; n < 3; n++) {
@@ -334,7 +334,7 @@ class ClusterTest {
           .start(
               parser.parse(EXAMPLES.resolve("supervisor-tree/supervisor.toml")), ActorId.of(sup));
       worker = cluster.node(0).system().get(ActorId.of(sup)).children().get(0).value();
-    } while (cluster.node(0).homeOf(ActorId.of(worker)).orElseThrow().equals("n0"));
+    } while (cluster.node(0).ownerOf(ActorId.of(worker)).orElseThrow().equals("n0"));
     assertThat(cluster.node(0).system().find(ActorId.of(worker))).isPresent();
     for (int n = 0; n < 3; n++) {
       cluster
@@ -350,6 +350,86 @@ class ClusterTest {
                   .getParent())
           .isEqualTo(sup);
     }
+  }
+
+  /**
+   * The one placement rule: a child lives beside its parent, away from its partition's owner, and
+   * calls that must run on its home (subscribe, stop) entering through a third node reach it (two
+   * hops: the owner, then the node the record names).
+   */
+  @Test
+  void aChildAwayFromItsPartitionOwnerIsSubscribedToAndStoppedThroughAThirdNode() throws Exception {
+    var parser = new io.troupe.manifest.ManifestParser();
+    String sup;
+    String worker;
+    do {
+      sup = idOn(0, "psup");
+      cluster
+          .node(0)
+          .system()
+          .start(
+              parser.parse(EXAMPLES.resolve("supervisor-tree/supervisor.toml")), ActorId.of(sup));
+      worker = cluster.node(0).system().get(ActorId.of(sup)).children().get(0).value();
+    } while (cluster.node(0).ownerOf(ActorId.of(worker)).orElseThrow().equals("n0"));
+    String owner = cluster.node(0).ownerOf(ActorId.of(worker)).orElseThrow();
+    int third = owner.equals("n1") ? 2 : 1;
+
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    java.util.concurrent.CompletableFuture<Void> ended =
+        new java.util.concurrent.CompletableFuture<>();
+    cluster
+        .asyncClient(third)
+        .subscribeChain(
+            SubscribeChainRequest.newBuilder().setId(worker).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(io.troupe.proto.v1.ChainEvent e) {
+                seen.add(e.getType());
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                ended.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {
+                ended.complete(null);
+              }
+            });
+    assertThat(seen.poll(20, TimeUnit.SECONDS)).isEqualTo("actor.started"); // the backfill
+    cluster
+        .client(third)
+        .send(SendRequest.newBuilder().setId(worker).setMessageJson(json("2")).build());
+    List<String> live = new ArrayList<>();
+    while (!live.contains("wasm.result")) {
+      String type = seen.poll(20, TimeUnit.SECONDS);
+      assertThat(type).as("live events of the child").isNotNull();
+      live.add(type);
+    }
+
+    cluster
+        .client(third)
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
+        .stopActor(
+            io.troupe.proto.v1.StopActorRequest.newBuilder()
+                .setId(worker)
+                .setReason("stopped through a third node")
+                .build());
+    ended.get(20, TimeUnit.SECONDS); // its subscription ends with it
+    assertThat(seen).contains("actor.stopped");
+    for (int n = 0; n < 3; n++) {
+      assertThat(
+              cluster
+                  .client(n)
+                  .describeActor(DescribeActorRequest.newBuilder().setId(worker).build())
+                  .getStatus())
+          .isEqualTo("stopped");
+    }
+    List<ChainEvent> events = chain(cluster.client(owner.equals("n1") ? 1 : 2), worker);
+    assertThat(ChainVerifier.verify(events).valid()).isTrue();
+    assertThat(events.get(events.size() - 1).dataAsString())
+        .contains("stopped through a third node");
   }
 
   @Test

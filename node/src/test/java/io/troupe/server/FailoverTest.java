@@ -248,7 +248,7 @@ class FailoverTest {
                           id ->
                               describe(client, id)
                                   .getNode()
-                                  .equals(joined.homeOf(ActorId.of(id)).orElseThrow())));
+                                  .equals(joined.ownerOf(ActorId.of(id)).orElseThrow())));
       assertThat(ids.stream().filter(id -> describe(client, id).getNode().equals(joined.name())))
           .isNotEmpty();
       int before = acked.values().stream().mapToInt(AtomicInteger::get).sum();

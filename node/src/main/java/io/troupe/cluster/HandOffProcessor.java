@@ -8,21 +8,18 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * A home gives its actor up (it moves to its partition's new owner): on the partition owner, only
- * if the record still names that home's member in that epoch, the record's member becomes {@link
- * #RELEASED}. From then on appends are refused, and the partition owner takes the actor over.
+ * A home hands its actor off (it moves to its partition's new owner): on the partition owner, only
+ * if the record still names that home's member in that epoch, the record is marked handed off. From
+ * then on appends are refused, and the partition owner takes the actor over.
  */
-final class ReleaseProcessor
+final class HandOffProcessor
     implements EntryProcessor<String, ActorRecord, Boolean>, DataSerializable {
-  /** The member of a record whose home gave the actor up. */
-  static final String RELEASED = "";
-
   private long epoch;
   private String member;
 
-  ReleaseProcessor() {}
+  HandOffProcessor() {}
 
-  ReleaseProcessor(long epoch, String member) {
+  HandOffProcessor(long epoch, String member) {
     this.epoch = epoch;
     this.member = member;
   }
@@ -33,7 +30,7 @@ final class ReleaseProcessor
     if (r == null || r.epoch != epoch || !member.equals(r.member)) {
       return false;
     }
-    r.member = RELEASED;
+    r.handedOff = true;
     entry.setValue(r);
     return true;
   }

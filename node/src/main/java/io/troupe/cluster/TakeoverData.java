@@ -1,13 +1,15 @@
 package io.troupe.cluster;
 
+import io.troupe.actor.ActorId;
 import io.troupe.chain.ChainCodec;
-import io.troupe.chain.ChainEvent;
+import io.troupe.home.Takeover;
 import java.io.Serializable;
 import java.io.StringReader;
-import java.util.List;
+import java.util.Optional;
 
 /**
- * What a new home continues an actor from: its record at the moment the epoch was bumped.
+ * What a new home continues an actor from, as it crosses the cluster: its record at the moment the
+ * epoch was bumped.
  *
  * @param epoch the new epoch
  * @param fromNode the former home's name
@@ -15,7 +17,7 @@ import java.util.List;
  * @param state the state of the last committed turn, or null for none
  * @param module where the module's bytes are (an uploaded {@code sha256:} reference or a path)
  */
-public record Takeover(
+record TakeoverData(
     long epoch,
     String fromNode,
     String eventLines,
@@ -25,7 +27,15 @@ public record Takeover(
     String parent)
     implements Serializable {
 
-  public List<ChainEvent> events() {
-    return ChainCodec.read(new StringReader(eventLines));
+  /** The same, as the home room takes it. */
+  Takeover typed() {
+    return new Takeover(
+        epoch,
+        fromNode,
+        ChainCodec.read(new StringReader(eventLines)),
+        state,
+        manifest,
+        module,
+        parent == null || parent.isEmpty() ? Optional.empty() : Optional.of(ActorId.of(parent)));
   }
 }

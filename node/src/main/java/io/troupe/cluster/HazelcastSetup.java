@@ -1,4 +1,4 @@
-package io.troupe.server;
+package io.troupe.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
@@ -6,9 +6,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
-import io.troupe.cluster.ClusterChainStore;
 
-/** The Hazelcast member configuration of a node, from its {@link NodeConfig}. */
+/** The Hazelcast member configuration of a node, from its {@link MemberSettings}. */
 final class HazelcastSetup {
   static final String QUORUM = "troupe-quorum";
   static final String ATTR_NAME = "troupe.name";
@@ -16,7 +15,8 @@ final class HazelcastSetup {
 
   private HazelcastSetup() {}
 
-  static Config config(NodeConfig n, int grpcPort) {
+  static Config config(MemberSettings n) {
+    int grpcPort = n.grpcPort();
     Config c = new Config();
     c.setClusterName(n.clusterName());
     c.setInstanceName(n.name() + "-" + grpcPort);

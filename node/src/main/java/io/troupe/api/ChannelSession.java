@@ -1,0 +1,149 @@
+package io.troupe.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.troupe.actor.ActorSystem;
+import io.troupe.actor.ChannelListener;
+import io.troupe.actor.ClientChannel;
+import io.troupe.error.InvalidArgumentException;
+import io.troupe.proto.v1.ChannelClientMessage;
+import io.troupe.proto.v1.ChannelClosed;
+import io.troupe.proto.v1.ChannelOpened;
+import io.troupe.proto.v1.ChannelServerMessage;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's channel to an actor, over one bidirectional stream: the first message opens it, then
+ * messages go both ways until either side closes it. What the actor sends and the close reach the
+ * client in order; the stream's end (or the client going away) closes the channel.
+ */
+final class ChannelSession implements StreamObserver<ChannelClientMessage>, ChannelListener {
+  private static final Logger log = LoggerFactory.getLogger(ChannelSession.class);
+
+  private final ActorSystem system;
+  private final Protos protos;
+  private final ServerCallStreamObserver<ChannelServerMessage> out;
+  private final AtomicReference<ClientChannel> channel = new AtomicReference<>();
+
+  ChannelSession(
+      ActorSystem system, Protos protos, StreamObserver<ChannelServerMessage> responses) {
+    this.system = system;
+    this.protos = protos;
+    this.out = (ServerCallStreamObserver<ChannelServerMessage>) responses;
+    out.setOnCancelHandler(this::closeChannel);
+  }
+
+  // ---- from the client ----
+
+  @Override
+  public void onNext(ChannelClientMessage m) {
+    try {
+      switch (m.getBodyCase()) {
+        case OPEN -> open(m);
+        case MESSAGE_JSON -> {
+          ClientChannel c = channel.get();
+          if (c == null) {
+            throw new InvalidArgumentException("the channel is not open yet");
+          }
+          c.send(protos.json(m.getMessageJson()));
+        }
+        case CLOSE -> {
+          closeChannel();
+          complete();
+        }
+        default -> throw new InvalidArgumentException("empty channel message");
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void open(ChannelClientMessage m) {
+    if (channel.get() != null) {
+      throw new InvalidArgumentException("the channel is already open");
+    }
+    system
+        .openChannel(
+            Protos.id(m.getOpen().getId()), protos.json(m.getOpen().getMessageJson()), this)
+        .whenComplete(
+            (c, e) -> {
+              if (e != null) {
+                fail(e);
+                return;
+              }
+              channel.set(c);
+              send(
+                  ChannelServerMessage.newBuilder()
+                      .setOpened(ChannelOpened.newBuilder().setChannelId(c.id()))
+                      .build());
+            });
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    closeChannel();
+  }
+
+  @Override
+  public void onCompleted() {
+    closeChannel();
+    complete();
+  }
+
+  // ---- from the actor ----
+
+  @Override
+  public void onMessage(String channelId, JsonNode message) {
+    send(ChannelServerMessage.newBuilder().setMessageJson(protos.bytes(message)).build());
+  }
+
+  @Override
+  public void onClose(String channelId, String reason) {
+    synchronized (this) {
+      if (!out.isCancelled()) {
+        out.onNext(
+            ChannelServerMessage.newBuilder()
+                .setClosed(ChannelClosed.newBuilder().setReason(reason == null ? "" : reason))
+                .build());
+        out.onCompleted();
+      }
+    }
+  }
+
+  // ---- the stream ----
+
+  private synchronized void send(ChannelServerMessage m) {
+    if (!out.isCancelled()) {
+      out.onNext(m);
+    }
+  }
+
+  private synchronized void complete() {
+    if (!out.isCancelled()) {
+      out.onCompleted();
+    }
+  }
+
+  private void fail(Throwable e) {
+    closeChannel();
+    synchronized (this) {
+      if (!out.isCancelled()) {
+        out.onError(Statuses.toStatus(e));
+      }
+    }
+  }
+
+  private void closeChannel() {
+    ClientChannel c = channel.getAndSet(null);
+    if (c != null) {
+      try {
+        c.close();
+      } catch (RuntimeException e) {
+        log.debug("closing channel {}: {}", c.id(), e.getMessage());
+      }
+    }
+  }
+}

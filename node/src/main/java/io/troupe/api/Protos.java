@@ -1,0 +1,82 @@
+package io.troupe.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import io.troupe.actor.ActorId;
+import io.troupe.chain.ChainEvent;
+import io.troupe.error.InvalidArgumentException;
+import io.troupe.home.ActorSummary;
+import io.troupe.proto.v1.ActorDescription;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Troupe's values as the client API's messages, and back. */
+final class Protos {
+  private final ObjectMapper mapper;
+
+  Protos(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  static ActorDescription description(ActorSummary s) {
+    return ActorDescription.newBuilder()
+        .setId(s.id().value())
+        .setName(s.name() == null ? "" : s.name())
+        .setNode(s.home().name())
+        .setEpoch(s.epoch())
+        .setStatus(s.status().name().toLowerCase(Locale.ROOT))
+        .setChainLength(s.chainLength())
+        .setHead(ByteString.copyFrom(s.head().toBytes()))
+        .setModule(s.module() == null ? "" : s.module())
+        .setParent(s.parent().map(ActorId::value).orElse(""))
+        .build();
+  }
+
+  static io.troupe.proto.v1.ChainEvent event(ChainEvent e) {
+    return io.troupe.proto.v1.ChainEvent.newBuilder()
+        .setActor(e.actor())
+        .setSeq(e.seq())
+        .setParent(ByteString.copyFrom(e.parent().toBytes()))
+        .setType(e.type())
+        .setTimestamp(e.timestamp())
+        .setData(ByteString.copyFrom(e.data()))
+        .setHash(ByteString.copyFrom(e.hash().toBytes()))
+        .build();
+  }
+
+  /** The client's message id (kept across its retries), or a fresh one. */
+  static String messageId(String given) {
+    if (given.length() > 128) {
+      throw new InvalidArgumentException("message_id is longer than 128 characters");
+    }
+    return given.isEmpty() ? UUID.randomUUID().toString() : given;
+  }
+
+  static ActorId id(String id) {
+    if (id == null || id.isEmpty()) {
+      throw new InvalidArgumentException("an actor id is required");
+    }
+    return ActorId.of(id);
+  }
+
+  JsonNode json(ByteString bytes) {
+    if (bytes.isEmpty()) {
+      throw new InvalidArgumentException("a JSON message is required");
+    }
+    try {
+      return mapper.readTree(bytes.newInput());
+    } catch (IOException e) {
+      throw new InvalidArgumentException("message is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  ByteString bytes(JsonNode v) {
+    try {
+      return ByteString.copyFrom(mapper.writeValueAsBytes(v == null ? mapper.nullNode() : v));
+    } catch (IOException e) {
+      throw new InvalidArgumentException("cannot serialise: " + e.getMessage());
+    }
+  }
+}

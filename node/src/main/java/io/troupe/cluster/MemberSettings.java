@@ -1,0 +1,26 @@
+package io.troupe.cluster;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How this node joins the cluster: its name and addresses, whom it joins, how many backups every
+ * record has, how failures are detected, and how many members a side of a split needs to write.
+ *
+ * @param grpcPort the port of this node's gRPC server, announced to the others
+ */
+public record MemberSettings(
+    String name,
+    String host,
+    int hzPort,
+    int grpcPort,
+    List<String> members,
+    String clusterName,
+    int backupCount,
+    int quorum,
+    Duration heartbeat,
+    Duration maxNoHeartbeat) {
+  public MemberSettings {
+    members = List.copyOf(members);
+  }
+}

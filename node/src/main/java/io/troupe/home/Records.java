@@ -1,0 +1,35 @@
+package io.troupe.home;
+
+import io.troupe.actor.ActorId;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The cluster's record of every actor, as placement and failover use it. Each operation is atomic
+ * on the record's owner; none of them is a chain commit (that is the runtime's chain store).
+ */
+public interface Records {
+  /** The record of actor {@code id}, if the cluster knows it. */
+  Optional<ActorSummary> describe(ActorId id);
+
+  /** The actors whose records this node holds as their partition's owner. */
+  Set<ActorId> ownedHere();
+
+  /**
+   * Takes actor {@code id} over for {@code self} if its record still names {@code formerHome} (the
+   * same membership) and the actor is live: bumps the epoch, which fences the former home out (its
+   * next commit is refused), and names this node.
+   *
+   * @return what the actor continues from; empty when the record moved on meanwhile
+   */
+  Optional<Takeover> takeOver(ActorId id, NodeRef formerHome, NodeRef self);
+
+  /**
+   * {@code self} hands actor {@code id} off (its copy stopped taking deliveries and all it recorded
+   * is durable): if the record still names {@code self} in {@code epoch}, it is marked handed off,
+   * and the partition's owner takes the actor over.
+   *
+   * @return whether the record was marked
+   */
+  boolean handOff(ActorId id, long epoch, NodeRef self);
+}

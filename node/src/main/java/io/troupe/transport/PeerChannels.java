@@ -1,0 +1,63 @@
+package io.troupe.transport;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.troupe.error.UnavailableException;
+import io.troupe.home.NodeRef;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * One gRPC channel per peer node (the node link and forwarded client calls share it), made on first
+ * use from the address the peer announced, and closed when the peer leaves.
+ */
+public final class PeerChannels implements AutoCloseable {
+  /** The largest message a node accepts from another (a chain page, a module). */
+  public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+  private final Function<NodeRef, Optional<String>> addresses;
+  private final Map<NodeRef, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  /**
+   * @param addresses the gRPC address a member announced, if it is a member
+   */
+  public PeerChannels(Function<NodeRef, Optional<String>> addresses) {
+    this.addresses = addresses;
+  }
+
+  /**
+   * @throws UnavailableException when {@code node} is not a member
+   */
+  public ManagedChannel to(NodeRef node) {
+    return channels.computeIfAbsent(
+        node,
+        n -> {
+          String target =
+              addresses
+                  .apply(n)
+                  .orElseThrow(
+                      () -> new UnavailableException("node " + n.name() + " is not a member"));
+          return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
+              .directExecutor() // callbacks on this channel never block
+              .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+              .build();
+        });
+  }
+
+  /** {@code node} left the cluster. */
+  public void forget(NodeRef node) {
+    ManagedChannel c = channels.remove(node);
+    if (c != null) {
+      c.shutdownNow();
+    }
+  }
+
+  @Override
+  public void close() {
+    channels.values().forEach(ManagedChannel::shutdownNow);
+    channels.clear();
+  }
+}
