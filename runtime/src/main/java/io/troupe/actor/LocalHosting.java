@@ -5,6 +5,7 @@ import io.troupe.chain.Chain;
 import io.troupe.dispatch.Dispatcher;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.ActorNotRunningException;
+import io.troupe.error.InternalException;
 import io.troupe.error.TroupeException;
 import io.troupe.hosting.Hosting;
 import io.troupe.hosting.Resident;
@@ -56,14 +57,19 @@ final class LocalHosting implements Hosting {
 
   @Override
   public CompletableFuture<Void> resume(Resumption r) {
-    Chain chain = Chain.resume(r.id().value(), r.history()); // verifies it
-    History history = History.read(r.history(), services().events());
-    byte[] init =
-        r.manifest().initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
-    Actor actor =
-        system.newActor(r.manifest(), r.id(), r.parent(), init, r.epoch(), chain, history);
-    ActorHandle handle = system.handle(actor);
-    residents.addMovedIn(handle);
+    Actor actor;
+    ActorHandle handle;
+    try {
+      Chain chain = verified(r);
+      History history = History.read(r.history(), services().events());
+      byte[] init =
+          r.manifest().initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+      actor = system.newActor(r.manifest(), r.id(), r.parent(), init, r.epoch(), chain, history);
+      handle = system.handle(actor);
+      residents.addMovedIn(handle);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     CompletableFuture<Void> resumed = new CompletableFuture<>();
     actor
         .mailbox()
@@ -78,6 +84,15 @@ final class LocalHosting implements Hosting {
               }
             });
     return resumed;
+  }
+
+  /** The chain the actor goes on from; it must verify. */
+  private static Chain verified(Resumption r) {
+    try {
+      return Chain.resume(r.id().value(), r.history());
+    } catch (IllegalArgumentException e) {
+      throw new InternalException("actor " + r.id() + " cannot move here: " + e.getMessage());
+    }
   }
 
   @Override

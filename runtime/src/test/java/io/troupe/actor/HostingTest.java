@@ -1,0 +1,133 @@
+package io.troupe.actor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.troupe.chain.ChainEvent;
+import io.troupe.error.ActorAlreadyExistsException;
+import io.troupe.error.ActorNotFoundException;
+import io.troupe.error.InternalException;
+import io.troupe.hosting.Resident;
+import io.troupe.hosting.Resumption;
+import io.troupe.manifest.Manifest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cluster's interface into the runtime: resume, hand off, lose, and what it refuses. */
+class HostingTest {
+  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  final ActorSystem home = systems.build(b -> b.nodeName("home"));
+  final ActorSystem heir = systems.build(b -> b.nodeName("heir"));
+  @TempDir Path dir;
+
+  /** A guest whose state is the last number it was sent. */
+  private Manifest keeper() {
+    return Fixture.manifest(
+        dir, Guests.module(Guests.setsState(Guests.SEND, "$arg1")), "init_state = 0\n");
+  }
+
+  private Resumption resumption(ActorHandle a, List<ChainEvent> history, byte[] state) {
+    return new Resumption(
+        a.id(), a.manifest(), Optional.empty(), history, state, 1, "home", "test");
+  }
+
+  private ActorHandle started() throws Exception {
+    ActorHandle a = home.start(keeper());
+    a.send(JsonNodeFactory.instance.numberNode(42)).get(10, TimeUnit.SECONDS);
+    return a;
+  }
+
+  @Test
+  void anActorGoesOnFromItsChainAndStateInANewEpoch() throws Exception {
+    ActorHandle a = started();
+    List<ChainEvent> history = a.chain();
+    byte[] state = "42".getBytes(StandardCharsets.UTF_8);
+    long epoch = home.hosting().handOff(a.id()).get(10, TimeUnit.SECONDS);
+    assertThat(epoch).isZero();
+    assertThat(home.hosting().resident(a.id())).isEmpty();
+
+    heir.hosting().resume(resumption(a, history, state)).get(10, TimeUnit.SECONDS);
+    assertThat(heir.hosting().resident(a.id()))
+        .contains(new Resident(a.id(), ActorStatus.RUNNING, Optional.empty(), 1));
+    ActorHandle moved = heir.get(a.id());
+    assertThat(moved.state()).contains(JsonNodeFactory.instance.numberNode(42));
+    assertThat(moved.chain().get(history.size()).type()).isEqualTo("actor.moved");
+  }
+
+  @Test
+  void aHistoryThatDoesNotVerifyIsRefusedAndNothingRuns() throws Exception {
+    ActorHandle a = started();
+    List<ChainEvent> tampered = new ArrayList<>(a.chain());
+    ChainEvent last = tampered.get(tampered.size() - 1);
+    tampered.set(
+        tampered.size() - 1,
+        new ChainEvent(
+            last.actor(),
+            last.seq(),
+            last.parent(),
+            last.type(),
+            last.timestamp(),
+            "{\"forged\":true}".getBytes(StandardCharsets.UTF_8),
+            last.hash()));
+    assertThatThrownBy(
+            () ->
+                heir.hosting()
+                    .resume(resumption(a, tampered, "42".getBytes(StandardCharsets.UTF_8)))
+                    .get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(InternalException.class)
+        .hasMessageContaining("cannot move here");
+    assertThat(heir.find(a.id())).isEmpty();
+  }
+
+  @Test
+  void aStateThatIsNotTheChainsIsRefused() throws Exception {
+    ActorHandle a = started();
+    assertThatThrownBy(
+            () ->
+                heir.hosting()
+                    .resume(resumption(a, a.chain(), "41".getBytes(StandardCharsets.UTF_8)))
+                    .get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(InternalException.class)
+        .hasMessageContaining("does not match the chain's");
+    assertThat(heir.hosting().resident(a.id())).isEmpty();
+  }
+
+  @Test
+  void aLiveCopyIsNeverResumedTwiceAndUnknownActorsAreNotHandedOff() throws Exception {
+    ActorHandle a = started();
+    assertThatThrownBy(
+            () ->
+                home.hosting()
+                    .resume(resumption(a, a.chain(), "42".getBytes(StandardCharsets.UTF_8)))
+                    .get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(ActorAlreadyExistsException.class);
+    assertThatThrownBy(() -> home.hosting().handOff(ActorId.of("nobody")).get())
+        .hasCauseInstanceOf(ActorNotFoundException.class);
+  }
+
+  @Test
+  void losingEveryActorFailsWhatTheyOweAndRemembersTheirCopies() throws Exception {
+    ActorHandle a = started();
+    home.hosting().loseAll(new io.troupe.error.UnavailableException("cut off (test)"));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> a.status() == ActorStatus.LOST);
+    assertThat(home.hosting().residents()).isEmpty();
+    assertThat(home.hosting().lostCopies()).containsExactly(a.id());
+    // it left this node's registry: with no cluster to find its new home, it is not found
+    assertThatThrownBy(() -> a.send(JsonNodeFactory.instance.numberNode(1)))
+        .isInstanceOf(ActorNotFoundException.class);
+    home.hosting().forgetLost(a.id());
+    assertThat(home.hosting().lostCopies()).isEmpty();
+  }
+}
