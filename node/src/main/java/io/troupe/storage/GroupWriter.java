@@ -1,0 +1,234 @@
+package io.troupe.storage;
+
+import io.troupe.actor.ChainStore;
+import io.troupe.chain.ChainEvent;
+import io.troupe.chain.EventHash;
+import io.troupe.error.StaleAppendException;
+import io.troupe.error.TroupeException;
+import io.troupe.error.UnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: one thread takes the appends of every actor that are waiting, writes them in one
+ * transaction (each fenced on its own), and completes them once the transaction is on disk. While a
+ * transaction runs, the next batch gathers; under load, one fsync carries many turns of many
+ * actors.
+ */
+final class GroupWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupWriter.class);
+  static final int MAX_BATCH = 512;
+
+  private record Pending(ChainStore.Commit commit, CompletableFuture<Void> done) {}
+
+  /** Ends the writer once everything queued before it is written. */
+  private static final Pending END = new Pending(null, null);
+
+  private final DataSource source;
+  private final String where;
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  GroupWriter(DataSource source, String where, String name) {
+    this.source = source;
+    this.where = where;
+    this.thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  CompletableFuture<Void> submit(ChainStore.Commit commit) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new UnavailableException("store " + where + " is closed"));
+      return done;
+    }
+    queue.add(new Pending(commit, done));
+    return done;
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>();
+    boolean end = false;
+    while (!end) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        continue; // only END ends the writer
+      }
+      queue.drainTo(batch, MAX_BATCH - 1);
+      end = batch.remove(END);
+      if (!batch.isEmpty()) {
+        write(batch);
+      }
+      batch.clear();
+    }
+    Pending p;
+    while ((p = queue.poll()) != null) {
+      if (p != END) {
+        p.done().completeExceptionally(new UnavailableException("store " + where + " is closed"));
+      }
+    }
+  }
+
+  private void write(List<Pending> batch) {
+    List<TroupeException> outcomes = new ArrayList<>(batch.size());
+    try (Connection c = source.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        for (Pending p : batch) {
+          outcomes.add(append(c, p.commit()));
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      TroupeException why = StoreErrors.translate(e, where);
+      log.warn("{}", why.getMessage());
+      batch.forEach(p -> p.done().completeExceptionally(why));
+      return;
+    } catch (RuntimeException e) {
+      UnavailableException why =
+          new UnavailableException("store " + where + " failed: " + e.getMessage(), e);
+      batch.forEach(p -> p.done().completeExceptionally(why));
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      TroupeException refused = outcomes.get(i);
+      if (refused == null) {
+        batch.get(i).done().complete(null);
+      } else {
+        batch.get(i).done().completeExceptionally(refused);
+      }
+    }
+  }
+
+  /** One commit inside the batch's transaction: null when appended, else why it was refused. */
+  private TroupeException append(Connection c, ChainStore.Commit commit) throws SQLException {
+    String id = commit.actor().value();
+    List<ChainEvent> events = commit.events();
+    ChainEvent last = events.get(events.size() - 1);
+    String status = commit.status().name().toLowerCase(Locale.ROOT);
+    if (commit.fromSeq() == 0) {
+      ChainStore.Origin o =
+          commit
+              .origin()
+              .orElseThrow(() -> new IllegalStateException("genesis commit without its origin"));
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "INSERT INTO actors (id, name, manifest, module_ref, module_sha256, parent, epoch,"
+                  + " node, status, length, head, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                  + " ON CONFLICT (id) DO NOTHING")) {
+        s.setString(1, id);
+        s.setString(2, o.manifestName());
+        s.setString(3, o.manifestToml());
+        s.setString(4, o.moduleRef());
+        s.setString(5, o.moduleSha256());
+        s.setString(6, o.parent().map(Object::toString).orElse(null));
+        s.setLong(7, commit.epoch());
+        s.setString(8, commit.node());
+        s.setString(9, status);
+        s.setLong(10, commit.toSeq());
+        s.setBytes(11, last.hash().toBytes());
+        s.setBytes(12, commit.state());
+        if (s.executeUpdate() == 0) {
+          return new StaleAppendException(
+              "actor " + id + " exists already in store " + where + "; its id is taken");
+        }
+      }
+    } else {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "UPDATE actors SET length = ?, head = ?, state = ?, status = ?, node = ?"
+                  + " WHERE id = ? AND epoch = ? AND length = ? AND head = ?")) {
+        s.setLong(1, commit.toSeq());
+        s.setBytes(2, last.hash().toBytes());
+        s.setBytes(3, commit.state());
+        s.setString(4, status);
+        s.setString(5, commit.node());
+        s.setString(6, id);
+        s.setLong(7, commit.epoch());
+        s.setLong(8, commit.fromSeq());
+        s.setBytes(9, commit.expectedHead().toBytes());
+        if (s.executeUpdate() == 0) {
+          return stale(c, commit);
+        }
+      }
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO events (actor, seq, parent, type, ts, data, hash)"
+                + " VALUES (?,?,?,?,?,?,?)")) {
+      for (ChainEvent e : events) {
+        s.setString(1, id);
+        s.setLong(2, e.seq());
+        s.setBytes(3, e.parent().toBytes());
+        s.setString(4, e.type());
+        s.setLong(5, e.timestamp());
+        s.setBytes(6, e.data());
+        s.setBytes(7, e.hash().toBytes());
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+    return null;
+  }
+
+  private StaleAppendException stale(Connection c, ChainStore.Commit commit) throws SQLException {
+    String id = commit.actor().value();
+    try (PreparedStatement q =
+        c.prepareStatement("SELECT epoch, length, head, node FROM actors WHERE id = ?")) {
+      q.setString(1, id);
+      try (ResultSet r = q.executeQuery()) {
+        if (!r.next()) {
+          return new StaleAppendException(
+              "actor " + id + " has no record in store " + where + " to append to");
+        }
+        return new StaleAppendException(
+            "stale append to actor "
+                + id
+                + ": expected (epoch "
+                + commit.epoch()
+                + ", seq "
+                + commit.fromSeq()
+                + ", head "
+                + commit.expectedHead().toHex().substring(0, 12)
+                + "), store "
+                + where
+                + " is at (epoch "
+                + r.getLong(1)
+                + ", seq "
+                + r.getLong(2)
+                + ", head "
+                + EventHash.of(r.getBytes(3)).toHex().substring(0, 12)
+                + ") of node "
+                + r.getString(4));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    queue.add(END);
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
