@@ -28,6 +28,9 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
   private final ServerCallStreamObserver<ChannelServerMessage> out;
   private final AtomicReference<ClientChannel> channel = new AtomicReference<>();
 
+  /** The stream to the client has ended (completed or failed); guarded by this. */
+  private boolean finished;
+
   ChannelSession(
       ActorSystem system, Protos protos, StreamObserver<ChannelServerMessage> responses) {
     this.system = system;
@@ -103,11 +106,12 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
   @Override
   public void onClose(String channelId, String reason) {
     synchronized (this) {
-      if (!out.isCancelled()) {
+      if (!finished && !out.isCancelled()) {
         out.onNext(
             ChannelServerMessage.newBuilder()
                 .setClosed(ChannelClosed.newBuilder().setReason(reason == null ? "" : reason))
                 .build());
+        finished = true;
         out.onCompleted();
       }
     }
@@ -116,13 +120,14 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
   // ---- the stream ----
 
   private synchronized void send(ChannelServerMessage m) {
-    if (!out.isCancelled()) {
+    if (!finished && !out.isCancelled()) {
       out.onNext(m);
     }
   }
 
   private synchronized void complete() {
-    if (!out.isCancelled()) {
+    if (!finished && !out.isCancelled()) {
+      finished = true;
       out.onCompleted();
     }
   }
@@ -130,7 +135,8 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
   private void fail(Throwable e) {
     closeChannel();
     synchronized (this) {
-      if (!out.isCancelled()) {
+      if (!finished && !out.isCancelled()) {
+        finished = true;
         out.onError(Statuses.toStatus(e));
       }
     }

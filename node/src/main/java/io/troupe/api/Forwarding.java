@@ -78,7 +78,7 @@ final class Forwarding {
       throw new UnavailableException(retry.why());
     }
     if (!(home instanceof Placement.There there)) {
-      return Optional.empty();
+      return Optional.empty(); // here (or ended: answered here)
     }
     int sofar = HOPS_SO_FAR.get() == null ? 0 : HOPS_SO_FAR.get();
     if (sofar >= MAX_HOPS) {

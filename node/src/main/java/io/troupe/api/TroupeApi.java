@@ -150,6 +150,10 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
         home.get().stopActor(req, Forwarding.relay(out));
         return;
       }
+      if (system.find(id).isEmpty() && !records.require(id).live()) {
+        unary(out, StopActorResponse::getDefaultInstance); // it has stopped already
+        return;
+      }
       String reason = req.getReason().isEmpty() ? "stopped by a client" : req.getReason();
       system
           .stop(id, reason)
@@ -229,16 +233,21 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
         home.get().subscribeChain(req, Forwarding.relayStream(out));
         return;
       }
-      ActorHandle actor =
-          system
-              .find(id)
-              .orElseThrow(
-                  () -> {
-                    records.require(id); // NOT_FOUND when the cluster does not know it either
-                    return new UnavailableException(
-                        "actor " + id + " is not active on its home node " + system.nodeName());
-                  });
-      ChainFeed.start(actor, req.getFromSeq(), out);
+      Optional<ActorHandle> actor = system.find(id);
+      if (actor.isPresent()) {
+        ChainFeed.start(actor.get(), req.getFromSeq(), out);
+        return;
+      }
+      ActorSummary s = records.require(id); // NOT_FOUND when the cluster does not know it either
+      if (s.live()) {
+        throw new UnavailableException(
+            "actor " + id + " is not active on its home node " + system.nodeName() + "; retry");
+      }
+      // it has ended: its whole chain, and the end of the stream
+      for (ChainEvent e : records.chain(id, req.getFromSeq(), s.chainLength())) {
+        out.onNext(Protos.event(e));
+      }
+      out.onCompleted();
     } catch (RuntimeException e) {
       out.onError(Statuses.toStatus(e));
     }

@@ -6,6 +6,7 @@ import io.troupe.actor.ChannelListener;
 import io.troupe.actor.Delivery;
 import io.troupe.dispatch.Work;
 import io.troupe.error.ActorNotFoundException;
+import io.troupe.error.ActorNotRunningException;
 import io.troupe.error.UnavailableException;
 import io.troupe.hosting.Hosting;
 import java.util.Optional;
@@ -26,6 +27,7 @@ public final class PeerInbound implements Inbound {
   static final int MAX_HOPS = 2;
 
   private final Hosting hosting;
+  private final Members members;
   private final Placement placement;
   private final Links links;
   private final LoadBoard loads;
@@ -36,8 +38,14 @@ public final class PeerInbound implements Inbound {
    *     thread)
    */
   public PeerInbound(
-      Hosting hosting, Placement placement, Links links, LoadBoard loads, Executor blocking) {
+      Hosting hosting,
+      Members members,
+      Placement placement,
+      Links links,
+      LoadBoard loads,
+      Executor blocking) {
     this.hosting = hosting;
+    this.members = members;
     this.placement = placement;
     this.links = links;
     this.loads = loads;
@@ -51,15 +59,20 @@ public final class PeerInbound implements Inbound {
     } catch (ActorNotFoundException notHere) {
       // Finding where it went reads the cluster's record, which may wait on a migrating
       // partition: never on the link's transport thread.
-      return CompletableFuture.supplyAsync(() -> elsewhere(d, hops, notHere), blocking)
+      return CompletableFuture.supplyAsync(() -> elsewhere(d, hops, back, notHere), blocking)
           .thenCompose(f -> f);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
+  static ActorNotRunningException ended(ActorId id, Placement.Ended ended) {
+    return new ActorNotRunningException(
+        "actor " + id + " is " + ended.status().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
   private CompletableFuture<JsonNode> elsewhere(
-      Delivery d, int hops, ActorNotFoundException notHere) {
+      Delivery d, int hops, ChannelListener back, ActorNotFoundException notHere) {
     Placement.Home home = placement.locate(d.target());
     if (home instanceof Placement.There there
         && hops < MAX_HOPS
@@ -68,6 +81,12 @@ public final class PeerInbound implements Inbound {
     }
     if (home instanceof Placement.Retry retry) {
       throw new UnavailableException(retry.why());
+    }
+    if (home instanceof Placement.Ended ended) {
+      throw ended(d.target(), ended);
+    }
+    if (home instanceof Placement.Here && hosting.resident(d.target()).isPresent()) {
+      return hosting.deliver(d, back); // it moved in while this delivery looked for it
     }
     if (home instanceof Placement.There there) {
       throw new UnavailableException(
@@ -96,9 +115,27 @@ public final class PeerInbound implements Inbound {
     hosting.dispatcher().pool().cancel(opId);
   }
 
+  /**
+   * A result for an actor of this node. One for an actor that lives beside its parent, away from
+   * its partition's owner (this node), is passed on to where it lives: senders route results to the
+   * owner, which alone knows better.
+   */
   @Override
   public CompletableFuture<Void> operationResult(ActorId target, OperationResult r) {
-    return hosting.operationResult(target, r.opId(), r.value(), r.error().orElse(null));
+    if (hosting.resident(target).isPresent()) {
+      return hosting.operationResult(target, r.opId(), r.value(), r.error().orElse(null));
+    }
+    return CompletableFuture.supplyAsync(
+            () -> {
+              Placement.Home home = placement.locate(target);
+              if (home instanceof Placement.There there
+                  && members.owner(target).filter(o -> o.equals(members.self())).isPresent()) {
+                return links.operationResult(there.node(), target, r);
+              }
+              return hosting.operationResult(target, r.opId(), r.value(), r.error().orElse(null));
+            },
+            blocking)
+        .thenCompose(f -> f);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.troupe.home;
 
 import io.troupe.actor.ActorId;
+import io.troupe.actor.ActorStatus;
 import io.troupe.hosting.Hosting;
 import java.util.Optional;
 
@@ -16,8 +17,9 @@ import java.util.Optional;
  *   <li>This node owns the partition but runs no copy: the record decides. A live actor whose
  *       record names another live member (a spawned child lives beside its parent, wherever its id
  *       belongs; an actor being handed over lives on at its old home) is there. A live actor whose
- *       home is gone, is this node, or handed it off is moving here: retry. An actor the cluster
- *       does not know, or that stopped, is here (a start begins here; anything else is not found).
+ *       home is gone, is this node, or handed it off is moving here: retry. An actor that stopped
+ *       or failed has ended. An actor the cluster does not know is here (a start begins here;
+ *       anything else is not found).
  * </ol>
  */
 public final class Placement {
@@ -32,6 +34,9 @@ public final class Placement {
 
   /** Nowhere right now (its home is changing, or partitions are unassigned): retry. */
   public record Retry(String why) implements Home {}
+
+  /** Nowhere any more: it stopped or failed, and no copy of it runs. */
+  public record Ended(ActorStatus status) implements Home {}
 
   private static final Here HERE = new Here();
 
@@ -58,10 +63,13 @@ public final class Placement {
       return new There(owner.get());
     }
     Optional<ActorSummary> record = records.describe(id);
-    if (record.isEmpty() || !record.get().live()) {
+    if (record.isEmpty()) {
       return HERE;
     }
     ActorSummary r = record.get();
+    if (!r.live()) {
+      return new Ended(r.status());
+    }
     if (!r.handedOff() && !r.home().equals(self) && members.isLive(r.home())) {
       return new There(r.home());
     }

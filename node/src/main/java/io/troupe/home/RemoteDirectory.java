@@ -30,6 +30,9 @@ public final class RemoteDirectory implements Directory {
       return Optional.of(
           d -> CompletableFuture.failedFuture(new UnavailableException(retry.why())));
     }
+    if (home instanceof Placement.Ended ended) {
+      return Optional.of(d -> CompletableFuture.failedFuture(PeerInbound.ended(id, ended)));
+    }
     return Optional.empty(); // here, and not running: not found
   }
 }

@@ -74,6 +74,9 @@ public final class ResultRouter implements Dispatcher.ResultSink {
       Placement.Home home = placement.locate(actor);
       if (home instanceof Placement.There there) {
         sent = links.operationResult(there.node(), actor, result);
+      } else if (home instanceof Placement.Ended ended) {
+        log.debug("result of operation {} dropped: actor {} has ended", result.opId(), actor);
+        return; // it stopped, and its stop failed the operation
       } else if (home instanceof Placement.Here) {
         sent =
             hosting.operationResult(

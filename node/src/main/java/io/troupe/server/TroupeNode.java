@@ -142,7 +142,7 @@ public final class TroupeNode implements AutoCloseable {
     this.results = new ResultRouter(placement, system.hosting(), hub, clock, scheduler, apiPool);
     router[0] = results;
     this.failover = new Failover(members, records, system.hosting(), hub);
-    hub.start(new PeerInbound(system.hosting(), placement, hub, loads, apiPool));
+    hub.start(new PeerInbound(system.hosting(), members, placement, hub, loads, apiPool));
 
     TroupeApi api = new TroupeApi(system, records, placement, channels::to, this::status, mapper);
     services.addService(api.definition());

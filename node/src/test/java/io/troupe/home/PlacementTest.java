@@ -3,6 +3,7 @@ package io.troupe.home;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.troupe.actor.ActorId;
+import io.troupe.actor.ActorStatus;
 import io.troupe.actor.ActorSystem;
 import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.Manifest;
@@ -83,10 +84,10 @@ class PlacementTest {
   }
 
   @Test
-  void aStoppedActorIsHere() {
+  void aStoppedActorHasEndedWhereverItRan() {
     there.start(COUNTER, id);
     there.stop(id, "done").join();
-    assertThat(placement.locate(id)).isEqualTo(new Placement.Here());
+    assertThat(placement.locate(id)).isEqualTo(new Placement.Ended(ActorStatus.STOPPED));
   }
 
   @Test

@@ -299,7 +299,9 @@ final class Actor implements Recipient {
     JsonNode exitData = turns.takeShutdownRequest();
     record(new Event.Stopped(reason, Optional.ofNullable(exitData)));
     int restart = services.tree().restartDecision(this, cause);
-    inbox.status(() -> status = restart > 0 ? ActorStatus.RESTARTING : finalStatus);
+    // stopped for a restart (its parent's policy, or restart-child): deliveries wait for it
+    boolean restarting = restart > 0 || cause == StopCause.RESTART;
+    inbox.status(() -> status = restarting ? ActorStatus.RESTARTING : finalStatus);
     ledger.stopped();
     services.tree().stopped(this, cause, reason, exitData, restart);
   }

@@ -90,7 +90,14 @@ public final class ActorSystem implements AutoCloseable {
             b.handlers,
             b.nodeName,
             new PostOffice(
-                id -> residents.local(id).<Recipient>map(a -> a).or(() -> remote.lookup(id)),
+                // local, else wherever the cluster says; looked up locally once more when the
+                // cluster says "here": a copy may have moved in between the two looks
+                id ->
+                    residents
+                        .local(id)
+                        .<Recipient>map(a -> a)
+                        .or(() -> remote.lookup(id))
+                        .or(() -> residents.local(id).map(a -> a)),
                 b.ids,
                 scheduler),
             b.waitGraph != null ? b.waitGraph : new LocalWaitGraph(),

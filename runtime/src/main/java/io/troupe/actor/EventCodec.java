@@ -149,7 +149,9 @@ public final class EventCodec {
               d.path("op_id").asText(),
               d.path("kind").asText(),
               d.has("error") ? null : d.path("result"),
-              d.has("error") ? Optional.of(d.get("error").asText()) : Optional.empty(),
+              d.has("error")
+                  ? Optional.of(d.get("error").isNull() ? "(no message)" : d.get("error").asText())
+                  : Optional.empty(),
               d.path("node").asText());
       case EventTypes.ACTOR_STOPPED ->
           new Event.Stopped(d.path("reason").asText(), Optional.ofNullable(d.get("data")));

@@ -41,7 +41,9 @@ final class LocalHosting implements Hosting {
   public List<Resident> residents() {
     List<Resident> out = new ArrayList<>();
     for (ActorHandle h : residents.list()) {
-      out.add(resident(h));
+      if (h.status() != ActorStatus.LOST) {
+        out.add(resident(h));
+      }
     }
     return out;
   }

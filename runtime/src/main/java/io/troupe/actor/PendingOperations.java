@@ -353,13 +353,21 @@ final class PendingOperations implements AsyncOperations {
     return new UnavailableException("operation lost with node " + node + " and " + what);
   }
 
+  /** What an operation's error says, in a sentence even when it came without a message. */
+  private static String message(Throwable error) {
+    RuntimeException e = Errors.unwrap(error);
+    return e.getMessage() != null
+        ? e.getMessage()
+        : "failed (" + e.getClass().getSimpleName() + ")";
+  }
+
   private ObjectNode record(String opId, String kind, JsonNode value, Throwable error) {
     Event.AsyncCompleted done =
         new Event.AsyncCompleted(
             opId,
             kind,
             value,
-            error == null ? Optional.empty() : Optional.of(Errors.unwrap(error).getMessage()),
+            error == null ? Optional.empty() : Optional.of(message(error)),
             services().nodeName());
     actor.record(done);
     return services().events().outcome(done);
