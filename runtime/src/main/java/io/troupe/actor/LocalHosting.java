@@ -115,6 +115,11 @@ final class LocalHosting implements Hosting {
                         "actor " + id + " is " + a.status().name().toLowerCase()));
                 return;
               }
+              // gone from here first; then, once what it recorded is durable, the caller may
+              // tell the cluster
+              a.handOff();
+              residents.remove(h);
+              services().postOffice().closeChannelsOf(id, "actor " + id + " moved");
               a.durable()
                   .whenComplete(
                       (v, e) -> {
@@ -124,9 +129,6 @@ final class LocalHosting implements Hosting {
                           done.complete(a.epoch());
                         }
                       });
-              a.handOff();
-              residents.remove(h);
-              services().postOffice().closeChannelsOf(id, "actor " + id + " moved");
             });
     return done;
   }
