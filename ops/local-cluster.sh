@@ -26,6 +26,7 @@ up() {
   for i in $(seq 1 "$n"); do
     "$here/ops/troupe-node" start --name "node-$i" --grpc-port "$((grpc_base + i))" \
       --hz-port "$((hz_base + i))" --members "$members" --quorum "$quorum" \
+      --store "${TROUPE_STORE:-memory}" \
       >"$dir/node-$i.log" 2>&1 &
     echo $! >"$dir/node-$i.pid"
   done

@@ -32,7 +32,8 @@ final class BenchCluster {
                       .grpcPort(0)
                       .hzPort(hz.get(i))
                       .members(members)
-                      .quorum(n / 2 + 1))
+                      .quorum(n / 2 + 1)
+                      .store(NodeConfig.MEMORY))
               .build();
       starting.add(CompletableFuture.supplyAsync(() -> TroupeNode.start(c)));
     }

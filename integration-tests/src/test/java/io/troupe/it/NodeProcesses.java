@@ -134,6 +134,8 @@ final class NodeProcesses implements AutoCloseable {
             members,
             "--quorum",
             Integer.toString(quorum),
+            "--store",
+            "memory",
             "--metrics-port",
             Integer.toString(place.metricsPort())));
     Process p =

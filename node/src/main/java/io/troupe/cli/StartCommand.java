@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code troupe-node start}: runs a node until SIGTERM, then leaves the cluster cleanly. With no
- * config and no members it is the embedded default: a cluster of one on 7070/5701, with the example
- * actors {@code counter}, {@code kv} and {@code echo} started.
+ * config and no members it is the embedded default: a cluster of one on 7070/5701 that keeps its
+ * actors in ./troupe-data/<name>, with the example actors {@code counter}, {@code kv} and {@code
+ * echo} started the first time.
  */
 @Command(
     name = "start",
@@ -53,6 +54,21 @@ final class StartCommand implements Callable<Integer> {
   Integer metricsPort;
 
   @Option(
+      names = "--store",
+      paramLabel = "STORE",
+      description =
+          "Where actors are kept across restarts: sqlite (the default: a file in --data-dir, for"
+              + " one node), jdbc:postgresql://HOST:PORT/DB?user=U&password=P (shared by a"
+              + " cluster), or memory (nothing survives a restart). Also $TROUPE_STORE.")
+  String store;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "The embedded store's folder (default ./troupe-data/<node name>).")
+  Path dataDir;
+
+  @Option(
       names = "--examples",
       negatable = true,
       description =
@@ -71,6 +87,9 @@ final class StartCommand implements Callable<Integer> {
     if (quorum != null) b.quorum(quorum);
     if (backupCount != null) b.backupCount(backupCount);
     if (metricsPort != null) b.metricsPort(metricsPort);
+    String chosen = store != null ? store : System.getenv("TROUPE_STORE");
+    if (chosen != null && !chosen.isBlank()) b.store(chosen);
+    if (dataDir != null) b.dataDir(dataDir);
     boolean withExamples = examples != null ? examples : config == null && members == null;
     if (withExamples) {
       Path dir = DemoCommand.extractExamples();

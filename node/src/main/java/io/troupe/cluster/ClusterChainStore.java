@@ -13,6 +13,8 @@ import io.troupe.home.ActorSummary;
 import io.troupe.home.NodeRef;
 import io.troupe.home.Records;
 import io.troupe.home.Takeover;
+import io.troupe.store.ActorStore;
+import io.troupe.store.StoredActor;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,14 +42,16 @@ public final class ClusterChainStore implements ChainStore, Records {
 
   private final Executor committers;
   private final HazelcastInstance hz;
+  private final ActorStore store; // null: nothing on disk
 
   /**
    * @param committers the threads that run commits (each blocks on one commit's round trip; the
    *     completion, which releases acknowledgements and submits the actor's next commit, runs there
    *     too)
    */
-  public ClusterChainStore(HazelcastInstance hz, Executor committers) {
+  public ClusterChainStore(HazelcastInstance hz, Executor committers, Optional<ActorStore> store) {
     this.committers = committers;
+    this.store = store.orElse(null);
     this.hz = hz;
     this.actors = hz.getMap(ACTORS);
     this.modules = hz.getMap(MODULES);
@@ -73,14 +77,18 @@ public final class ClusterChainStore implements ChainStore, Records {
     // A blocking executeOnKey on one of our committer threads: on a small machine Hazelcast's
     // asynchronous completions cost more than a parked thread (measured: 16 threads doing
     // synchronous entry-processor calls reach ~23k ops/s, the async API with callbacks ~1.7k).
-    return CompletableFuture.runAsync(
+    Runnable replicate =
         () -> {
           String refusal = ClusterErrors.call(() -> actors.executeOnKey(c.actor().value(), append));
           if (refusal != null) {
             throw new StaleAppendException(refusal);
           }
-        },
-        committers);
+        };
+    // on disk first (the durable store fences too), then into the replicated record: the store
+    // always holds at least what the record holds
+    return store == null
+        ? CompletableFuture.runAsync(replicate, committers)
+        : store.append(c).thenRunAsync(replicate, committers);
   }
 
   /** This member's UUID: it changes when the member rejoins after a split. */
@@ -95,12 +103,46 @@ public final class ClusterChainStore implements ChainStore, Records {
         .map(SummaryData::typed);
   }
 
+  /**
+   * What a client reads of actor {@code id}: the cluster's record, or (for an actor that stopped
+   * before the cluster last restarted) the durable store's.
+   */
   public ActorSummary require(ActorId id) {
-    return describe(id).orElseThrow(() -> new ActorNotFoundException("no actor " + id));
+    return describe(id)
+        .or(() -> stored(id).map(ClusterChainStore::summary))
+        .orElseThrow(() -> new ActorNotFoundException("no actor " + id));
   }
 
-  /** Every actor the cluster knows, in id order. */
+  private Optional<StoredActor> stored(ActorId id) {
+    return store == null ? Optional.empty() : store.record(id);
+  }
+
+  private static ActorSummary summary(StoredActor s) {
+    return new ActorSummary(
+        s.id(),
+        s.name(),
+        new NodeRef(s.node(), ""),
+        s.epoch(),
+        s.status(),
+        false,
+        s.length(),
+        s.head(),
+        "sha256:" + s.moduleSha256(),
+        s.parent());
+  }
+
+  /**
+   * Every actor the cluster knows, in id order: with a durable store, every actor it holds (stopped
+   * ones too); without, every record in the cluster.
+   */
   public List<ActorSummary> list() {
+    if (store != null) {
+      List<ActorSummary> out = new ArrayList<>();
+      for (StoredActor s : store.records()) {
+        out.add(describe(s.id()).orElseGet(() -> summary(s)));
+      }
+      return out;
+    }
     Collection<SummaryData> all =
         ClusterErrors.call(() -> actors.executeOnEntries(new ReadProcessor.Summary())).values();
     List<ActorSummary> out = new ArrayList<>();
@@ -111,6 +153,19 @@ public final class ClusterChainStore implements ChainStore, Records {
 
   /** Committed events {@code from <= seq < to} of actor {@code id}, read in pages. */
   public List<ChainEvent> chain(ActorId id, long from, long to) {
+    if (store != null && describe(id).isEmpty()) {
+      List<ChainEvent> out = new ArrayList<>();
+      long next = from;
+      while (next < to) {
+        List<ChainEvent> page = store.events(id, next, (int) Math.min(PAGE, to - next));
+        out.addAll(page);
+        if (page.isEmpty()) {
+          break;
+        }
+        next = page.get(page.size() - 1).seq() + 1;
+      }
+      return out;
+    }
     List<ChainEvent> out = new ArrayList<>();
     long next = from;
     while (next < to) {
@@ -137,7 +192,9 @@ public final class ClusterChainStore implements ChainStore, Records {
     StateSnapshot s =
         ClusterErrors.call(() -> actors.executeOnKey(id.value(), new ReadProcessor.State()));
     if (s == null) {
-      throw new ActorNotFoundException("no actor " + id);
+      return stored(id)
+          .map(a -> new StateSnapshot(a.state(), a.length()))
+          .orElseThrow(() -> new ActorNotFoundException("no actor " + id));
     }
     return s;
   }
@@ -176,6 +233,58 @@ public final class ClusterChainStore implements ChainStore, Records {
   public boolean handOff(ActorId id, long epoch, NodeRef self) {
     return ClusterErrors.call(
         () -> actors.executeOnKey(id.value(), new HandOffProcessor(epoch, self.member())));
+  }
+
+  @Override
+  public boolean restore(StoredActor s, long epoch, NodeRef self) {
+    ActorRecord r =
+        RestoreProcessor.record(
+            s.id().value(),
+            s.name(),
+            "sha256:" + s.moduleSha256(),
+            s.parent().map(ActorId::value).orElse(""),
+            epoch,
+            self.name(),
+            self.member(),
+            s.manifestToml(),
+            s.moduleRef(),
+            s.status().name().toLowerCase(java.util.Locale.ROOT),
+            s.events(),
+            s.state(),
+            s.length());
+    return ClusterErrors.call(() -> actors.executeOnKey(s.id().value(), new RestoreProcessor(r)));
+  }
+
+  @Override
+  public boolean catchUp(StoredActor s, long epoch, NodeRef self) {
+    ActorSummary r = describe(s.id()).orElse(null);
+    if (r == null || r.epoch() != epoch) {
+      return false;
+    }
+    if (r.chainLength() >= s.length()) {
+      return r.chainLength() == s.length();
+    }
+    int skip = (int) (r.chainLength() - (s.length() - s.events().size()));
+    if (skip < 0) {
+      return false; // the store's part starts after the record's end: nothing to join
+    }
+    List<ChainEvent> missing = s.events().subList(skip, s.events().size());
+    AppendProcessor append =
+        new AppendProcessor(
+            epoch,
+            r.chainLength(),
+            r.head(),
+            missing,
+            s.state(),
+            s.status().name().toLowerCase(java.util.Locale.ROOT),
+            self.name(),
+            self.member(),
+            null,
+            null,
+            null,
+            null,
+            null);
+    return ClusterErrors.call(() -> actors.executeOnKey(s.id().value(), append)) == null;
   }
 
   @Override

@@ -5,9 +5,8 @@ import io.troupe.error.UnavailableException;
 import io.troupe.hosting.Hosting;
 import io.troupe.hosting.Resident;
 import io.troupe.hosting.Resumption;
-import io.troupe.manifest.Manifest;
-import io.troupe.manifest.ManifestParser;
-import java.nio.file.Path;
+import io.troupe.store.ActorStore;
+import io.troupe.store.StoredActor;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +42,8 @@ public final class Failover {
   private final Records records;
   private final Hosting hosting;
   private final Links links;
-  private final ManifestParser manifests = new ManifestParser();
+  private final ActorStore store; // null: nothing on disk
+  private final Recovery recovery;
 
   /** Actors being taken over or handed off by this node right now. */
   private final Set<ActorId> moving = ConcurrentHashMap.newKeySet();
@@ -52,10 +52,21 @@ public final class Failover {
   private final Map<ActorId, Long> unmarked = new ConcurrentHashMap<>();
 
   public Failover(Members members, Records records, Hosting hosting, Links links) {
+    this(members, records, hosting, links, Optional.empty());
+  }
+
+  /**
+   * @param store the durable store, when the node keeps actors on disk: a takeover fences it and
+   *     continues from what it holds, and actors it holds that the cluster does not are recovered
+   */
+  public Failover(
+      Members members, Records records, Hosting hosting, Links links, Optional<ActorStore> store) {
     this.members = members;
     this.records = records;
     this.hosting = hosting;
     this.links = links;
+    this.store = store.orElse(null);
+    this.recovery = store.map(s -> new Recovery(members, records, hosting, s)).orElse(null);
   }
 
   /** Whether this node is taking actor {@code id} over or handing it off right now. */
@@ -74,6 +85,9 @@ public final class Failover {
       if (!members.quorum()) {
         loseEverything();
         return;
+      }
+      if (recovery != null) {
+        recovery.once();
       }
       takeBackLostCopies();
       takeOverOrphans();
@@ -169,6 +183,26 @@ public final class Failover {
     }
   }
 
+  /**
+   * Fences the durable store in the takeover's epoch and continues from what it holds (the truth: a
+   * home that died between writing the store and the record left the record behind, which is
+   * brought up to the store first).
+   */
+  private Resumption fromStore(ActorId id, Takeover t, String why) {
+    NodeRef self = members.self();
+    Optional<StoredActor> fenced = store.fence(id, t.epoch(), self.name());
+    if (fenced.isEmpty()) {
+      log.warn("taking actor {} over: the store has it in a later epoch; leaving it", id);
+      return null;
+    }
+    StoredActor s = fenced.get();
+    if (s.length() > t.events().size() && !records.catchUp(s, t.epoch(), self)) {
+      log.warn("taking actor {} over: its record could not catch up with the store", id);
+      return null;
+    }
+    return Recovery.resumption(s, t.epoch(), t.fromNode(), why);
+  }
+
   private void takeOver(ActorId id, ActorSummary s) {
     moving.add(id);
     NodeRef self = members.self();
@@ -178,21 +212,28 @@ public final class Failover {
         return;
       }
       Takeover t = taken.get();
-      Manifest manifest =
-          manifests
-              .parse(t.manifestToml(), Path.of("."), "manifest of " + id)
-              .withModule(t.moduleRef());
       String why =
           s.handedOff()
               ? "node " + t.fromNode() + " handed it over (its partition moved here)"
               : t.fromNode().equals(self.name())
                   ? "resumed after this node's copy lost a commit"
                   : "home node " + t.fromNode() + " left the cluster";
-      hosting
-          .resume(
-              new Resumption(
-                  id, manifest, t.parent(), t.events(), t.state(), t.epoch(), t.fromNode(), why))
-          .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      Resumption r =
+          store == null
+              ? new Resumption(
+                  id,
+                  Recovery.manifest(id, t.manifestToml(), t.moduleRef()),
+                  t.parent(),
+                  t.events(),
+                  t.state(),
+                  t.epoch(),
+                  t.fromNode(),
+                  why)
+              : fromStore(id, t, why);
+      if (r == null) {
+        return;
+      }
+      hosting.resume(r).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       log.info("took actor {} over from node {} (epoch {})", id, t.fromNode(), t.epoch());
     } catch (Exception e) {
       log.error("taking actor {} over from node {} failed: {}", id, s.home(), e.toString());

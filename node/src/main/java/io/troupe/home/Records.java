@@ -1,6 +1,7 @@
 package io.troupe.home;
 
 import io.troupe.actor.ActorId;
+import io.troupe.store.StoredActor;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,4 +33,20 @@ public interface Records {
    * @return whether the record was marked
    */
   boolean handOff(ActorId id, long epoch, NodeRef self);
+
+  /**
+   * Puts actor {@code s}'s record back into the cluster from the durable store, naming {@code self}
+   * as its home in {@code epoch}, unless the cluster has a record of it already.
+   *
+   * @return whether the record was put
+   */
+  boolean restore(StoredActor s, long epoch, NodeRef self);
+
+  /**
+   * Brings actor {@code s}'s record up to what the durable store holds (a home that died between
+   * writing the store and the record left it behind), in {@code epoch}, the one just taken over.
+   *
+   * @return whether the record now ends where the store does
+   */
+  boolean catchUp(StoredActor s, long epoch, NodeRef self);
 }

@@ -37,6 +37,10 @@ import java.util.Set;
  * @param workerSlots dispatched operations this node runs at once (default: max(4, cores))
  * @param metricsPort HTTP port of {@code GET /metrics} (Prometheus text), 0 for a free one, -1 for
  *     none (default)
+ * @param store where actors are kept across restarts: {@code sqlite} (the embedded default: a file
+ *     in {@code dataDir}, for one node), {@code jdbc:postgresql://HOST:PORT/DB?user=U&password=P}
+ *     (shared by a cluster's nodes), or {@code memory} (nothing survives; tests and demos)
+ * @param dataDir the embedded store's folder (default {@code ./troupe-data/<name>})
  */
 public record NodeConfig(
     String name,
@@ -53,7 +57,9 @@ public record NodeConfig(
     List<StartupActor> actors,
     int committers,
     int workerSlots,
-    int metricsPort) {
+    int metricsPort,
+    String store,
+    Path dataDir) {
 
   /** An actor started with the node: {@code id} from manifest file {@code manifest}. */
   public record StartupActor(String id, String manifest) {}
@@ -78,7 +84,31 @@ public record NodeConfig(
     if (maxNoHeartbeat.compareTo(heartbeat) <= 0) {
       throw new InvalidArgumentException("max_no_heartbeat_ms must exceed heartbeat_ms");
     }
+    Objects.requireNonNull(dataDir);
+    if (!store.equals(MEMORY) && !store.equals(SQLITE) && !store.startsWith(POSTGRESQL)) {
+      throw new InvalidArgumentException(
+          "store must be sqlite, memory or jdbc:postgresql://HOST:PORT/DB?user=U&password=P, got '"
+              + store
+              + "'");
+    }
+    if (store.equals(SQLITE) && members.stream().anyMatch(m -> !m.equals(host + ":" + hzPort))) {
+      throw new InvalidArgumentException(
+          "the embedded store (SQLite in "
+              + dataDir
+              + ") keeps one node's actors: a cluster of several nodes needs --store"
+              + " jdbc:postgresql://HOST:PORT/DB?user=U&password=P (or --store memory, for tests and"
+              + " demos, where nothing survives a restart)");
+    }
   }
+
+  /** {@code store}: the embedded default, SQLite in the data dir (one node). */
+  public static final String SQLITE = "sqlite";
+
+  /** {@code store}: nothing on disk; a restart forgets every actor. */
+  public static final String MEMORY = "memory";
+
+  /** The prefix of a PostgreSQL {@code store}. */
+  public static final String POSTGRESQL = "jdbc:postgresql:";
 
   public static Builder builder() {
     return new Builder();
@@ -116,6 +146,8 @@ public record NodeConfig(
     b.committers = committers;
     b.workerSlots = workerSlots;
     b.metricsPort = metricsPort;
+    b.store = store;
+    b.dataDir = dataDir;
     return b;
   }
 
@@ -135,7 +167,9 @@ public record NodeConfig(
           "actors",
           "committers",
           "worker_slots",
-          "metrics_port");
+          "metrics_port",
+          "store",
+          "data_dir");
 
   /** Reads a TOML config file; unknown keys are an error, missing keys take their defaults. */
   public static Builder load(Path file) {
@@ -173,6 +207,12 @@ public record NodeConfig(
     if (root.has("committers")) b.committers(root.get("committers").asInt());
     if (root.has("worker_slots")) b.workerSlots(root.get("worker_slots").asInt());
     if (root.has("metrics_port")) b.metricsPort(root.get("metrics_port").asInt());
+    if (root.has("store")) b.store(root.get("store").asText());
+    if (root.has("data_dir")) {
+      Path base = file.toAbsolutePath().getParent();
+      Path dir = Path.of(root.get("data_dir").asText());
+      b.dataDir(base == null || dir.isAbsolute() ? dir : base.resolve(dir).normalize());
+    }
     if (root.has("members")) {
       List<String> members = new ArrayList<>();
       root.get("members").forEach(m -> members.add(m.asText()));
@@ -209,6 +249,20 @@ public record NodeConfig(
     private Builder() {}
 
     private int metricsPort = -1;
+    private String store = SQLITE;
+    private Path dataDir;
+
+    /** Where actors are kept: {@code sqlite} (default), {@code memory} or a PostgreSQL URL. */
+    public Builder store(String store) {
+      this.store = Objects.requireNonNull(store);
+      return this;
+    }
+
+    /** The embedded store's folder (default {@code ./troupe-data/<name>}). */
+    public Builder dataDir(Path dir) {
+      this.dataDir = Objects.requireNonNull(dir);
+      return this;
+    }
 
     /** {@code GET /metrics} on this port (0: a free one); -1, the default, for none. */
     public Builder metricsPort(int port) {
@@ -292,8 +346,9 @@ public record NodeConfig(
     }
 
     public NodeConfig build() {
+      String n = name != null ? name : "node-" + grpcPort;
       return new NodeConfig(
-          name != null ? name : "node-" + grpcPort,
+          n,
           host,
           grpcPort,
           hzPort,
@@ -307,7 +362,9 @@ public record NodeConfig(
           actors,
           committers,
           workerSlots,
-          metricsPort);
+          metricsPort,
+          store,
+          dataDir != null ? dataDir : Path.of("troupe-data", n));
     }
   }
 }

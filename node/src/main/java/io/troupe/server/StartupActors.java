@@ -2,7 +2,6 @@ package io.troupe.server;
 
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ModuleSource;
-import io.troupe.cluster.ClusterChainStore;
 import io.troupe.home.Members;
 import io.troupe.manifest.ManifestParser;
 import io.troupe.proto.v1.StartActorRequest;
@@ -15,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,19 +28,19 @@ final class StartupActors {
 
   private final List<NodeConfig.StartupActor> actors;
   private final Members members;
-  private final ClusterChainStore records;
+  private final Predicate<ActorId> exists;
   private final ModuleSource modules;
   private final Clock clock;
 
   StartupActors(
       List<NodeConfig.StartupActor> actors,
       Members members,
-      ClusterChainStore records,
+      Predicate<ActorId> exists,
       ModuleSource modules,
       Clock clock) {
     this.actors = actors;
     this.members = members;
-    this.records = records;
+    this.exists = exists;
     this.modules = modules;
     this.clock = clock;
   }
@@ -57,7 +57,7 @@ final class StartupActors {
     ManifestParser parser = new ManifestParser();
     for (NodeConfig.StartupActor a : actors) {
       ActorId id = ActorId.of(a.id());
-      if (records.describe(id).isPresent()) {
+      if (exists.test(id)) {
         log.info("startup actor {} exists already; not started again", id);
         continue;
       }

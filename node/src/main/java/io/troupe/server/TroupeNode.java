@@ -35,6 +35,9 @@ import io.troupe.home.Workers;
 import io.troupe.host.standard.StandardHandlers;
 import io.troupe.proto.v1.NodeLinkGrpc;
 import io.troupe.proto.v1.TroupeGrpc;
+import io.troupe.storage.Stores;
+import io.troupe.store.ActorStore;
+import io.troupe.store.MemoryContentStore;
 import io.troupe.transport.LinkHub;
 import io.troupe.transport.PeerChannels;
 import java.io.IOException;
@@ -90,6 +93,7 @@ public final class TroupeNode implements AutoCloseable {
   private final ResultRouter results;
   private final Failover failover;
   private final MetricsEndpoint metrics;
+  private final Optional<ActorStore> store;
   private volatile boolean shutdown;
 
   private TroupeNode(NodeConfig config) throws IOException {
@@ -101,17 +105,31 @@ public final class TroupeNode implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-failover-"));
     this.commitPool =
         Executors.newFixedThreadPool(config.committers(), threads(config.name() + "-commit-"));
-    // The server binds first, so that a free port (grpc_port 0) is really ours before Hazelcast
+    // The store first: a node that cannot keep its actors does not start (nor bind its ports).
+    try {
+      this.store = Stores.open(config.store(), config.dataDir(), config.clusterName());
+    } catch (RuntimeException e) {
+      stopThreads();
+      throw e;
+    }
+    // The server binds next, so that a free port (grpc_port 0) is really ours before Hazelcast
     // announces it; the services are registered once the node is built.
-    this.server = grpcServer(config.grpcPort());
+    try {
+      this.server = grpcServer(config.grpcPort());
+    } catch (IOException | RuntimeException e) {
+      store.ifPresent(ActorStore::close);
+      stopThreads();
+      throw e;
+    }
     try {
       this.members = HazelcastMembers.join(config.memberSettings(server.getPort()));
     } catch (RuntimeException e) {
       server.shutdownNow();
+      store.ifPresent(ActorStore::close);
       stopThreads();
       throw e;
     }
-    this.records = new ClusterChainStore(members.instance(), commitPool);
+    this.records = new ClusterChainStore(members.instance(), commitPool, store);
     try {
       records.describe(ActorId.of("troupe.warm-up")); // a partition operation assigns partitions
     } catch (RuntimeException e) {
@@ -124,10 +142,13 @@ public final class TroupeNode implements AutoCloseable {
     RemoteDirectory[] remote = new RemoteDirectory[1];
     this.system =
         ActorSystem.builder()
-            .handlers(StandardHandlers.catalog())
+            .handlers(
+                StandardHandlers.builder()
+                    .store(store.map(ActorStore::content).orElseGet(MemoryContentStore::new))
+                    .build())
             .nodeName(config.name())
             .chainStore(records)
-            .modules(new ModuleSource(records.modules()))
+            .modules(new ModuleSource(store.map(ActorStore::modules).orElse(records.modules())))
             .remoteDirectory(id -> remote[0].lookup(id))
             .requestTimeout(config.requestTimeout())
             .mapper(mapper)
@@ -141,7 +162,7 @@ public final class TroupeNode implements AutoCloseable {
     remote[0] = new RemoteDirectory(placement, hub);
     this.results = new ResultRouter(placement, system.hosting(), hub, clock, scheduler, apiPool);
     router[0] = results;
-    this.failover = new Failover(members, records, system.hosting(), hub);
+    this.failover = new Failover(members, records, system.hosting(), hub, store);
     hub.start(new PeerInbound(system.hosting(), members, placement, hub, loads, apiPool));
 
     TroupeApi api = new TroupeApi(system, records, placement, channels::to, this::status, mapper);
@@ -177,11 +198,18 @@ public final class TroupeNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start node " + config.name(), e);
     }
+    node.awaitQuorumIfAlone();
     ManagedChannel self =
         Grpc.newChannelBuilder(node.grpcAddress(), InsecureChannelCredentials.create()).build();
     try {
       new StartupActors(
-              config.actors(), node.members, node.records, node.system.modules(), node.clock)
+              config.actors(),
+              node.members,
+              id ->
+                  node.records.describe(id).isPresent()
+                      || node.store.flatMap(s -> s.record(id)).isPresent(),
+              node.system.modules(),
+              node.clock)
           .start(TroupeGrpc.newBlockingStub(self));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -194,6 +222,25 @@ public final class TroupeNode implements AutoCloseable {
       self.shutdownNow();
     }
     return node;
+  }
+
+  /**
+   * A node that forms a cluster of one has its quorum within moments of starting; it serves only
+   * once it has (a cluster of several waits for its peers, serving UNAVAILABLE meanwhile).
+   */
+  private void awaitQuorumIfAlone() {
+    if (config.members().stream().anyMatch(m -> !m.equals(config.host() + ":" + config.hzPort()))) {
+      return;
+    }
+    long deadline = clock.millis() + 10_000;
+    while (!members.quorum() && clock.millis() < deadline) {
+      try {
+        Thread.sleep(20); // start-up only: Hazelcast counts this member in within moments
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   public String name() {
@@ -330,6 +377,7 @@ public final class TroupeNode implements AutoCloseable {
     if (metrics != null) {
       metrics.close();
     }
+    store.ifPresent(ActorStore::close);
     stopThreads();
     log.info("node {} left the cluster", config.name());
   }

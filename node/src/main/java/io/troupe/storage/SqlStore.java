@@ -141,37 +141,66 @@ public final class SqlStore implements ActorStore {
     return load(id);
   }
 
+  private static final String RECORD =
+      "SELECT id, name, manifest, module_ref, module_sha256, parent, epoch, node, status, length,"
+          + " head, state FROM actors";
+
   @Override
   public Optional<StoredActor> load(ActorId id) {
+    return read(id, true);
+  }
+
+  @Override
+  public Optional<StoredActor> record(ActorId id) {
+    return read(id, false);
+  }
+
+  private Optional<StoredActor> read(ActorId id, boolean withEvents) {
     try (Connection c = pool.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT name, manifest, module_ref, parent, epoch, node, status, length, head,"
-                    + " state FROM actors WHERE id = ?")) {
+        PreparedStatement s = c.prepareStatement(RECORD + " WHERE id = ?")) {
       s.setString(1, id.value());
       try (ResultSet r = s.executeQuery()) {
         if (!r.next()) {
           return Optional.empty();
         }
-        String parent = r.getString(4);
-        return Optional.of(
-            new StoredActor(
-                id,
-                r.getString(1),
-                r.getString(2),
-                r.getString(3),
-                parent == null ? Optional.empty() : Optional.of(ActorId.of(parent)),
-                r.getLong(5),
-                r.getString(6),
-                ActorStatus.valueOf(r.getString(7).toUpperCase(Locale.ROOT)),
-                r.getLong(8),
-                EventHash.of(r.getBytes(9)),
-                r.getBytes(10),
-                events(c, id, 0, Integer.MAX_VALUE)));
+        return Optional.of(stored(r, withEvents ? events(c, id, 0, Integer.MAX_VALUE) : List.of()));
       }
     } catch (SQLException e) {
       throw StoreErrors.translate(e, where);
     }
+  }
+
+  @Override
+  public List<StoredActor> records() {
+    List<StoredActor> out = new ArrayList<>();
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement(RECORD + " ORDER BY id");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        out.add(stored(r, List.of()));
+      }
+    } catch (SQLException e) {
+      throw StoreErrors.translate(e, where);
+    }
+    return out;
+  }
+
+  private static StoredActor stored(ResultSet r, List<ChainEvent> events) throws SQLException {
+    String parent = r.getString(6);
+    return new StoredActor(
+        ActorId.of(r.getString(1)),
+        r.getString(2),
+        r.getString(3),
+        r.getString(4),
+        r.getString(5),
+        parent == null ? Optional.empty() : Optional.of(ActorId.of(parent)),
+        r.getLong(7),
+        r.getString(8),
+        ActorStatus.valueOf(r.getString(9).toUpperCase(Locale.ROOT)),
+        r.getLong(10),
+        EventHash.of(r.getBytes(11)),
+        r.getBytes(12),
+        events);
   }
 
   @Override

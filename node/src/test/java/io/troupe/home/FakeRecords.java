@@ -134,6 +134,37 @@ final class FakeRecords implements Records, ChainStore {
     return true;
   }
 
+  @Override
+  public synchronized boolean restore(io.troupe.store.StoredActor s, long epoch, NodeRef self) {
+    if (records.containsKey(s.id())) {
+      return false;
+    }
+    Rec r = new Rec();
+    r.id = s.id();
+    r.name = s.name();
+    r.home = self;
+    r.epoch = epoch;
+    r.status = s.status();
+    r.events = new ArrayList<>(s.events());
+    r.state = s.state();
+    r.manifest = s.manifestToml();
+    r.moduleRef = s.moduleRef();
+    r.parent = s.parent();
+    records.put(s.id(), r);
+    return true;
+  }
+
+  @Override
+  public synchronized boolean catchUp(io.troupe.store.StoredActor s, long epoch, NodeRef self) {
+    Rec r = records.get(s.id());
+    if (r == null || r.epoch != epoch) {
+      return false;
+    }
+    r.events = new ArrayList<>(s.events());
+    r.state = s.state();
+    return true;
+  }
+
   /** Test control: the record now says {@code id} runs on {@code home}. */
   synchronized void moveTo(ActorId id, NodeRef home) {
     records.get(id).home = home;

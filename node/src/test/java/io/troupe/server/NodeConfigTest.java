@@ -24,6 +24,8 @@ class NodeConfigTest {
     assertThat(c.quorum()).isEqualTo(1);
     assertThat(c.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.metricsPort()).isEqualTo(-1);
+    assertThat(c.store()).isEqualTo("sqlite");
+    assertThat(c.dataDir()).isEqualTo(java.nio.file.Path.of("troupe-data", "node-7070"));
   }
 
   @Test
@@ -42,6 +44,8 @@ class NodeConfigTest {
         max_no_heartbeat_ms = 3000
         worker_slots = 3
         metrics_port = 9464
+        store = "jdbc:postgresql://db.example:5432/troupe?user=troupe&password=secret"
+        data_dir = "data"
         [[actors]]
         id = "counter"
         manifest = "actors/counter.toml"
@@ -53,6 +57,8 @@ class NodeConfigTest {
     assertThat(c.heartbeat()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.workerSlots()).isEqualTo(3);
     assertThat(c.metricsPort()).isEqualTo(9464);
+    assertThat(c.store()).startsWith("jdbc:postgresql://db.example:5432/troupe");
+    assertThat(c.dataDir()).isEqualTo(dir.resolve("data"));
     assertThat(c.actors())
         .singleElement()
         .satisfies(
@@ -80,5 +86,9 @@ class NodeConfigTest {
                     .maxNoHeartbeat(Duration.ofSeconds(2))
                     .build())
         .hasMessageContaining("max_no_heartbeat_ms");
+    assertThatThrownBy(() -> NodeConfig.builder().store("mysql://x").build())
+        .hasMessageContaining(
+            "store must be sqlite, memory or jdbc:postgresql://HOST:PORT/DB?user=U&password=P,"
+                + " got 'mysql://x'");
   }
 }

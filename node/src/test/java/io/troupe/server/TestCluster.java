@@ -64,7 +64,8 @@ final class TestCluster implements AutoCloseable {
                 .clusterName("test-" + hzPorts.get(0))
                 .grpcPort(0)
                 .hzPort(hzPorts.get(i))
-                .members(members))
+                .members(members)
+                .store(NodeConfig.MEMORY))
         .build();
   }
 

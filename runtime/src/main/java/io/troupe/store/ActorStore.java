@@ -43,6 +43,12 @@ public interface ActorStore extends AutoCloseable {
   /** The record of actor {@code id} and its chain since its last checkpoint, if it has one. */
   Optional<StoredActor> load(ActorId id);
 
+  /** The record of actor {@code id}, without its chain. */
+  Optional<StoredActor> record(ActorId id);
+
+  /** Every actor's record, without chains, in id order. */
+  List<StoredActor> records();
+
   /** The ids of the actors that should be running somewhere (their status is live). */
   List<ActorId> live();
 

@@ -23,6 +23,7 @@ public record StoredActor(
     String name,
     String manifestToml,
     String moduleRef,
+    String moduleSha256,
     Optional<ActorId> parent,
     long epoch,
     String node,

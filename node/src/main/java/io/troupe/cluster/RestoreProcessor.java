@@ -1,0 +1,91 @@
+package io.troupe.cluster;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import io.troupe.chain.ChainEvent;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts an actor's record back into the cluster from the durable store (after the whole cluster
+ * restarted), naming the node that recovers it, unless the cluster has a record already.
+ */
+final class RestoreProcessor
+    implements EntryProcessor<String, ActorRecord, Boolean>, DataSerializable {
+  private ActorRecord record;
+
+  RestoreProcessor() {}
+
+  RestoreProcessor(ActorRecord record) {
+    this.record = record;
+  }
+
+  @Override
+  public Boolean process(Map.Entry<String, ActorRecord> entry) {
+    if (entry.getValue() != null) {
+      return false;
+    }
+    ActorRecord r = new ActorRecord();
+    r.id = record.id;
+    r.name = record.name;
+    r.module = record.module;
+    r.parent = record.parent;
+    r.epoch = record.epoch;
+    r.node = record.node;
+    r.member = record.member;
+    r.manifest = record.manifest;
+    r.moduleRef = record.moduleRef;
+    r.status = record.status;
+    r.events = new ArrayList<>(record.events);
+    r.state = record.state;
+    r.stateSeq = record.stateSeq;
+    entry.setValue(r);
+    return true;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    record.writeData(out);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    record = new ActorRecord();
+    record.readData(in);
+  }
+
+  static ActorRecord record(
+      String id,
+      String name,
+      String module,
+      String parent,
+      long epoch,
+      String node,
+      String member,
+      String manifest,
+      String moduleRef,
+      String status,
+      List<ChainEvent> events,
+      byte[] state,
+      long stateSeq) {
+    ActorRecord r = new ActorRecord();
+    r.id = id;
+    r.name = name;
+    r.module = module;
+    r.parent = parent;
+    r.epoch = epoch;
+    r.node = node;
+    r.member = member;
+    r.manifest = manifest;
+    r.moduleRef = moduleRef;
+    r.status = status;
+    r.events = new ArrayList<>(events);
+    r.state = state;
+    r.stateSeq = stateSeq;
+    return r;
+  }
+}

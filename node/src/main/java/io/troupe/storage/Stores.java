@@ -1,0 +1,26 @@
+package io.troupe.storage;
+
+import io.troupe.store.ActorStore;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Opens the store a node's configuration names. */
+public final class Stores {
+  private Stores() {}
+
+  /**
+   * @param store {@code sqlite}, {@code memory} or a {@code jdbc:postgresql:} URL
+   * @param dataDir where the embedded store keeps its file
+   * @return the durable store; empty for {@code memory}
+   * @throws io.troupe.error.TroupeException naming the store when it cannot be opened or used
+   */
+  public static Optional<ActorStore> open(String store, Path dataDir, String cluster) {
+    if (store.equals("memory")) {
+      return Optional.empty();
+    }
+    if (store.equals("sqlite")) {
+      return Optional.of(SqlStore.sqlite(dataDir, cluster));
+    }
+    return Optional.of(SqlStore.postgresql(store, cluster));
+  }
+}

@@ -1,0 +1,124 @@
+package io.troupe.server;
+
+import static io.troupe.server.ClusterTest.json;
+import static io.troupe.server.ClusterTest.request;
+import static io.troupe.server.ClusterTest.startRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.troupe.actor.ActorId;
+import io.troupe.chain.ChainEvent;
+import io.troupe.error.InvalidArgumentException;
+import io.troupe.proto.v1.DescribeActorRequest;
+import io.troupe.proto.v1.SendRequest;
+import io.troupe.proto.v1.StopActorRequest;
+import io.troupe.proto.v1.TroupeGrpc;
+import io.troupe.testing.ChainAssert;
+import io.troupe.testing.FreePorts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node on the embedded store (a real SQLite file) keeps its actors across a restart. */
+class DurabilityTest {
+  @TempDir Path data;
+  final List<TroupeNode> nodes = new ArrayList<>();
+  final List<ManagedChannel> channels = new ArrayList<>();
+
+  TroupeNode start() {
+    TroupeNode n =
+        TroupeNode.start(
+            NodeConfig.builder()
+                .name("solo")
+                .clusterName("durability-" + data.getFileName())
+                .grpcPort(0)
+                .hzPort(FreePorts.next())
+                .dataDir(data)
+                .build());
+    nodes.add(n);
+    return n;
+  }
+
+  TroupeGrpc.TroupeBlockingStub client(TroupeNode n) {
+    ManagedChannel c =
+        Grpc.newChannelBuilder(n.grpcAddress(), InsecureChannelCredentials.create()).build();
+    channels.add(c);
+    return TroupeGrpc.newBlockingStub(c);
+  }
+
+  @AfterEach
+  void stop() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    nodes.forEach(TroupeNode::close);
+  }
+
+  @Test
+  void actorsAndTheirStateSurviveARestartAndTheirChainsGoOn() {
+    TroupeNode first = start();
+    var api = client(first);
+    api.startActor(startRequest("counter/counter.toml", "counter"));
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("5")).build());
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("7")).build());
+    api.startActor(startRequest("kv-store/kv-store.toml", "kv"));
+    api.stopActor(StopActorRequest.newBuilder().setId("kv").setReason("done with it").build());
+    long before = first.records().require(ActorId.of("counter")).chainLength();
+    first.close();
+
+    TroupeNode second = start();
+    var again = client(second);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> second.system().find(ActorId.of("counter")).isPresent());
+    assertThat(request(again, "counter", "\"total?\"")).isEqualTo("12");
+    List<ChainEvent> chain = ClusterTest.chain(again, "counter");
+    ChainAssert.assertThatChain(chain).verifies();
+    ChainEvent moved = chain.get((int) before);
+    assertThat(moved.type()).isEqualTo("actor.moved");
+    assertThat(moved.dataAsString())
+        .contains("\"from_node\":\"solo\"", "\"epoch\":1", "recovered from store");
+
+    // a stopped actor stays stopped, and readable
+    assertThat(second.system().find(ActorId.of("kv"))).isEmpty();
+    assertThat(
+            again.describeActor(DescribeActorRequest.newBuilder().setId("kv").build()).getStatus())
+        .isEqualTo("stopped");
+    List<ChainEvent> kv = ClusterTest.chain(again, "kv");
+    ChainAssert.assertThatChain(kv).verifies();
+    assertThat(kv.get(kv.size() - 1).dataAsString()).contains("done with it");
+  }
+
+  @Test
+  void anotherClustersDataDirIsRefusedAndSeveralNodesOnTheEmbeddedStoreToo() {
+    start().close();
+    nodes.clear();
+    assertThatThrownBy(
+            () ->
+                TroupeNode.start(
+                    NodeConfig.builder()
+                        .name("intruder")
+                        .clusterName("another-cluster")
+                        .grpcPort(0)
+                        .hzPort(FreePorts.next())
+                        .dataDir(data)
+                        .build()))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("belongs to cluster 'durability-");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.builder()
+                    .hzPort(5801)
+                    .members(List.of("127.0.0.1:5801", "127.0.0.1:5802"))
+                    .build())
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining(
+            "the embedded store (SQLite in troupe-data/node-7070) keeps one node's");
+  }
+}
