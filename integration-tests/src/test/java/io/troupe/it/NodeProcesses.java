@@ -57,13 +57,19 @@ final class NodeProcesses implements AutoCloseable {
   private final Path logs;
   private String members;
   private int quorum;
+  private String store = "memory";
 
   private NodeProcesses(Path logs) {
     this.logs = logs;
   }
 
-  /** {@code n} nodes on loopback, on free ports. */
+  /** {@code n} nodes on loopback, on free ports, keeping nothing on disk. */
   static NodeProcesses start(int n) throws IOException {
+    return start(n, "memory");
+  }
+
+  /** {@code n} nodes on loopback, on free ports, keeping their actors in {@code store}. */
+  static NodeProcesses start(int n, String store) throws IOException {
     List<Place> places = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       places.add(
@@ -75,7 +81,7 @@ final class NodeProcesses implements AutoCloseable {
               FreePorts.next(),
               FreePorts.next()));
     }
-    return start(places);
+    return start(places, store);
   }
 
   /** A node in each of {@code net}'s namespaces. */
@@ -91,12 +97,13 @@ final class NodeProcesses implements AutoCloseable {
               5701,
               9464));
     }
-    return start(places);
+    return start(places, "memory");
   }
 
-  private static NodeProcesses start(List<Place> places) throws IOException {
+  private static NodeProcesses start(List<Place> places, String store) throws IOException {
     Path logs = Files.createTempDirectory("troupe-it-nodes");
     NodeProcesses cluster = new NodeProcesses(logs);
+    cluster.store = store;
     try {
       cluster.members =
           places.stream().map(p -> p.host() + ":" + p.hzPort()).collect(Collectors.joining(","));
@@ -135,7 +142,7 @@ final class NodeProcesses implements AutoCloseable {
             "--quorum",
             Integer.toString(quorum),
             "--store",
-            "memory",
+            store,
             "--metrics-port",
             Integer.toString(place.metricsPort())));
     Process p =

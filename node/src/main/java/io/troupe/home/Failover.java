@@ -7,6 +7,7 @@ import io.troupe.hosting.Resident;
 import io.troupe.hosting.Resumption;
 import io.troupe.store.ActorStore;
 import io.troupe.store.StoredActor;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -52,21 +53,27 @@ public final class Failover {
   private final Map<ActorId, Long> unmarked = new ConcurrentHashMap<>();
 
   public Failover(Members members, Records records, Hosting hosting, Links links) {
-    this(members, records, hosting, links, Optional.empty());
+    this(members, records, hosting, links, Optional.empty(), Clock.systemUTC());
   }
 
   /**
    * @param store the durable store, when the node keeps actors on disk: a takeover fences it and
    *     continues from what it holds, and actors it holds that the cluster does not are recovered
+   * @param clock paces the recovery's passes over the store
    */
   public Failover(
-      Members members, Records records, Hosting hosting, Links links, Optional<ActorStore> store) {
+      Members members,
+      Records records,
+      Hosting hosting,
+      Links links,
+      Optional<ActorStore> store,
+      Clock clock) {
     this.members = members;
     this.records = records;
     this.hosting = hosting;
     this.links = links;
     this.store = store.orElse(null);
-    this.recovery = store.map(s -> new Recovery(members, records, hosting, s)).orElse(null);
+    this.recovery = store.map(s -> new Recovery(members, records, hosting, s, clock)).orElse(null);
   }
 
   /** Whether this node is taking actor {@code id} over or handing it off right now. */
@@ -87,7 +94,7 @@ public final class Failover {
         return;
       }
       if (recovery != null) {
-        recovery.once();
+        recovery.whenDue();
       }
       takeBackLostCopies();
       takeOverOrphans();

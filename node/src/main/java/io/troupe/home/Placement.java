@@ -3,6 +3,8 @@ package io.troupe.home;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorStatus;
 import io.troupe.hosting.Hosting;
+import io.troupe.store.ActorStore;
+import io.troupe.store.StoredActor;
 import java.util.Optional;
 
 /**
@@ -19,7 +21,8 @@ import java.util.Optional;
  *       belongs; an actor being handed over lives on at its old home) is there. A live actor whose
  *       home is gone, is this node, or handed it off is moving here: retry. An actor that stopped
  *       or failed has ended. An actor the cluster does not know is here (a start begins here;
- *       anything else is not found).
+ *       anything else is not found) — unless the durable store holds it: then it is being recovered
+ *       (retry), or has ended.
  * </ol>
  */
 public final class Placement {
@@ -43,11 +46,21 @@ public final class Placement {
   private final Members members;
   private final Records records;
   private final Hosting hosting;
+  private final ActorStore store; // null: nothing on disk
 
   public Placement(Members members, Records records, Hosting hosting) {
+    this(members, records, hosting, Optional.empty());
+  }
+
+  /**
+   * @param store the durable store: an actor it holds that the cluster does not (yet) is being
+   *     recovered, or has ended
+   */
+  public Placement(Members members, Records records, Hosting hosting, Optional<ActorStore> store) {
     this.members = members;
     this.records = records;
     this.hosting = hosting;
+    this.store = store.orElse(null);
   }
 
   public Home locate(ActorId id) {
@@ -64,7 +77,7 @@ public final class Placement {
     }
     Optional<ActorSummary> record = records.describe(id);
     if (record.isEmpty()) {
-      return HERE;
+      return unknownToTheCluster(id);
     }
     ActorSummary r = record.get();
     if (!r.live()) {
@@ -81,5 +94,20 @@ public final class Placement {
             + " to node "
             + self.name()
             + "; retry");
+  }
+
+  /** An id the cluster has no record of: new, or (after a restart) still in the store only. */
+  private Home unknownToTheCluster(ActorId id) {
+    if (store == null) {
+      return HERE;
+    }
+    Optional<StoredActor> stored = store.record(id);
+    if (stored.isEmpty()) {
+      return HERE;
+    }
+    if (!stored.get().status().live()) {
+      return new Ended(stored.get().status());
+    }
+    return new Retry("actor " + id + " is being recovered from the store; retry");
   }
 }

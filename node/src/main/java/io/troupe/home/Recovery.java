@@ -8,6 +8,7 @@ import io.troupe.manifest.ManifestParser;
 import io.troupe.store.ActorStore;
 import io.troupe.store.StoredActor;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -18,45 +19,57 @@ import org.slf4j.LoggerFactory;
  * Brings back, after a restart of the node (or of the whole cluster), every actor that was running:
  * each live actor the durable store holds and the cluster does not is recovered by the owner of its
  * partition — the store is fenced in the next epoch, the record is put back into the cluster, and
- * the actor continues from its last committed state with {@code actor.moved} saying why. Runs once
- * per node, as soon as it can write.
+ * the actor continues from its last committed state with {@code actor.moved} saying why.
+ *
+ * <p>A node passes over the store as soon as it can write, and again every {@link #AGAIN} while
+ * some live actor the store holds is still unknown to the cluster (while nodes join, a partition's
+ * owner changes between two passes, so each node recovers what it owns at the time); once a pass
+ * finds none, it is done.
  */
 final class Recovery {
   private static final Logger log = LoggerFactory.getLogger(Recovery.class);
   private static final Duration WAIT = Duration.ofSeconds(30);
+  static final Duration AGAIN = Duration.ofSeconds(1);
   private static final ManifestParser MANIFESTS = new ManifestParser();
 
   private final Members members;
   private final Records records;
   private final Hosting hosting;
   private final ActorStore store;
+  private final Clock clock;
   private volatile boolean done;
+  private long nextPass;
 
-  Recovery(Members members, Records records, Hosting hosting, ActorStore store) {
+  Recovery(Members members, Records records, Hosting hosting, ActorStore store, Clock clock) {
     this.members = members;
     this.records = records;
     this.hosting = hosting;
     this.store = store;
+    this.clock = clock;
   }
 
-  /** Recovers what there is to recover, the first time it is called with the store reachable. */
-  void once() {
-    if (done) {
+  /** A pass over the store, when one is due (see {@link Recovery}). */
+  void whenDue() {
+    if (done || clock.millis() < nextPass) {
       return;
     }
+    nextPass = clock.millis() + AGAIN.toMillis();
     NodeRef self = members.self();
     int recovered = 0;
+    int elsewhere = 0;
     for (ActorId id : store.live()) { // throws while the store is unreachable: tried again later
-      if (!members.owner(id).map(self::equals).orElse(false)
-          || records.describe(id).isPresent()
-          || hosting.resident(id).isPresent()) {
+      if (records.describe(id).isPresent() || hosting.resident(id).isPresent()) {
         continue;
       }
-      if (recover(id, self)) {
+      if (!members.owner(id).map(self::equals).orElse(false)) {
+        elsewhere++; // its owner recovers it (or this node will, if it comes to own it)
+      } else if (recover(id, self)) {
         recovered++;
+      } else {
+        elsewhere++;
       }
     }
-    done = true;
+    done = elsewhere == 0;
     if (recovered > 0) {
       log.info(
           "node {}: recovered {} actor(s) from store {}", self.name(), recovered, store.describe());

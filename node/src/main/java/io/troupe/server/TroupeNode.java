@@ -158,11 +158,11 @@ public final class TroupeNode implements AutoCloseable {
             .workers(config.workerSlots(), 1024)
             .meters(meters)
             .build();
-    this.placement = new Placement(members, records, system.hosting());
+    this.placement = new Placement(members, records, system.hosting(), store);
     remote[0] = new RemoteDirectory(placement, hub);
     this.results = new ResultRouter(placement, system.hosting(), hub, clock, scheduler, apiPool);
     router[0] = results;
-    this.failover = new Failover(members, records, system.hosting(), hub, store);
+    this.failover = new Failover(members, records, system.hosting(), hub, store, clock);
     hub.start(new PeerInbound(system.hosting(), members, placement, hub, loads, apiPool));
 
     TroupeApi api = new TroupeApi(system, records, placement, channels::to, this::status, mapper);
