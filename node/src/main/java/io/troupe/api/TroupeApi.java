@@ -258,10 +258,12 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     try {
       ActorId id = Protos.id(req.getId());
       long to = req.getToSeq() == 0 ? records.require(id).chainLength() : req.getToSeq();
-      for (ChainEvent e : records.chain(id, req.getFromSeq(), to)) {
-        out.onNext(Protos.event(e));
-      }
-      out.onCompleted();
+      ChainExport.start(
+          records,
+          id,
+          req.getFromSeq(),
+          to,
+          (ServerCallStreamObserver<io.troupe.proto.v1.ChainEvent>) out);
     } catch (RuntimeException e) {
       out.onError(Statuses.toStatus(e));
     }

@@ -151,6 +151,26 @@ public final class ClusterChainStore implements ChainStore, Records {
     return out;
   }
 
+  /**
+   * Up to {@code max} committed events of actor {@code id} from {@code from} on (fewer at the
+   * chain's end): from the cluster's record, or from the durable store when the cluster has none.
+   */
+  public List<ChainEvent> page(ActorId id, long from, int max) {
+    if (store != null && describe(id).isEmpty()) {
+      return store.events(id, from, max);
+    }
+    String lines =
+        ClusterErrors.call(
+            () -> actors.executeOnKey(id.value(), new ReadProcessor.Range(from, from + max)));
+    if (lines == null) {
+      if (store != null) {
+        return store.events(id, from, max); // it left the cluster's records meanwhile
+      }
+      throw new ActorNotFoundException("no actor " + id);
+    }
+    return ChainCodec.read(new StringReader(lines));
+  }
+
   /** Committed events {@code from <= seq < to} of actor {@code id}, read in pages. */
   public List<ChainEvent> chain(ActorId id, long from, long to) {
     if (store != null && describe(id).isEmpty()) {

@@ -96,6 +96,30 @@ class DurabilityTest {
   }
 
   @Test
+  void aLongChainStreamsPageByPageFromAnyPoint() {
+    TroupeNode node = start();
+    var api = client(node);
+    api.startActor(startRequest("echo/echo.toml", "echo"));
+    for (int i = 0; i < 800; i++) { // 2 events each, past a page of 1,024
+      request(api, "echo", "[" + i + "]");
+    }
+    long length = node.records().require(ActorId.of("echo")).chainLength();
+    assertThat(length).isGreaterThan(1_600);
+    List<ChainEvent> all = ClusterTest.chain(api, "echo");
+    assertThat(all).hasSize((int) length);
+    ChainAssert.assertThatChain(all).verifies();
+    List<ChainEvent> tail = new ArrayList<>();
+    api.getChain(
+            io.troupe.proto.v1.GetChainRequest.newBuilder()
+                .setId("echo")
+                .setFromSeq(1_000)
+                .setToSeq(1_500)
+                .build())
+        .forEachRemaining(e -> tail.add(all.get((int) e.getSeq())));
+    assertThat(tail).isEqualTo(all.subList(1_000, 1_500));
+  }
+
+  @Test
   void anotherClustersDataDirIsRefusedAndSeveralNodesOnTheEmbeddedStoreToo() {
     start().close();
     nodes.clear();

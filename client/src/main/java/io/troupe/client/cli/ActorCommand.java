@@ -10,12 +10,10 @@ import io.troupe.proto.v1.GetStateResponse;
 import io.troupe.proto.v1.VerifyChainResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -155,31 +153,62 @@ final class ActorCommand implements Runnable {
     @Option(names = "--out", description = "File to write (default: stdout).")
     Path file;
 
+    @Option(
+        names = "--from",
+        paramLabel = "SEQ",
+        description = "The first seq to write (default 0).")
+    long from;
+
+    @Option(
+        names = "--follow",
+        description =
+            "After the committed events, write each new one as it commits, until the"
+                + " actor stops (or Ctrl-C).")
+    boolean follow;
+
     @Override
     void run(TroupeClient client) throws IOException {
-      List<io.troupe.chain.ChainEvent> events =
-          client.chain(id).stream()
-              .map(
-                  e ->
-                      new io.troupe.chain.ChainEvent(
-                          e.getActor(),
-                          e.getSeq(),
-                          EventHash.of(e.getParent().toByteArray()),
-                          e.getType(),
-                          e.getTimestamp(),
-                          e.getData().toByteArray(),
-                          EventHash.of(e.getHash().toByteArray())))
-              .toList();
-      if (file == null) {
-        StringWriter text = new StringWriter();
-        ChainCodec.write(events, text);
-        out().print(text);
-        return;
+      Writer w =
+          file == null
+              ? new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8)
+              : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+      try {
+        // each event is written as it arrives: a long chain never sits in memory
+        java.util.function.Consumer<io.troupe.proto.v1.ChainEvent> line =
+            e -> {
+              try {
+                w.write(ChainCodec.toLine(event(e)));
+                w.write('\n');
+                if (follow) {
+                  w.flush();
+                }
+              } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+              }
+            };
+        long n = follow ? client.follow(id, from, line) : client.chain(id, from, 0, line);
+        w.flush();
+        if (file != null) {
+          spec.commandLine().getErr().println("wrote " + n + " events to " + file);
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      } finally {
+        if (file != null) {
+          w.close();
+        }
       }
-      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        ChainCodec.write(events, w);
-      }
-      spec.commandLine().getErr().println("wrote " + events.size() + " events to " + file);
+    }
+
+    private static io.troupe.chain.ChainEvent event(io.troupe.proto.v1.ChainEvent e) {
+      return new io.troupe.chain.ChainEvent(
+          e.getActor(),
+          e.getSeq(),
+          EventHash.of(e.getParent().toByteArray()),
+          e.getType(),
+          e.getTimestamp(),
+          e.getData().toByteArray(),
+          EventHash.of(e.getHash().toByteArray()));
     }
   }
 

@@ -22,6 +22,7 @@ import io.troupe.proto.v1.RequestRequest;
 import io.troupe.proto.v1.SendRequest;
 import io.troupe.proto.v1.StartActorRequest;
 import io.troupe.proto.v1.StopActorRequest;
+import io.troupe.proto.v1.SubscribeChainRequest;
 import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.proto.v1.VerifyChainRequest;
 import io.troupe.proto.v1.VerifyChainResponse;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -156,14 +158,63 @@ public final class TroupeClient implements AutoCloseable {
     return call(s -> s.listActors(ListActorsRequest.getDefaultInstance())).getActorsList();
   }
 
-  /** The committed chain, in seq order. */
+  /**
+   * The committed chain, in seq order (gathered in memory; see {@link #chain(String, long, long,
+   * Consumer)}).
+   */
   public List<ChainEvent> chain(String id) {
-    return call(
-        s -> {
-          List<ChainEvent> out = new ArrayList<>();
-          s.getChain(GetChainRequest.newBuilder().setId(id).build()).forEachRemaining(out::add);
-          return out;
-        });
+    List<ChainEvent> out = new ArrayList<>();
+    chain(id, 0, 0, out::add);
+    return out;
+  }
+
+  /**
+   * Streams actor {@code id}'s committed events {@code fromSeq <= seq < toSeq} ({@code toSeq} 0: to
+   * the chain's length when the read begins) into {@code sink}, one at a time, in constant memory.
+   * There is no deadline for the whole read: it fails when no event comes for the attempt timeout
+   * on every node for the call's deadline; a node that fails mid-stream is replaced by the next,
+   * which goes on after the last event received.
+   *
+   * @return how many events {@code sink} got
+   */
+  public long chain(String id, long fromSeq, long toSeq, Consumer<ChainEvent> sink) {
+    return stream(
+        attempt,
+        (stub, from, observer) ->
+            stub.getChain(
+                GetChainRequest.newBuilder().setId(id).setFromSeq(from).setToSeq(toSeq).build(),
+                observer),
+        fromSeq,
+        sink);
+  }
+
+  /**
+   * Follows actor {@code id}'s chain: its committed events from {@code fromSeq} on, then each
+   * commit's as it happens, until the actor stops (or the calling thread is interrupted). A node
+   * that fails is replaced by the next, which goes on after the last event received.
+   *
+   * @return how many events {@code sink} got
+   */
+  public long follow(String id, long fromSeq, Consumer<ChainEvent> sink) {
+    return stream(
+        Duration.ofDays(365), // an idle actor sends nothing for as long as it likes
+        (stub, from, observer) ->
+            stub.subscribeChain(
+                SubscribeChainRequest.newBuilder().setId(id).setFromSeq(from).build(), observer),
+        fromSeq,
+        sink);
+  }
+
+  private long stream(
+      Duration idle, ChainStream.Opener opener, long fromSeq, Consumer<ChainEvent> sink) {
+    try {
+      return new ChainStream(channels, idle, deadline).read(current, fromSeq, opener, sink);
+    } catch (StatusRuntimeException e) {
+      throw translate(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TroupeClientException(Status.Code.CANCELLED, "", "interrupted", e);
+    }
   }
 
   public VerifyChainResponse verify(String id) {

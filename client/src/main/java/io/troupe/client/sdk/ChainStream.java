@@ -1,0 +1,128 @@
+package io.troupe.client.sdk;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.troupe.proto.v1.ChainEvent;
+import io.troupe.proto.v1.TroupeGrpc;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Reads a stream of chain events (an export or a subscription) event by event, in constant memory:
+ * the client asks for one event at a time (gRPC flow control), gives up only when no event comes
+ * for the idle timeout, and when a node fails mid-stream goes on from the event after the last one
+ * received, on the next node.
+ */
+final class ChainStream {
+  /** Opens the stream from {@code fromSeq} on {@code stub}, into {@code observer}. */
+  @FunctionalInterface
+  interface Opener {
+    void open(
+        TroupeGrpc.TroupeStub stub,
+        long fromSeq,
+        ClientResponseObserver<Object, ChainEvent> observer);
+  }
+
+  private static final Object END = new Object();
+
+  private final List<ManagedChannel> channels;
+  private final Duration idle;
+  private final Duration patience;
+
+  /**
+   * @param idle how long to wait for the next event before trying another node
+   * @param patience how long to keep trying without any progress before giving up
+   */
+  ChainStream(List<ManagedChannel> channels, Duration idle, Duration patience) {
+    this.channels = channels;
+    this.idle = idle;
+    this.patience = patience;
+  }
+
+  /**
+   * @return the number of events handed to {@code sink}
+   * @throws StatusRuntimeException the error that ended it (not UNAVAILABLE while there is time)
+   */
+  long read(int first, long fromSeq, Opener opener, Consumer<ChainEvent> sink)
+      throws InterruptedException {
+    long next = fromSeq;
+    long count = 0;
+    long lastProgress = System.nanoTime();
+    StatusRuntimeException last = null;
+    for (int attempt = 0; ; attempt++) {
+      if (System.nanoTime() - lastProgress > patience.toNanos()) {
+        throw last != null
+            ? last
+            : Status.DEADLINE_EXCEEDED
+                .withDescription("no chain event within " + patience.toMillis() + " ms")
+                .asRuntimeException();
+      }
+      ManagedChannel channel = channels.get((first + attempt) % channels.size());
+      BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+      ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
+      opener.open(
+          TroupeGrpc.newStub(channel),
+          next,
+          new ClientResponseObserver<>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<Object> stream) {
+              call[0] = stream;
+              stream.disableAutoRequestWithInitial(1);
+            }
+
+            @Override
+            public void onNext(ChainEvent e) {
+              events.add(e);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              events.add(t);
+            }
+
+            @Override
+            public void onCompleted() {
+              events.add(END);
+            }
+          });
+      while (true) {
+        Object o = events.poll(idle.toMillis(), TimeUnit.MILLISECONDS);
+        if (o == null) { // this node went quiet: the next one
+          call[0].cancel("no chain event within " + idle.toMillis() + " ms", null);
+          last =
+              Status.DEADLINE_EXCEEDED
+                  .withDescription("no chain event within " + idle.toMillis() + " ms")
+                  .asRuntimeException();
+          break;
+        }
+        if (o == END) {
+          return count;
+        }
+        if (o instanceof StatusRuntimeException e) {
+          if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+            throw e;
+          }
+          last = e;
+          Thread.sleep(100);
+          break;
+        }
+        if (o instanceof Throwable t) {
+          throw Status.fromThrowable(t).asRuntimeException();
+        }
+        ChainEvent e = (ChainEvent) o;
+        sink.accept(e);
+        count++;
+        next = e.getSeq() + 1;
+        lastProgress = System.nanoTime();
+        call[0].request(1);
+      }
+    }
+  }
+}
