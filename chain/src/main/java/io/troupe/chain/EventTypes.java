@@ -14,6 +14,7 @@ public final class EventTypes {
   public static final String ACTOR_MOVED = "actor.moved";
   public static final String ACTOR_STOPPED = "actor.stopped";
   public static final String ACTOR_RESTARTED = "actor.restarted";
+  public static final String ACTOR_CHECKPOINT = "actor.checkpoint";
 
   private EventTypes() {}
 }

@@ -22,12 +22,16 @@ final class ChainFeed {
     this.out = out;
   }
 
+  /**
+   * @param older the committed events {@code [from, to)} the actor let go of (after a checkpoint)
+   */
   static void start(
       ActorHandle actor,
       long fromSeq,
+      java.util.function.BiFunction<Long, Long, List<ChainEvent>> older,
       ServerCallStreamObserver<io.troupe.proto.v1.ChainEvent> out) {
     ChainFeed feed = new ChainFeed(actor, out);
-    Runnable unsubscribe = actor.subscribe(fromSeq, feed::accept);
+    Runnable unsubscribe = actor.subscribe(fromSeq, feed::accept, older);
     synchronized (feed) {
       feed.unsubscribe = unsubscribe;
       if (feed.done) {

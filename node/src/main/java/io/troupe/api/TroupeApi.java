@@ -235,7 +235,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
       }
       Optional<ActorHandle> actor = system.find(id);
       if (actor.isPresent()) {
-        ChainFeed.start(actor.get(), req.getFromSeq(), out);
+        ChainFeed.start(actor.get(), req.getFromSeq(), (f, t) -> records.chain(id, f, t), out);
         return;
       }
       ActorSummary s = records.require(id); // NOT_FOUND when the cluster does not know it either

@@ -28,7 +28,8 @@ final class ActorRecord implements DataSerializable {
   String manifest; // TOML
   String moduleRef; // where the module's bytes are: sha256:<hex> in troupe.modules, or a path
   String status;
-  List<ChainEvent> events = new ArrayList<>();
+  List<ChainEvent> events = new ArrayList<>(); // from seq base on
+  long base; // the seq of events.get(0): 0, or the last checkpoint's once the store keeps the rest
   byte[] state; // null: none
   long stateSeq;
 
@@ -38,10 +39,15 @@ final class ActorRecord implements DataSerializable {
     return events.isEmpty() ? EventHash.ZERO : events.get(events.size() - 1).hash();
   }
 
-  /** Events {@code from <= seq < to} (clamped to the chain) as chain v1 JSON lines. */
+  /** The chain's length. */
+  long length() {
+    return base + events.size();
+  }
+
+  /** Held events {@code from <= seq < to} (clamped to what is held) as chain v1 JSON lines. */
   String lines(long from, long to) {
-    int start = (int) Math.max(0, Math.min(from, events.size()));
-    int end = (int) Math.max(start, Math.min(to, events.size()));
+    int start = (int) Math.max(0, Math.min(from - base, events.size()));
+    int end = (int) Math.max(start, Math.min(to - base, events.size()));
     StringBuilder out = new StringBuilder();
     for (ChainEvent e : events.subList(start, end)) {
       out.append(io.troupe.chain.ChainCodec.toLine(e)).append('\n');
@@ -67,7 +73,7 @@ final class ActorRecord implements DataSerializable {
         epoch,
         status,
         handedOff,
-        events.size(),
+        length(),
         head().toBytes(),
         module,
         parent);
@@ -88,6 +94,7 @@ final class ActorRecord implements DataSerializable {
     out.writeString(status);
     out.writeByteArray(state);
     out.writeLong(stateSeq);
+    out.writeLong(base);
     writeEvents(out, events);
   }
 
@@ -106,6 +113,7 @@ final class ActorRecord implements DataSerializable {
     status = in.readString();
     state = in.readByteArray();
     stateSeq = in.readLong();
+    base = in.readLong();
     events = readEvents(in, id);
   }
 

@@ -32,6 +32,7 @@ final class AppendProcessor
   private String name;
   private String module;
   private String parent;
+  private boolean trim;
 
   AppendProcessor() {}
 
@@ -83,7 +84,7 @@ final class AppendProcessor
     } else if (r.handedOff) {
       return "actor " + r.id + " was handed over by node " + r.node + " and is moving";
     } else if (r.epoch != epoch
-        || r.events.size() != fromSeq
+        || r.length() != fromSeq
         || !r.head().equals(EventHash.of(expectedHead))) {
       return "stale append to actor "
           + r.id
@@ -96,20 +97,41 @@ final class AppendProcessor
           + "), the record is at (epoch "
           + r.epoch
           + ", seq "
-          + r.events.size()
+          + r.length()
           + ", head "
           + r.head().toHex().substring(0, 12)
           + ") on node "
           + r.node;
     }
     r.events.addAll(events);
+    if (trim) {
+      forgetBeforeLastCheckpoint(r);
+    }
     r.state = state;
-    r.stateSeq = r.events.size();
+    r.stateSeq = r.length();
     r.status = status;
     r.node = node;
     r.member = member;
     entry.setValue(r);
     return null;
+  }
+
+  /**
+   * The durable store keeps the whole chain: the record keeps its part from the last checkpoint on,
+   * so that neither its memory nor a takeover grows with the chain.
+   */
+  private void forgetBeforeLastCheckpoint(ActorRecord r) {
+    for (int i = events.size() - 1; i >= 0; i--) {
+      ChainEvent e = events.get(i);
+      if (e.type().equals(io.troupe.chain.EventTypes.ACTOR_CHECKPOINT)) {
+        int drop = (int) (e.seq() - r.base);
+        if (drop > 0) {
+          r.events = new java.util.ArrayList<>(r.events.subList(drop, r.events.size()));
+          r.base = e.seq();
+        }
+        return;
+      }
+    }
   }
 
   @Override
@@ -128,6 +150,13 @@ final class AppendProcessor
     out.writeString(name);
     out.writeString(module);
     out.writeString(parent);
+    out.writeBoolean(trim);
+  }
+
+  /** The durable store keeps the whole chain: the record may let go of what a checkpoint covers. */
+  AppendProcessor trimmed(boolean trim) {
+    this.trim = trim;
+    return this;
   }
 
   @Override
@@ -146,5 +175,6 @@ final class AppendProcessor
     name = in.readString();
     module = in.readString();
     parent = in.readString();
+    trim = in.readBoolean();
   }
 }

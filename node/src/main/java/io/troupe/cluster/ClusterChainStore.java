@@ -61,19 +61,20 @@ public final class ClusterChainStore implements ChainStore, Records {
   public CompletableFuture<Void> commit(Commit c) {
     AppendProcessor append =
         new AppendProcessor(
-            c.epoch(),
-            c.fromSeq(),
-            c.expectedHead(),
-            c.events(),
-            c.state(),
-            c.status().name().toLowerCase(),
-            c.node(),
-            member(),
-            c.origin().map(Origin::manifestName).orElse(null),
-            c.origin().map(o -> "sha256:" + o.moduleSha256()).orElse(null),
-            c.origin().flatMap(Origin::parent).map(ActorId::value).orElse(""),
-            c.origin().map(Origin::manifestToml).orElse(null),
-            c.origin().map(Origin::moduleRef).orElse(null));
+                c.epoch(),
+                c.fromSeq(),
+                c.expectedHead(),
+                c.events(),
+                c.state(),
+                c.status().name().toLowerCase(),
+                c.node(),
+                member(),
+                c.origin().map(Origin::manifestName).orElse(null),
+                c.origin().map(o -> "sha256:" + o.moduleSha256()).orElse(null),
+                c.origin().flatMap(Origin::parent).map(ActorId::value).orElse(""),
+                c.origin().map(Origin::manifestToml).orElse(null),
+                c.origin().map(Origin::moduleRef).orElse(null))
+            .trimmed(store != null);
     // A blocking executeOnKey on one of our committer threads: on a small machine Hazelcast's
     // asynchronous completions cost more than a parked thread (measured: 16 threads doing
     // synchronous entry-processor calls reach ~23k ops/s, the async API with callbacks ~1.7k).
@@ -94,6 +95,11 @@ public final class ClusterChainStore implements ChainStore, Records {
   /** This member's UUID: it changes when the member rejoins after a split. */
   private String member() {
     return hz.getCluster().getLocalMember().getUuid().toString();
+  }
+
+  @Override
+  public boolean retainsHistory() {
+    return store != null;
   }
 
   @Override
@@ -153,11 +159,11 @@ public final class ClusterChainStore implements ChainStore, Records {
 
   /**
    * Up to {@code max} committed events of actor {@code id} from {@code from} on (fewer at the
-   * chain's end): from the cluster's record, or from the durable store when the cluster has none.
+   * chain's end): from the durable store (which has them all), else from the cluster's record.
    */
   public List<ChainEvent> page(ActorId id, long from, int max) {
-    if (store != null && describe(id).isEmpty()) {
-      return store.events(id, from, max);
+    if (store != null) {
+      return store.events(id, from, max); // it has every event; the record, its recent part
     }
     String lines =
         ClusterErrors.call(
@@ -173,7 +179,7 @@ public final class ClusterChainStore implements ChainStore, Records {
 
   /** Committed events {@code from <= seq < to} of actor {@code id}, read in pages. */
   public List<ChainEvent> chain(ActorId id, long from, long to) {
-    if (store != null && describe(id).isEmpty()) {
+    if (store != null) {
       List<ChainEvent> out = new ArrayList<>();
       long next = from;
       while (next < to) {
@@ -291,19 +297,20 @@ public final class ClusterChainStore implements ChainStore, Records {
     List<ChainEvent> missing = s.events().subList(skip, s.events().size());
     AppendProcessor append =
         new AppendProcessor(
-            epoch,
-            r.chainLength(),
-            r.head(),
-            missing,
-            s.state(),
-            s.status().name().toLowerCase(java.util.Locale.ROOT),
-            self.name(),
-            self.member(),
-            null,
-            null,
-            null,
-            null,
-            null);
+                epoch,
+                r.chainLength(),
+                r.head(),
+                missing,
+                s.state(),
+                s.status().name().toLowerCase(java.util.Locale.ROOT),
+                self.name(),
+                self.member(),
+                null,
+                null,
+                null,
+                null,
+                null)
+            .trimmed(store != null);
     return ClusterErrors.call(() -> actors.executeOnKey(s.id().value(), append)) == null;
   }
 

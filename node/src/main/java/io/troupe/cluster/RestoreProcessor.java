@@ -41,6 +41,7 @@ final class RestoreProcessor
     r.moduleRef = record.moduleRef;
     r.status = record.status;
     r.events = new ArrayList<>(record.events);
+    r.base = record.base;
     r.state = record.state;
     r.stateSeq = record.stateSeq;
     entry.setValue(r);
@@ -84,6 +85,7 @@ final class RestoreProcessor
     r.moduleRef = moduleRef;
     r.status = status;
     r.events = new ArrayList<>(events);
+    r.base = events.isEmpty() ? stateSeq : events.get(0).seq();
     r.state = state;
     r.stateSeq = stateSeq;
     return r;

@@ -39,7 +39,7 @@ final class TakeoverProcessor
     r.handedOff = false;
     entry.setValue(r);
     return new TakeoverData(
-        r.epoch, from, r.lines(0, r.events.size()), r.state, r.manifest, r.moduleRef, r.parent);
+        r.epoch, from, r.lines(r.base, r.length()), r.state, r.manifest, r.moduleRef, r.parent);
   }
 
   @Override

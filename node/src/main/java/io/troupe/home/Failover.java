@@ -203,7 +203,8 @@ public final class Failover {
       return null;
     }
     StoredActor s = fenced.get();
-    if (s.length() > t.events().size() && !records.catchUp(s, t.epoch(), self)) {
+    long recorded = t.events().isEmpty() ? 0 : t.events().get(t.events().size() - 1).seq() + 1;
+    if (s.length() > recorded && !records.catchUp(s, t.epoch(), self)) {
       log.warn("taking actor {} over: its record could not catch up with the store", id);
       return null;
     }

@@ -3,6 +3,7 @@ package io.troupe.storage;
 import io.troupe.actor.ChainStore;
 import io.troupe.chain.ChainEvent;
 import io.troupe.chain.EventHash;
+import io.troupe.chain.EventTypes;
 import io.troupe.error.StaleAppendException;
 import io.troupe.error.TroupeException;
 import io.troupe.error.UnavailableException;
@@ -184,6 +185,18 @@ final class GroupWriter implements AutoCloseable {
         s.addBatch();
       }
       s.executeBatch();
+    }
+    for (int i = events.size() - 1; i >= 0; i--) {
+      if (events.get(i).type().equals(EventTypes.ACTOR_CHECKPOINT)) {
+        // a new home starts from here; what came before stays, for readers
+        try (PreparedStatement s =
+            c.prepareStatement("UPDATE actors SET checkpoint_seq = ? WHERE id = ?")) {
+          s.setLong(1, events.get(i).seq());
+          s.setString(2, id);
+          s.executeUpdate();
+        }
+        break;
+      }
     }
     return null;
   }

@@ -143,7 +143,7 @@ public final class SqlStore implements ActorStore {
 
   private static final String RECORD =
       "SELECT id, name, manifest, module_ref, module_sha256, parent, epoch, node, status, length,"
-          + " head, state FROM actors";
+          + " head, state, checkpoint_seq FROM actors";
 
   @Override
   public Optional<StoredActor> load(ActorId id) {
@@ -163,7 +163,9 @@ public final class SqlStore implements ActorStore {
         if (!r.next()) {
           return Optional.empty();
         }
-        return Optional.of(stored(r, withEvents ? events(c, id, 0, Integer.MAX_VALUE) : List.of()));
+        long from = Math.max(0, r.getLong(13)); // from its last checkpoint on, if it has one
+        return Optional.of(
+            stored(r, withEvents ? events(c, id, from, Integer.MAX_VALUE) : List.of()));
       }
     } catch (SQLException e) {
       throw StoreErrors.translate(e, where);

@@ -96,6 +96,41 @@ class DurabilityTest {
   }
 
   @Test
+  void checkpointsBoundWhatTheHomeHoldsAndARestartGoesOnFromTheLastOne() {
+    TroupeNode first = start();
+    var api = client(first);
+    var req = startRequest("counter/counter.toml", "counter");
+    api.startActor(
+        req.toBuilder()
+            .setManifestToml(req.getManifestToml() + "\n[chain]\ncheckpoint_events = 100\n")
+            .build());
+    for (int i = 1; i <= 200; i++) { // 3 events a send: 600 events, a checkpoint every 100
+      api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("1")).build());
+    }
+    var handle = first.system().get(ActorId.of("counter"));
+    long length = first.records().require(ActorId.of("counter")).chainLength();
+    assertThat(length).isGreaterThan(600);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> handle.chain().size() < 110); // it let go of what the store keeps
+    assertThat(handle.chain().get(0).type()).isEqualTo("actor.checkpoint");
+    List<ChainEvent> whole = ClusterTest.chain(api, "counter");
+    assertThat(whole).hasSize((int) length);
+    ChainAssert.assertThatChain(whole).verifies();
+    first.close();
+
+    TroupeNode second = start();
+    var again = client(second);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> second.system().find(ActorId.of("counter")).isPresent());
+    var moved = second.system().get(ActorId.of("counter"));
+    assertThat(moved.chain().get(0).type()).isEqualTo("actor.checkpoint"); // not from genesis
+    assertThat(request(again, "counter", "\"total?\"")).isEqualTo("200");
+    ChainAssert.assertThatChain(ClusterTest.chain(again, "counter")).verifies();
+  }
+
+  @Test
   void aLongChainStreamsPageByPageFromAnyPoint() {
     TroupeNode node = start();
     var api = client(node);

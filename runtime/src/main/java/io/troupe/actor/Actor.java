@@ -59,6 +59,12 @@ final class Actor implements Recipient {
 
   private volatile ActorStatus status = ActorStatus.STARTING;
 
+  /** The seq of the last checkpoint (or where the held chain begins); mailbox only. */
+  private long checkpointSeq;
+
+  /** Bytes of event data appended since then; mailbox only. */
+  private long bytesSinceCheckpoint;
+
   /**
    * @param chain the actor's chain: new, or one that goes on from a verified history
    * @param history what that history says (the actor's ledger and operations start from it)
@@ -87,7 +93,8 @@ final class Actor implements Recipient {
     this.inbox =
         new Inbox(
             this,
-            new Mailbox(services.executor(), manifest.limits().mailboxCapacity(), commits::flush));
+            new Mailbox(services.executor(), manifest.limits().mailboxCapacity(), this::afterTask));
+    this.checkpointSeq = chain.firstSeq();
     this.context = new ActorContext(this);
     this.turns = new Turns(this, module, handlers, initialState, history.lastState());
     turns.instantiate();
@@ -190,6 +197,14 @@ final class Actor implements Recipient {
     return commits.subscribe(fromSeq, listener);
   }
 
+  /** Like {@link #subscribe(long, Consumer)}, with events it let go of read from {@code older}. */
+  Runnable subscribe(
+      long fromSeq,
+      Consumer<List<ChainEvent>> listener,
+      java.util.function.BiFunction<Long, Long, List<ChainEvent>> older) {
+    return commits.subscribe(fromSeq, listener, older);
+  }
+
   long committedLength() {
     return commits.committed();
   }
@@ -201,6 +216,35 @@ final class Actor implements Recipient {
 
   void append(String type, byte[] data) {
     chain.append(type, services.clock().millis(), data);
+    bytesSinceCheckpoint += data.length;
+  }
+
+  /** After every mailbox task: a checkpoint when one is due, then the commit of what it added. */
+  private void afterTask() {
+    checkpointIfDue();
+    commits.flush();
+  }
+
+  /**
+   * Records a checkpoint every {@code [chain] checkpoint_events} events or {@code checkpoint_bytes}
+   * bytes, between turns, where the chain store keeps the history; once it is durable, the actor
+   * lets go of the events before it (the store has them).
+   */
+  private void checkpointIfDue() {
+    if (status != ActorStatus.RUNNING || !services.chainStore().retainsHistory()) {
+      return;
+    }
+    var settings = manifest.chain();
+    if (chain.size() - checkpointSeq < settings.checkpointEvents()
+        && bytesSinceCheckpoint < settings.checkpointBytes()) {
+      return;
+    }
+    History history = History.read(chain.range(checkpointSeq, chain.size()), services.events());
+    record(history.checkpoint());
+    long seq = chain.size() - 1;
+    checkpointSeq = seq;
+    bytesSinceCheckpoint = 0;
+    commits.durable(chain.size()).thenRun(() -> commits.forgetBefore(seq));
   }
 
   // ---- lifecycle ----

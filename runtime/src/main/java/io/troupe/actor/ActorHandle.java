@@ -43,7 +43,10 @@ public final class ActorHandle {
     return actor.status();
   }
 
-  /** The chain so far, in seq order. */
+  /**
+   * The chain so far, in seq order: the whole of it, or (where the chain store keeps the history)
+   * its part from the last checkpoint on.
+   */
   public List<ChainEvent> chain() {
     return actor.chain().events();
   }
@@ -57,6 +60,18 @@ public final class ActorHandle {
    */
   public Runnable subscribe(long fromSeq, java.util.function.Consumer<List<ChainEvent>> listener) {
     return actor.subscribe(fromSeq, listener);
+  }
+
+  /**
+   * Like {@link #subscribe(long, java.util.function.Consumer)}; the events before the part of the
+   * chain this actor holds (it let go of them after a checkpoint, its store keeps them) are read
+   * from {@code older} ({@code (fromSeq, toSeq) -> events}), with no gap.
+   */
+  public Runnable subscribe(
+      long fromSeq,
+      java.util.function.Consumer<List<ChainEvent>> listener,
+      java.util.function.BiFunction<Long, Long, List<ChainEvent>> older) {
+    return actor.subscribe(fromSeq, listener, older);
   }
 
   /** Completes once every event recorded so far is durable in the chain store. */

@@ -24,6 +24,15 @@ public interface ChainStore {
    */
   CompletableFuture<Void> commit(Commit commit);
 
+  /**
+   * Whether the store keeps each chain's whole history, so that an actor's home may let go of the
+   * part before a checkpoint (and readers find it in the store). A store that keeps nothing does
+   * not: its actors hold their whole chains.
+   */
+  default boolean retainsHistory() {
+    return false;
+  }
+
   /** A store that keeps nothing: every commit is durable at once. */
   static ChainStore inMemory() {
     return c -> CompletableFuture.completedFuture(null);

@@ -93,6 +93,11 @@ final class CommitPipeline {
     return f;
   }
 
+  /** The actor lets go of its events before {@code seq} (durable, and kept by the store). */
+  synchronized void forgetBefore(long seq) {
+    source.chain().forgetBefore(Math.min(seq, committed));
+  }
+
   /** The chain length known durable. */
   synchronized long committed() {
     return committed;
@@ -105,6 +110,18 @@ final class CommitPipeline {
    * @return cancels the subscription
    */
   Runnable subscribe(long fromSeq, Consumer<List<ChainEvent>> listener) {
+    return subscribe(fromSeq, listener, (from, to) -> List.of());
+  }
+
+  /**
+   * Like {@link #subscribe(long, Consumer)}; events before the part of the chain the actor holds
+   * (it let go of them after a checkpoint) come from {@code older}, with no gap: nothing is let go
+   * while the backfill is read.
+   */
+  Runnable subscribe(
+      long fromSeq,
+      Consumer<List<ChainEvent>> listener,
+      java.util.function.BiFunction<Long, Long, List<ChainEvent>> older) {
     Consumer<List<ChainEvent>> filtered =
         events -> {
           List<ChainEvent> wanted = events.stream().filter(e -> e.seq() >= fromSeq).toList();
@@ -113,7 +130,14 @@ final class CommitPipeline {
           }
         };
     synchronized (this) { // no commit completes between the backfill and the registration
-      List<ChainEvent> backfill = source.chain().range(fromSeq, committed);
+      long held = source.chain().firstSeq();
+      if (fromSeq < held) {
+        List<ChainEvent> before = older.apply(fromSeq, held);
+        if (!before.isEmpty()) {
+          listener.accept(before);
+        }
+      }
+      List<ChainEvent> backfill = source.chain().range(Math.max(fromSeq, held), committed);
       if (!backfill.isEmpty()) {
         listener.accept(backfill);
       }

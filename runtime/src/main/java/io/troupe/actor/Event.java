@@ -164,6 +164,33 @@ public sealed interface Event {
     }
   }
 
+  /**
+   * A checkpoint: what the chain so far says the actor continues from (its state's hash, the
+   * answers to its most recent messages, the requests it owes, its open operations, the results it
+   * has not been handed), so that a new home needs only the events from here on.
+   */
+  record Checkpoint(
+      Optional<String> stateSha256,
+      java.util.Map<String, History.Answer> answered,
+      java.util.Set<String> owed,
+      List<History.OpenOperation> open,
+      java.util.Map<String, JsonNode> undelivered)
+      implements Event {
+    public Checkpoint {
+      Objects.requireNonNull(stateSha256);
+      answered = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(answered));
+      owed = java.util.Set.copyOf(owed);
+      open = List.copyOf(open);
+      undelivered =
+          java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(undelivered));
+    }
+
+    @Override
+    public String type() {
+      return EventTypes.ACTOR_CHECKPOINT;
+    }
+  }
+
   /** An event of a type this version does not interpret. */
   record Other(String type) implements Event {}
 }

@@ -75,11 +75,27 @@ public record History(
     return new History(0, Optional.empty(), Map.of(), Set.of(), List.of(), Map.of());
   }
 
-  /** Reads {@code events} (a chain from its genesis, in seq order) once. */
+  /** Answers a checkpoint carries: the most recent ones (a retry comes soon, or not at all). */
+  static final int ANSWERS_IN_A_CHECKPOINT = 256;
+
+  /** This history as a checkpoint event: a new home needs nothing before it. */
+  public Event.Checkpoint checkpoint() {
+    Map<String, Answer> recent = new LinkedHashMap<>();
+    int skip = Math.max(0, answered.size() - ANSWERS_IN_A_CHECKPOINT);
+    for (Map.Entry<String, Answer> e : answered.entrySet()) {
+      if (skip-- <= 0) {
+        recent.put(e.getKey(), e.getValue());
+      }
+    }
+    Map<String, JsonNode> results = new LinkedHashMap<>(undelivered);
+    return new Event.Checkpoint(lastState, recent, owed, open, results);
+  }
+
+  /** Reads {@code events} (a chain from its genesis, or from a checkpoint, in seq order) once. */
   public static History read(List<ChainEvent> events, EventCodec codec) {
     Reader r = new Reader(codec);
     events.forEach(r::accept);
-    return r.result(events.size());
+    return r.result(events.isEmpty() ? 0 : events.get(events.size() - 1).seq() + 1);
   }
 
   /** One pass over a chain; see {@link History}. */
@@ -138,6 +154,18 @@ public record History(
         undelivered.clear();
       } else if (event instanceof Event.Moved m) {
         lastState = m.stateSha256();
+      } else if (event instanceof Event.Checkpoint c) {
+        // everything before it is in it
+        lastState = c.stateSha256();
+        answered.clear();
+        answered.putAll(c.answered());
+        owed.clear();
+        c.owed().forEach(id -> owed.put(id, true));
+        open.clear();
+        c.open().forEach(o -> open.put(o.opId(), o));
+        undelivered.clear();
+        c.undelivered().forEach((id, r) -> undelivered.put(id, (ObjectNode) r));
+        pendingCall = null;
       }
     }
 

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param handlers declared handlers, in manifest order
  * @param limits resource limits
  * @param supervision how this actor restarts the children it spawns
+ * @param chain how its chain is kept (checkpoints, retention)
  * @param source where the manifest was read from, for error messages
  * @param text the TOML as written (kept so that another node can start the actor again)
  */
@@ -29,6 +30,7 @@ public record Manifest(
     List<HandlerSpec> handlers,
     Limits limits,
     Supervision supervision,
+    ChainSettings chain,
     String source,
     String text) {
 
@@ -41,6 +43,7 @@ public record Manifest(
     handlers = List.copyOf(handlers);
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(supervision, "supervision");
+    Objects.requireNonNull(chain, "chain");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(text, "text");
   }
@@ -48,7 +51,17 @@ public record Manifest(
   /** This manifest with its module replaced by {@code ref} (a path or {@code sha256:<hex>}). */
   public Manifest withModule(String ref) {
     return new Manifest(
-        name, version, description, ref, initState, handlers, limits, supervision, source, text);
+        name,
+        version,
+        description,
+        ref,
+        initState,
+        handlers,
+        limits,
+        supervision,
+        chain,
+        source,
+        text);
   }
 
   /** The handler of {@code type}, if declared. */

@@ -35,7 +35,10 @@ public final class ManifestParser {
           "init_state",
           "handler",
           "limits",
-          "supervision");
+          "supervision",
+          "chain");
+  private static final Set<String> CHAIN_KEYS =
+      Set.of("checkpoint_events", "checkpoint_bytes", "keep_events");
   private static final Set<String> LIMIT_KEYS =
       Set.of(
           "memory_pages",
@@ -117,6 +120,7 @@ public final class ManifestParser {
           handlers(),
           limits(),
           supervision(),
+          chain(),
           source,
           text);
     }
@@ -225,6 +229,32 @@ public final class ManifestParser {
             intValue(v, "max_pending_ops", d.maxPendingOps()));
       } catch (IllegalArgumentException e) {
         throw error("limits." + e.getMessage());
+      }
+    }
+
+    private ChainSettings chain() {
+      ChainSettings d = ChainSettings.defaults();
+      JsonNode v = root.get("chain");
+      if (v == null) {
+        return d;
+      }
+      if (!v.isObject()) {
+        throw error("'chain' must be a table: write [chain]");
+      }
+      unknownKeys(v, CHAIN_KEYS, "chain.");
+      try {
+        JsonNode keep = v.get("keep_events");
+        if (keep != null && !keep.isIntegralNumber()) {
+          throw error("'chain.keep_events' must be an integer, got " + keep);
+        }
+        return new ChainSettings(
+            intValue(v, "checkpoint_events", d.checkpointEvents(), "chain."),
+            intValue(v, "checkpoint_bytes", (int) d.checkpointBytes(), "chain."),
+            keep == null
+                ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(keep.asLong()));
+      } catch (IllegalArgumentException e) {
+        throw error("chain." + e.getMessage());
       }
     }
 

@@ -71,7 +71,25 @@ class EventCodecTest {
             new Event.Stopped("bye", Optional.empty()),
             new Event.Restarted("crash", false, Optional.empty(), 2, Optional.of("aa"), "n1"),
             new Event.Restarted("crash", true, Optional.of("no match"), 1, Optional.empty(), "n1"),
-            new Event.Moved("n1", "n2", 3, "home left", Optional.of("bb"), List.of("op1")));
+            new Event.Moved("n1", "n2", 3, "home left", Optional.of("bb"), List.of("op1")),
+            new Event.Checkpoint(
+                Optional.of("cc"),
+                java.util.Map.of(
+                    "m1",
+                    new History.Answer(tree("42"), Optional.empty()),
+                    "m2",
+                    new History.Answer(null, Optional.of("cancelled"))),
+                java.util.Set.of("r9"),
+                List.of(
+                    new History.OpenOperation(
+                        "op3",
+                        "timing.sleep",
+                        tree("[50]"),
+                        java.time.Instant.ofEpochMilli(1_234),
+                        Optional.of("n2"),
+                        true,
+                        9_999)),
+                java.util.Map.of("op4", tree("{\"Ok\":null}"))));
     for (Event e : events) {
       assertThat(roundTrip(e)).as(e.type()).isEqualTo(e);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.chain.Chain;
+import io.troupe.chain.ChainEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -139,5 +140,28 @@ class HistoryTest {
     assertThat(read().open()).isEmpty(); // a restart fails what was pending
     add(new Event.Moved("n1", "n2", 1, "left", Optional.of("s0"), List.of()));
     assertThat(read().lastState()).contains("s0");
+  }
+
+  @Test
+  void aCheckpointCarriesWhatCameBeforeItSoThatANewHomeNeedsNothingEarlier() {
+    started();
+    turn(Callbacks.HANDLE_SEND, "s1", "[1]", "null", "s1");
+    turn(Callbacks.HANDLE_REQUEST, "r1", "[\"r1\",1]", "null", "s2"); // owed
+    add(
+        new Event.AsyncStarted(
+            "t1", "timing.sleep", tree("[50]"), "n1", Optional.empty(), false, 0));
+    History before = read();
+    add(before.checkpoint());
+    ChainEvent checkpoint = chain.events().get(chain.events().size() - 1);
+    turn(Callbacks.HANDLE_SEND, "s2", "[2]", "null", "s3");
+
+    // read from the checkpoint on only, as a new home would
+    List<ChainEvent> tail = chain.range(checkpoint.seq(), chain.size());
+    History h = History.read(tail, codec);
+    assertThat(h.length()).isEqualTo(chain.size());
+    assertThat(h.lastState()).contains("s3");
+    assertThat(h.answered()).containsKeys("s1", "s2");
+    assertThat(h.owed()).containsExactly("r1");
+    assertThat(h.open()).extracting(History.OpenOperation::opId).containsExactly("t1");
   }
 }
