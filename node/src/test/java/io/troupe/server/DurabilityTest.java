@@ -69,6 +69,13 @@ class DurabilityTest {
     api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("7")).build());
     api.startActor(startRequest("kv-store/kv-store.toml", "kv"));
     api.stopActor(StopActorRequest.newBuilder().setId("kv").setReason("done with it").build());
+    // a stopped actor leaves memory; its record stays readable, and stopping it again is fine
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> first.system().find(ActorId.of("kv")).isEmpty());
+    assertThat(api.describeActor(DescribeActorRequest.newBuilder().setId("kv").build()).getStatus())
+        .isEqualTo("stopped");
+    api.stopActor(StopActorRequest.newBuilder().setId("kv").build());
     long before = first.records().require(ActorId.of("counter")).chainLength();
     first.close();
 

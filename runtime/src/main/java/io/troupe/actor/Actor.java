@@ -348,6 +348,10 @@ final class Actor implements Recipient {
     inbox.status(() -> status = restarting ? ActorStatus.RESTARTING : finalStatus);
     ledger.stopped();
     services.tree().stopped(this, cause, reason, exitData, restart);
+    if (!restarting && services.chainStore().retainsHistory()) {
+      // its record and chain stay readable in the store: nothing of it needs to stay in memory
+      commits.durable(chain.size()).thenRun(() -> services.residents().forget(this));
+    }
   }
 
   /**

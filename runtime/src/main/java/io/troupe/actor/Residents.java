@@ -55,6 +55,11 @@ final class Residents {
     actors.remove(handle.id(), handle);
   }
 
+  /** An actor that ended leaves the registry (its store keeps its record and chain). */
+  void forget(Actor actor) {
+    actors.computeIfPresent(actor.id(), (k, h) -> h.actor() == actor ? null : h);
+  }
+
   /** Forgets every actor (the node handed them all off). */
   void clear() {
     actors.clear();
