@@ -12,6 +12,19 @@ public final class ChainVerifier {
   }
 
   /**
+   * Verifies an export: a whole chain from seq 0, or one that retention pruned, which starts at its
+   * anchor: its first event's parent is the hash of the last pruned event, taken as given (compare
+   * it with a copy you trust, such as a receipt of that head), and every event from there on must
+   * link and hash.
+   */
+  public static Verification verifyExport(List<ChainEvent> events) {
+    if (events.isEmpty() || events.get(0).seq() == 0) {
+      return verify(events);
+    }
+    return verifyFrom(events, events.get(0).seq(), events.get(0).parent());
+  }
+
+  /**
    * Verifies a contiguous range whose first event must have {@code firstSeq} and link to {@code
    * parent}. Names the first bad position.
    */

@@ -277,7 +277,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
           ActorId id = Protos.id(req.getId());
           ActorSummary s = records.require(id);
           List<ChainEvent> events = records.chain(id, 0, s.chainLength());
-          Verification v = ChainVerifier.verify(events);
+          Verification v = ChainVerifier.verifyExport(events);
           EventHash head = events.isEmpty() ? EventHash.ZERO : events.get(events.size() - 1).hash();
           String problem = v.valid() ? "" : v.describe();
           if (v.valid() && !head.equals(s.head())) {

@@ -132,8 +132,8 @@ final class GroupWriter implements AutoCloseable {
       try (PreparedStatement s =
           c.prepareStatement(
               "INSERT INTO actors (id, name, manifest, module_ref, module_sha256, parent, epoch,"
-                  + " node, status, length, head, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-                  + " ON CONFLICT (id) DO NOTHING")) {
+                  + " node, status, length, head, state, keep_events)"
+                  + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING")) {
         s.setString(1, id);
         s.setString(2, o.manifestName());
         s.setString(3, o.manifestToml());
@@ -146,6 +146,11 @@ final class GroupWriter implements AutoCloseable {
         s.setLong(10, commit.toSeq());
         s.setBytes(11, last.hash().toBytes());
         s.setBytes(12, commit.state());
+        if (o.keepEvents().isPresent()) {
+          s.setLong(13, o.keepEvents().getAsLong());
+        } else {
+          s.setNull(13, java.sql.Types.BIGINT);
+        }
         if (s.executeUpdate() == 0) {
           return new StaleAppendException(
               "actor " + id + " exists already in store " + where + "; its id is taken");
@@ -195,10 +200,64 @@ final class GroupWriter implements AutoCloseable {
           s.setString(2, id);
           s.executeUpdate();
         }
+        prune(c, id, events.get(i).seq());
         break;
       }
     }
     return null;
+  }
+
+  /**
+   * Retention: an actor with {@code keep_events} keeps that many events before its latest
+   * checkpoint; the ones before go, and the last of them becomes the chain's anchor (its seq and
+   * hash), from which what remains still verifies.
+   */
+  private static void prune(Connection c, String id, long checkpoint) throws SQLException {
+    long keep;
+    long anchor;
+    try (PreparedStatement q =
+        c.prepareStatement("SELECT keep_events, anchor_seq FROM actors WHERE id = ?")) {
+      q.setString(1, id);
+      try (ResultSet r = q.executeQuery()) {
+        if (!r.next()) {
+          return;
+        }
+        keep = r.getLong(1);
+        if (r.wasNull()) {
+          return; // keeps everything
+        }
+        anchor = r.getLong(2);
+      }
+    }
+    long newAnchor = checkpoint - keep - 1;
+    if (newAnchor <= anchor) {
+      return;
+    }
+    byte[] hash;
+    try (PreparedStatement q =
+        c.prepareStatement("SELECT hash FROM events WHERE actor = ? AND seq = ?")) {
+      q.setString(1, id);
+      q.setLong(2, newAnchor);
+      try (ResultSet r = q.executeQuery()) {
+        if (!r.next()) {
+          return;
+        }
+        hash = r.getBytes(1);
+      }
+    }
+    try (PreparedStatement d =
+        c.prepareStatement("DELETE FROM events WHERE actor = ? AND seq <= ?")) {
+      d.setString(1, id);
+      d.setLong(2, newAnchor);
+      d.executeUpdate();
+    }
+    try (PreparedStatement u =
+        c.prepareStatement("UPDATE actors SET anchor_seq = ?, anchor_hash = ? WHERE id = ?")) {
+      u.setLong(1, newAnchor);
+      u.setBytes(2, hash);
+      u.setString(3, id);
+      u.executeUpdate();
+    }
   }
 
   private StaleAppendException stale(Connection c, ChainStore.Commit commit) throws SQLException {

@@ -52,7 +52,12 @@ final class Schema {
                 namespace TEXT NOT NULL,
                 name TEXT NOT NULL,
                 ref TEXT NOT NULL,
-                PRIMARY KEY (namespace, name))"""));
+                PRIMARY KEY (namespace, name))"""),
+          // 2: retention (an actor's [chain] keep_events), and the anchor of a pruned chain
+          List.of(
+              "ALTER TABLE actors ADD COLUMN keep_events BIGINT",
+              "ALTER TABLE actors ADD COLUMN anchor_seq BIGINT NOT NULL DEFAULT -1",
+              "ALTER TABLE actors ADD COLUMN anchor_hash $BYTES"));
 
   /** The newest schema this version of Troupe knows. */
   static final int VERSION = VERSIONS.size();

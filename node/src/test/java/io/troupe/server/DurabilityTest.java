@@ -138,6 +138,29 @@ class DurabilityTest {
   }
 
   @Test
+  void retentionPrunesTheStoreAndWhatRemainsVerifiesFromItsAnchor() {
+    TroupeNode node = start();
+    var api = client(node);
+    var req = startRequest("counter/counter.toml", "counter");
+    api.startActor(
+        req.toBuilder()
+            .setManifestToml(
+                req.getManifestToml() + "\n[chain]\ncheckpoint_events = 100\nkeep_events = 50\n")
+            .build());
+    for (int i = 0; i < 150; i++) {
+      api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("1")).build());
+    }
+    List<ChainEvent> kept = ClusterTest.chain(api, "counter");
+    assertThat(kept.get(0).seq()).isGreaterThan(0); // pruned
+    assertThat(io.troupe.chain.ChainVerifier.verifyExport(kept).valid()).isTrue();
+    var verified =
+        api.verifyChain(
+            io.troupe.proto.v1.VerifyChainRequest.newBuilder().setId("counter").build());
+    assertThat(verified.getValid()).as(verified.getProblem()).isTrue();
+    assertThat(request(api, "counter", "\"total?\"")).isEqualTo("150");
+  }
+
+  @Test
   void aLongChainStreamsPageByPageFromAnyPoint() {
     TroupeNode node = start();
     var api = client(node);

@@ -91,7 +91,10 @@ final class TestCluster implements AutoCloseable {
                                 && node.hazelcast().getPartitionService().isClusterSafe()
                                 && node.hazelcast().getPartitionService().getPartitions().stream()
                                     .allMatch(p -> p.getOwner() != null)
-                                && nodes.stream().allMatch(o -> node.linkedTo(o.name()))));
+                                && nodes.stream().allMatch(o -> node.linkedTo(o.name()))
+                                // every peer's dispatcher load has arrived: work can go anywhere
+                                && node.system().hosting().dispatcher().peersTakingWork()
+                                    == n - 1));
   }
 
   TroupeNode node(int i) {

@@ -49,17 +49,21 @@ abstract class StoreContract {
     final Chain chain;
     long committed;
     long epoch;
+    java.util.OptionalLong keepEvents = java.util.OptionalLong.empty();
 
     Writer(String id) {
       chain = new Chain(id);
     }
 
     ChainStore.Commit next(int events, String state) {
+      return next(events, state, "test.event");
+    }
+
+    ChainStore.Commit next(int events, String state, String type) {
       long from = chain.size();
       EventHash expected = chain.head();
       for (int i = 0; i < events; i++) {
-        chain.append(
-            "test.event", 1_000 + chain.size(), ("{\"n\":" + chain.size() + "}").getBytes());
+        chain.append(type, 1_000 + chain.size(), ("{\"n\":" + chain.size() + "}").getBytes());
       }
       List<ChainEvent> out = chain.range(from, chain.size());
       return new ChainStore.Commit(
@@ -74,7 +78,7 @@ abstract class StoreContract {
           from == 0
               ? Optional.of(
                   new ChainStore.Origin(
-                      "test", "ab", Optional.empty(), "name = \"test\"", "sha256:ab"))
+                      "test", "ab", Optional.empty(), "name = \"test\"", "sha256:ab", keepEvents))
               : Optional.empty());
     }
   }
@@ -184,6 +188,29 @@ abstract class StoreContract {
     assertThatThrownBy(() -> again.content().label("ns", "x", "sha256:none"))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("no blob sha256:none");
+  }
+
+  @Test
+  void retentionKeepsTheEventsBeforeTheCheckpointItWasAskedToAndAnchorsTheRest() throws Exception {
+    SqlStore s = store();
+    Writer a = new Writer("a");
+    a.keepEvents = java.util.OptionalLong.of(2);
+    s.append(a.next(6, "0")).get(10, TimeUnit.SECONDS); // seq 0..5
+    s.append(a.next(1, "1", "actor.checkpoint")).get(10, TimeUnit.SECONDS); // seq 6
+    List<ChainEvent> kept = s.events(ActorId.of("a"), 0, 100);
+    assertThat(kept).extracting(ChainEvent::seq).containsExactly(4L, 5L, 6L);
+    ChainEvent anchor = a.chain.events().get(3);
+    assertThat(
+            io.troupe.chain.ChainVerifier.verifyFrom(kept, anchor.seq() + 1, anchor.hash()).valid())
+        .isTrue();
+    assertThat(s.load(ActorId.of("a")).orElseThrow().events())
+        .extracting(ChainEvent::seq)
+        .containsExactly(6L); // a new home still starts from the checkpoint
+
+    Writer all = new Writer("b"); // no keep_events: everything stays
+    s.append(all.next(6, "0")).get(10, TimeUnit.SECONDS);
+    s.append(all.next(1, "1", "actor.checkpoint")).get(10, TimeUnit.SECONDS);
+    assertThat(s.events(ActorId.of("b"), 0, 100)).hasSize(7);
   }
 
   @Test

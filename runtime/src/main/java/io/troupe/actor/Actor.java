@@ -448,7 +448,12 @@ final class Actor implements Recipient {
     public Optional<ChainStore.Origin> origin() {
       return Optional.of(
           new ChainStore.Origin(
-              manifest.name(), turns.moduleSha256(), parent, manifest.text(), manifest.module()));
+              manifest.name(),
+              turns.moduleSha256(),
+              parent,
+              manifest.text(),
+              manifest.module(),
+              manifest.chain().keepEvents()));
     }
 
     @Override

@@ -76,12 +76,18 @@ public interface ChainStore {
   /**
    * What an actor was started from: its manifest's name and TOML, its module's content hash, and
    * where the module's bytes are ({@code moduleRef}: the manifest's {@code module}, a path or an
-   * uploaded {@code sha256:} reference).
+   * uploaded {@code sha256:} reference); and its retention ({@code [chain] keep_events}: how many
+   * events before its latest checkpoint a store keeps, or empty for all).
    */
   record Origin(
       String manifestName,
       String moduleSha256,
       Optional<ActorId> parent,
       String manifestToml,
-      String moduleRef) {}
+      String moduleRef,
+      java.util.OptionalLong keepEvents) {
+    public Origin {
+      Objects.requireNonNull(keepEvents);
+    }
+  }
 }

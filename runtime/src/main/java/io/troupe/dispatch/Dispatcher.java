@@ -277,6 +277,11 @@ public final class Dispatcher {
     }
   }
 
+  /** How many other nodes take work right now (linked, with a fresh load report). */
+  public int peersTakingWork() {
+    return cluster.peers().size();
+  }
+
   public long retried() {
     return retried.get();
   }

@@ -54,9 +54,19 @@ final class ChainCommand implements Runnable {
       } catch (ChainCodec.MalformedChainException e) {
         throw new IllegalArgumentException(file + " is not a chain export: " + e.getMessage());
       }
-      Verification v = ChainVerifier.verify(events);
+      Verification v = ChainVerifier.verifyExport(events);
       if (v.valid()) {
-        spec.commandLine().getOut().println(v.describe());
+        ChainEvent first = events.isEmpty() ? null : events.get(0);
+        spec.commandLine()
+            .getOut()
+            .println(
+                first == null || first.seq() == 0
+                    ? v.describe()
+                    : v.describe()
+                        + ", from its anchor: the events before seq "
+                        + first.seq()
+                        + " were pruned, the last of them had hash "
+                        + first.parent().toHex());
         return 0;
       }
       spec.commandLine().getErr().println("troupe: " + file + ": " + v.describe());
