@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Spreads asynchronous work over the cluster: each operation goes to the node with the lowest load
- * (operations running and waiting, per slot, plus its CPU load) as that node last published it,
+ * (operations running and waiting per slot, scaled by its CPU load) as that node last published it,
  * counting what this node placed there since; this node wins ties, saving a hop. The result goes to
  * the actor's current home through the {@link ResultSink}, wherever the actor went meanwhile. When
  * a worker node dies, its idempotent operations are placed again and the others complete with an
@@ -27,9 +27,13 @@ public final class Dispatcher {
 
   /** A node's load, as it last published it: operations, worker slots, CPU (0..1). */
   public record Load(String node, int depth, int capacity, double cpu) {
-    /** Lower is better: operations per slot (counting the new one), plus how busy the CPU is. */
+    /**
+     * Lower is better: operations per slot (counting the new one), scaled up by how busy the CPU is
+     * (a node twice as busy counts as twice as loaded). The slots decide first: a node with one
+     * slot taken does not win over an idle one because its CPU looked quieter for a moment.
+     */
     double score() {
-      return (depth + 1.0) / Math.max(1, capacity) + cpu;
+      return (depth + 1.0) / Math.max(1, capacity) * (1 + cpu);
     }
   }
 
