@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's record of every actor, in one Hazelcast map ({@value #ACTORS}) with synchronous
@@ -31,6 +33,7 @@ import java.util.concurrent.Executor;
  * map ({@value #MODULES}), by content.
  */
 public final class ClusterChainStore implements ChainStore, Records {
+  private static final Logger log = LoggerFactory.getLogger(ClusterChainStore.class);
   public static final String ACTORS = "troupe.actors";
   public static final String MODULES = "troupe.modules";
 
@@ -169,9 +172,6 @@ public final class ClusterChainStore implements ChainStore, Records {
         ClusterErrors.call(
             () -> actors.executeOnKey(id.value(), new ReadProcessor.Range(from, from + max)));
     if (lines == null) {
-      if (store != null) {
-        return store.events(id, from, max); // it left the cluster's records meanwhile
-      }
       throw new ActorNotFoundException("no actor " + id);
     }
     return ChainCodec.read(new StringReader(lines));
@@ -263,22 +263,25 @@ public final class ClusterChainStore implements ChainStore, Records {
 
   @Override
   public boolean restore(StoredActor s, long epoch, NodeRef self) {
-    ActorRecord r =
-        RestoreProcessor.record(
-            s.id().value(),
-            s.name(),
-            "sha256:" + s.moduleSha256(),
-            s.parent().map(ActorId::value).orElse(""),
-            epoch,
-            self.name(),
-            self.member(),
-            s.manifestToml(),
-            s.moduleRef(),
-            s.status().name().toLowerCase(java.util.Locale.ROOT),
-            s.events(),
-            s.state(),
-            s.length());
-    return ClusterErrors.call(() -> actors.executeOnKey(s.id().value(), new RestoreProcessor(r)));
+    return ClusterErrors.call(
+        () -> actors.executeOnKey(s.id().value(), new RestoreProcessor(record(s, epoch, self))));
+  }
+
+  private static ActorRecord record(StoredActor s, long epoch, NodeRef self) {
+    return RestoreProcessor.record(
+        s.id().value(),
+        s.name(),
+        "sha256:" + s.moduleSha256(),
+        s.parent().map(ActorId::value).orElse(""),
+        epoch,
+        self.name(),
+        self.member(),
+        s.manifestToml(),
+        s.moduleRef(),
+        s.status().name().toLowerCase(java.util.Locale.ROOT),
+        s.events(),
+        s.state(),
+        s.length());
   }
 
   @Override
@@ -292,9 +295,18 @@ public final class ClusterChainStore implements ChainStore, Records {
     }
     int skip = (int) (r.chainLength() - (s.length() - s.events().size()));
     if (skip < 0) {
-      return false; // the store's part starts after the record's end: nothing to join
+      // The store's part starts after the record's end (the commit the record missed also held a
+      // checkpoint): the record starts over from the store's part, as a record trimmed there would.
+      return ClusterErrors.call(
+          () ->
+              actors.executeOnKey(
+                  s.id().value(), new RestoreProcessor(record(s, epoch, self), true)));
     }
     List<ChainEvent> missing = s.events().subList(skip, s.events().size());
+    if (!missing.get(0).parent().equals(r.head())) {
+      log.warn("actor {}: its record and the store disagree at event {}", s.id(), r.chainLength());
+      return false;
+    }
     AppendProcessor append =
         new AppendProcessor(
                 epoch,

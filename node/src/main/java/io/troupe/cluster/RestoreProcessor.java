@@ -12,21 +12,31 @@ import java.util.Map;
 
 /**
  * Puts an actor's record back into the cluster from the durable store (after the whole cluster
- * restarted), naming the node that recovers it, unless the cluster has a record already.
+ * restarted), naming the node that recovers it, unless the cluster has a record already. As a
+ * rebase, it instead replaces a record in the same epoch that fell behind the store by more than
+ * the store's part from its last checkpoint (the home died between writing the store and the
+ * record, and the turn that did so also recorded a checkpoint).
  */
 final class RestoreProcessor
     implements EntryProcessor<String, ActorRecord, Boolean>, DataSerializable {
   private ActorRecord record;
+  private boolean rebase;
 
   RestoreProcessor() {}
 
   RestoreProcessor(ActorRecord record) {
+    this(record, false);
+  }
+
+  RestoreProcessor(ActorRecord record, boolean rebase) {
     this.record = record;
+    this.rebase = rebase;
   }
 
   @Override
   public Boolean process(Map.Entry<String, ActorRecord> entry) {
-    if (entry.getValue() != null) {
+    ActorRecord old = entry.getValue();
+    if (old != null && !(rebase && old.epoch == record.epoch && old.length() < record.length())) {
       return false;
     }
     ActorRecord r = new ActorRecord();
@@ -51,12 +61,14 @@ final class RestoreProcessor
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
     record.writeData(out);
+    out.writeBoolean(rebase);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     record = new ActorRecord();
     record.readData(in);
+    rebase = in.readBoolean();
   }
 
   static ActorRecord record(
