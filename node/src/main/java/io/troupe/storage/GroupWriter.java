@@ -51,63 +51,105 @@ final class GroupWriter implements AutoCloseable {
   }
 
   CompletableFuture<Void> submit(ChainStore.Commit commit) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+    Pending p = new Pending(commit, new CompletableFuture<>());
     if (closed) {
-      done.completeExceptionally(new UnavailableException("store " + where + " is closed"));
-      return done;
+      p.done().completeExceptionally(closed());
+      return p.done();
     }
-    queue.add(new Pending(commit, done));
-    return done;
+    queue.add(p);
+    if (closed && queue.remove(p)) {
+      p.done().completeExceptionally(closed()); // queued after the writer's last look
+    }
+    return p.done();
+  }
+
+  private UnavailableException closed() {
+    return new UnavailableException("store " + where + " is closed");
   }
 
   private void run() {
     List<Pending> batch = new ArrayList<>();
     boolean end = false;
-    while (!end) {
-      try {
-        batch.add(queue.take());
-      } catch (InterruptedException e) {
-        continue; // only END ends the writer
+    try {
+      while (!end) {
+        try {
+          batch.add(queue.take());
+        } catch (InterruptedException e) {
+          continue; // only END ends the writer
+        }
+        queue.drainTo(batch, MAX_BATCH - 1);
+        end = batch.remove(END);
+        if (!batch.isEmpty()) {
+          write(batch);
+        }
+        batch.clear();
       }
-      queue.drainTo(batch, MAX_BATCH - 1);
-      end = batch.remove(END);
-      if (!batch.isEmpty()) {
-        write(batch);
-      }
-      batch.clear();
+    } catch (Throwable t) {
+      // out of memory or the like: nothing more is written, and nobody is left waiting
+      log.error("the writer of store {} stopped", where, t);
+      closed = true;
+      UnavailableException why =
+          new UnavailableException("store " + where + " stopped writing; restart the node");
+      batch.forEach(p -> p.done().completeExceptionally(why));
     }
     Pending p;
     while ((p = queue.poll()) != null) {
       if (p != END) {
-        p.done().completeExceptionally(new UnavailableException("store " + where + " is closed"));
+        p.done().completeExceptionally(closed());
       }
     }
   }
 
+  /**
+   * Writes {@code batch} in one transaction. When it fails and the database is still there (one
+   * commit was at fault, not the store), each commit is written again in a transaction of its own,
+   * so that the fault fails only its own commit.
+   */
   private void write(List<Pending> batch) {
-    List<TroupeException> outcomes = new ArrayList<>(batch.size());
     try (Connection c = source.getConnection()) {
       c.setAutoCommit(false);
+      List<TroupeException> outcomes;
       try {
-        for (Pending p : batch) {
-          outcomes.add(append(c, p.commit()));
-        }
-        c.commit();
+        outcomes = transaction(c, batch);
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
+        if (batch.size() == 1 || !c.isValid(VALID_SECONDS)) {
+          throw e;
+        }
+        log.warn(
+            "a batch of {} commits to {} failed; writing them one by one", batch.size(), where);
+        for (Pending p : batch) {
+          try {
+            complete(List.of(p), transaction(c, List.of(p)));
+          } catch (SQLException | RuntimeException one) {
+            fail(List.of(p), one);
+          }
+        }
+        return;
       }
-    } catch (SQLException e) {
-      TroupeException why = StoreErrors.translate(e, where);
-      log.warn("{}", why.getMessage());
-      batch.forEach(p -> p.done().completeExceptionally(why));
-      return;
-    } catch (RuntimeException e) {
-      UnavailableException why =
-          new UnavailableException("store " + where + " failed: " + e.getMessage(), e);
-      batch.forEach(p -> p.done().completeExceptionally(why));
-      return;
+      complete(batch, outcomes);
+    } catch (SQLException | RuntimeException e) {
+      fail(batch, e);
     }
+  }
+
+  private static final int VALID_SECONDS = 2;
+
+  /** Appends {@code batch} and commits, or rolls back and throws. */
+  private List<TroupeException> transaction(Connection c, List<Pending> batch) throws SQLException {
+    List<TroupeException> outcomes = new ArrayList<>(batch.size());
+    try {
+      for (Pending p : batch) {
+        outcomes.add(append(c, p.commit()));
+      }
+      c.commit();
+      return outcomes;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    }
+  }
+
+  private static void complete(List<Pending> batch, List<TroupeException> outcomes) {
     for (int i = 0; i < batch.size(); i++) {
       TroupeException refused = outcomes.get(i);
       if (refused == null) {
@@ -116,6 +158,19 @@ final class GroupWriter implements AutoCloseable {
         batch.get(i).done().completeExceptionally(refused);
       }
     }
+  }
+
+  private void fail(List<Pending> batch, Exception e) {
+    TroupeException why =
+        e instanceof SQLException sql
+            ? StoreErrors.translate(sql, where)
+            : new UnavailableException("store " + where + " could not write a commit", e);
+    if (e instanceof SQLException) {
+      log.warn("{}", why.getMessage());
+    } else {
+      log.warn("{}", why.getMessage(), e);
+    }
+    batch.forEach(p -> p.done().completeExceptionally(why));
   }
 
   /** One commit inside the batch's transaction: null when appended, else why it was refused. */

@@ -173,6 +173,38 @@ abstract class StoreContract {
   }
 
   @Test
+  void aCommitThatCannotBeWrittenFailsAloneNotTheOthersWrittenWithIt() throws Exception {
+    SqlStore s = store();
+    List<CompletableFuture<Void>> good = new ArrayList<>();
+    CompletableFuture<Void> bad = null;
+    for (int i = 0; i < 200; i++) {
+      if (i == 100) {
+        // a commit that cannot be written (it carries no events)
+        ChainStore.Commit rejected =
+            new ChainStore.Commit(
+                ActorId.of("bad"),
+                0,
+                0,
+                EventHash.ZERO,
+                List.of(),
+                "0".getBytes(StandardCharsets.UTF_8),
+                ActorStatus.RUNNING,
+                "n1",
+                Optional.empty());
+        bad = s.append(rejected);
+      }
+      good.add(s.append(new Writer("actor-" + i).next(1, "0")));
+    }
+    CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    assertThat(s.live()).hasSize(200);
+    CompletableFuture<Void> rejected = bad;
+    assertThatThrownBy(() -> rejected.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(io.troupe.error.UnavailableException.class)
+        .hasMessageContaining("could not write a commit");
+  }
+
+  @Test
   void blobsLabelsAndModulesAreKept() {
     SqlStore s = store();
     String ref = s.content().put("hello".getBytes(StandardCharsets.UTF_8));
