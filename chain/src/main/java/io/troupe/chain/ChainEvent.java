@@ -48,6 +48,11 @@ public record ChainEvent(
     return data.clone();
   }
 
+  /** The payload's size in bytes, without copying it. */
+  public int dataSize() {
+    return data.length;
+  }
+
   /** The payload as UTF-8 text (all built-in types carry JSON). */
   public String dataAsString() {
     return new String(data, StandardCharsets.UTF_8);

@@ -4,8 +4,12 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.troupe.actor.ActorId;
 import io.troupe.chain.ChainEvent;
 import io.troupe.cluster.ClusterChainStore;
+import io.troupe.error.InvalidArgumentException;
+import io.troupe.store.ActorStore;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code GetChain}: a chain streamed page by page, as fast as the client takes it (gRPC flow
@@ -36,14 +40,17 @@ final class ChainExport {
     this.out = out;
   }
 
-  /** Streams events {@code from <= seq < to} of actor {@code id} to {@code out}. */
+  /**
+   * Streams events {@code from <= seq < to} of actor {@code id} to {@code out}; from 0, the whole
+   * chain that is kept (from its anchor, after retention).
+   */
   static void start(
       ClusterChainStore records,
       ActorId id,
       long from,
       long to,
       ServerCallStreamObserver<io.troupe.proto.v1.ChainEvent> out) {
-    ChainExport export = new ChainExport(records, id, from, to, out);
+    ChainExport export = new ChainExport(records, id, firstSeq(records, id, from), to, out);
     out.setOnReadyHandler(export::pump);
     out.setOnCancelHandler(export::cancel);
     export.pump();
@@ -58,11 +65,15 @@ final class ChainExport {
             finish();
             return;
           }
-          page.addAll(records.page(id, next, (int) Math.min(PAGE, to - next)));
-          if (page.isEmpty()) {
+          List<ChainEvent> read = records.page(id, next, (int) Math.min(PAGE, to - next));
+          if (read.isEmpty()) {
             finish(); // the chain is shorter than asked
             return;
           }
+          if (read.get(0).seq() != next) {
+            throw notKept(id, next); // retention let go of them while they were read
+          }
+          page.addAll(read);
         }
         ChainEvent e = page.poll();
         next = e.seq() + 1;
@@ -74,6 +85,32 @@ final class ChainExport {
         out.onError(Statuses.toStatus(e));
       }
     }
+  }
+
+  /**
+   * Where a read that asks for events from {@code from} on begins: there, or, for a read of the
+   * whole chain ({@code from} 0) of a chain that retention pruned, after its anchor.
+   *
+   * @throws InvalidArgumentException when it asks for events retention let go of
+   */
+  static long firstSeq(ClusterChainStore records, ActorId id, long from) {
+    Optional<ActorStore.Anchor> anchor = records.anchor(id);
+    if (anchor.isEmpty() || from > anchor.get().seq()) {
+      return from;
+    }
+    if (from == 0) {
+      return anchor.get().seq() + 1;
+    }
+    throw notKept(id, from);
+  }
+
+  static InvalidArgumentException notKept(ActorId id, long seq) {
+    return new InvalidArgumentException(
+        "actor "
+            + id
+            + " no longer keeps its events from seq "
+            + seq
+            + " (retention let go of them); read its chain from seq 0 to start at what it keeps");
   }
 
   private void finish() {

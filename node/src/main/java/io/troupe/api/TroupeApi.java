@@ -11,10 +11,6 @@ import io.grpc.stub.StreamObserver;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
-import io.troupe.chain.ChainEvent;
-import io.troupe.chain.ChainVerifier;
-import io.troupe.chain.EventHash;
-import io.troupe.chain.Verification;
 import io.troupe.cluster.ClusterChainStore;
 import io.troupe.cluster.StateSnapshot;
 import io.troupe.error.UnavailableException;
@@ -50,7 +46,6 @@ import io.troupe.proto.v1.VerifyChainRequest;
 import io.troupe.proto.v1.VerifyChainResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -234,8 +229,9 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
         return;
       }
       Optional<ActorHandle> actor = system.find(id);
+      long from = ChainExport.firstSeq(records, id, req.getFromSeq());
       if (actor.isPresent()) {
-        ChainFeed.start(actor.get(), req.getFromSeq(), (f, t) -> records.chain(id, f, t), out);
+        ChainFeed.start(actor.get(), from, (f, t) -> records.chain(id, f, t), out);
         return;
       }
       ActorSummary s = records.require(id); // NOT_FOUND when the cluster does not know it either
@@ -244,10 +240,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
             "actor " + id + " is not active on its home node " + system.nodeName() + "; retry");
       }
       // it has ended: its whole chain, and the end of the stream
-      for (ChainEvent e : records.chain(id, req.getFromSeq(), s.chainLength())) {
-        out.onNext(Protos.event(e));
-      }
-      out.onCompleted();
+      ChainExport.start(records, id, from, s.chainLength(), out);
     } catch (RuntimeException e) {
       out.onError(Statuses.toStatus(e));
     }
@@ -276,18 +269,12 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
         () -> {
           ActorId id = Protos.id(req.getId());
           ActorSummary s = records.require(id);
-          List<ChainEvent> events = records.chain(id, 0, s.chainLength());
-          Verification v = ChainVerifier.verifyExport(events);
-          EventHash head = events.isEmpty() ? EventHash.ZERO : events.get(events.size() - 1).hash();
-          String problem = v.valid() ? "" : v.describe();
-          if (v.valid() && !head.equals(s.head())) {
-            problem = "the chain does not end at the recorded head " + s.head();
-          }
+          ChainCheck check = ChainCheck.of(records, id, s);
           return VerifyChainResponse.newBuilder()
-              .setValid(problem.isEmpty())
-              .setEvents(events.size())
-              .setProblem(problem)
-              .setHead(ByteString.copyFrom(head.toBytes()))
+              .setValid(check.problem().isEmpty())
+              .setEvents(check.events())
+              .setProblem(check.problem())
+              .setHead(ByteString.copyFrom(check.head().toBytes()))
               .build();
         });
   }

@@ -177,6 +177,14 @@ public final class ClusterChainStore implements ChainStore, Records {
     return ChainCodec.read(new StringReader(lines));
   }
 
+  /**
+   * Where retention left the chain of actor {@code id} beginning: the last event it let go of;
+   * empty while the whole chain is kept.
+   */
+  public Optional<ActorStore.Anchor> anchor(ActorId id) {
+    return store == null ? Optional.empty() : store.anchor(id);
+  }
+
   /** Committed events {@code from <= seq < to} of actor {@code id}, read in pages. */
   public List<ChainEvent> chain(ActorId id, long from, long to) {
     if (store != null) {

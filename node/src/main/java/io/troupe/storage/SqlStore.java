@@ -155,6 +155,23 @@ public final class SqlStore implements ActorStore {
     return read(id, false);
   }
 
+  @Override
+  public Optional<Anchor> anchor(ActorId id) {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT anchor_seq, anchor_hash FROM actors WHERE id = ?")) {
+      s.setString(1, id.value());
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next() || r.getLong(1) < 0) {
+          return Optional.empty();
+        }
+        return Optional.of(new Anchor(r.getLong(1), EventHash.of(r.getBytes(2))));
+      }
+    } catch (SQLException e) {
+      throw StoreErrors.translate(e, where);
+    }
+  }
+
   private Optional<StoredActor> read(ActorId id, boolean withEvents) {
     try (Connection c = pool.getConnection();
         PreparedStatement s = c.prepareStatement(RECORD + " WHERE id = ?")) {

@@ -10,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.troupe.actor.ActorId;
 import io.troupe.chain.ChainEvent;
 import io.troupe.error.InvalidArgumentException;
@@ -157,7 +159,117 @@ class DurabilityTest {
         api.verifyChain(
             io.troupe.proto.v1.VerifyChainRequest.newBuilder().setId("counter").build());
     assertThat(verified.getValid()).as(verified.getProblem()).isTrue();
+    assertThat(verified.getEvents()).isEqualTo(kept.size());
     assertThat(request(api, "counter", "\"total?\"")).isEqualTo("150");
+
+    // what it let go of is refused by name; a subscription from 0 starts at what it keeps
+    assertThatThrownBy(
+            () ->
+                api.getChain(
+                        io.troupe.proto.v1.GetChainRequest.newBuilder()
+                            .setId("counter")
+                            .setFromSeq(1)
+                            .build())
+                    .hasNext())
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessageContaining("INVALID_ARGUMENT")
+        .hasMessageContaining("no longer keeps its events from seq 1");
+    try (Subscription sub = subscribe(api, "counter", 0)) {
+      assertThat(sub.next().getSeq()).isEqualTo(kept.get(0).seq());
+    }
+  }
+
+  @Test
+  void aSubscriptionPagesThroughWhatTheHomeLetGoOfThenGoesLive() {
+    TroupeNode node = start();
+    var api = client(node);
+    var req = startRequest("counter/counter.toml", "counter");
+    api.startActor(
+        req.toBuilder()
+            .setManifestToml(req.getManifestToml() + "\n[chain]\ncheckpoint_events = 100\n")
+            .build());
+    for (int i = 0; i < 800; i++) { // 2,400 events: past two pages, most let go of by the home
+      api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("1")).build());
+    }
+    var handle = node.system().get(ActorId.of("counter"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> handle.chain().size() < 110);
+    List<ChainEvent> whole = ClusterTest.chain(api, "counter");
+
+    try (Subscription sub = subscribe(api, "counter", 0)) {
+      for (ChainEvent e : whole) {
+        var got = sub.next();
+        assertThat(got.getSeq()).isEqualTo(e.seq());
+        assertThat(got.getHash().toByteArray()).isEqualTo(e.hash().toBytes());
+      }
+      api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("1")).build());
+      assertThat(sub.next().getSeq()).isEqualTo(whole.size()); // live
+    }
+  }
+
+  @Test
+  void aSubscriberThatStopsReadingIsEndedOnceFarBehindAndCanGoOnWhereItStopped() {
+    TroupeNode node = start();
+    var api = client(node);
+    api.startActor(startRequest("echo/echo.toml", "echo"));
+    String big = "\"" + "x".repeat(64 * 1024) + "\"";
+    request(api, "echo", big);
+    try (Subscription sub = subscribe(api, "echo", 0)) {
+      sub.next(); // it reads one, then nothing while the actor records far more than 16 MiB
+      for (int i = 0; i < 200; i++) {
+        request(api, "echo", big);
+      }
+      long expected = 1;
+      StatusRuntimeException ended = null;
+      while (ended == null) {
+        try {
+          assertThat(sub.next().getSeq()).isEqualTo(expected);
+          expected++;
+        } catch (StatusRuntimeException e) {
+          ended = e;
+        }
+      }
+      assertThat(ended.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(ended).hasMessageContaining("fell more than 16 MiB of events behind actor echo");
+      assertThat(ended).hasMessageContaining("subscribe again from seq " + expected);
+      long length = node.records().require(ActorId.of("echo")).chainLength();
+      assertThat(expected).isLessThan(length);
+      try (Subscription again = subscribe(api, "echo", expected)) {
+        for (long seq = expected; seq < length; seq++) {
+          assertThat(again.next().getSeq()).isEqualTo(seq);
+        }
+      }
+    }
+  }
+
+  /** A subscription read event by event (a blocking stub asks for one at a time). */
+  record Subscription(
+      io.grpc.Context.CancellableContext call, java.util.Iterator<io.troupe.proto.v1.ChainEvent> it)
+      implements AutoCloseable {
+    io.troupe.proto.v1.ChainEvent next() {
+      return it.next();
+    }
+
+    @Override
+    public void close() {
+      call.cancel(null);
+    }
+  }
+
+  static Subscription subscribe(TroupeGrpc.TroupeBlockingStub api, String id, long from) {
+    io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
+    io.grpc.Context previous = call.attach();
+    try {
+      return new Subscription(
+          call,
+          api.withDeadlineAfter(60, java.util.concurrent.TimeUnit.SECONDS)
+              .subscribeChain(
+                  io.troupe.proto.v1.SubscribeChainRequest.newBuilder()
+                      .setId(id)
+                      .setFromSeq(from)
+                      .build()));
+    } finally {
+      call.detach(previous);
+    }
   }
 
   @Test

@@ -75,20 +75,37 @@ public record History(
     return new History(0, Optional.empty(), Map.of(), Set.of(), List.of(), Map.of());
   }
 
-  /** Answers a checkpoint carries: the most recent ones (a retry comes soon, or not at all). */
-  static final int ANSWERS_IN_A_CHECKPOINT = 256;
+  /**
+   * Answers a checkpoint carries: the most recent ones (a retry comes soon, or not at all), as many
+   * as the home remembers ({@value Ledger#REMEMBERED}) while they come to at most this many bytes,
+   * so that a checkpoint stays a small event whatever the actor answers.
+   */
+  static final int ANSWER_BYTES_IN_A_CHECKPOINT = 1 << 20;
 
   /** This history as a checkpoint event: a new home needs nothing before it. */
   public Event.Checkpoint checkpoint() {
-    Map<String, Answer> recent = new LinkedHashMap<>();
-    int skip = Math.max(0, answered.size() - ANSWERS_IN_A_CHECKPOINT);
-    for (Map.Entry<String, Answer> e : answered.entrySet()) {
-      if (skip-- <= 0) {
-        recent.put(e.getKey(), e.getValue());
+    List<Map.Entry<String, Answer>> newestFirst = new java.util.ArrayList<>(answered.entrySet());
+    java.util.Collections.reverse(newestFirst);
+    int bytes = 0;
+    int take = 0;
+    for (Map.Entry<String, Answer> e : newestFirst) {
+      bytes += e.getKey().length() + size(e.getValue());
+      if (take == Ledger.REMEMBERED || bytes > ANSWER_BYTES_IN_A_CHECKPOINT) {
+        break;
       }
+      take++;
+    }
+    Map<String, Answer> recent = new LinkedHashMap<>();
+    for (int i = take - 1; i >= 0; i--) {
+      recent.put(newestFirst.get(i).getKey(), newestFirst.get(i).getValue());
     }
     Map<String, JsonNode> results = new LinkedHashMap<>(undelivered);
     return new Event.Checkpoint(lastState, recent, owed, open, results);
+  }
+
+  private static int size(Answer a) {
+    return (a.value() == null ? 4 : a.value().toString().length())
+        + a.cancelled().map(String::length).orElse(0);
   }
 
   /** Reads {@code events} (a chain from its genesis, or from a checkpoint, in seq order) once. */

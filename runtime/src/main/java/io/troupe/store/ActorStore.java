@@ -46,6 +46,15 @@ public interface ActorStore extends AutoCloseable {
   /** The record of actor {@code id}, without its chain. */
   Optional<StoredActor> record(ActorId id);
 
+  /**
+   * Where the chain of actor {@code id} begins after retention pruned it: the last pruned event's
+   * seq and hash (the first kept event links to it); empty while it keeps its whole chain.
+   */
+  Optional<Anchor> anchor(ActorId id);
+
+  /** The last event retention let go of: what a pruned chain's first kept event links to. */
+  record Anchor(long seq, io.troupe.chain.EventHash hash) {}
+
   /** Every actor's record, without chains, in id order. */
   List<StoredActor> records();
 

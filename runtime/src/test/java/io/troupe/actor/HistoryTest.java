@@ -164,4 +164,24 @@ class HistoryTest {
     assertThat(h.owed()).containsExactly("r1");
     assertThat(h.open()).extracting(History.OpenOperation::opId).containsExactly("t1");
   }
+
+  @Test
+  void aCheckpointCarriesAsManyRecentAnswersAsTheHomeRemembersWithinItsByteBound() {
+    started();
+    for (int i = 0; i < 5_000; i++) { // small answers: as many as the home remembers
+      turn(Callbacks.HANDLE_SEND, "m" + i, "[1]", "null", "s");
+    }
+    assertThat(read().checkpoint().answered())
+        .hasSize(Ledger.REMEMBERED)
+        .containsKey("m4999")
+        .doesNotContainKey("m903");
+    String big = "\"" + "x".repeat(100_000) + "\"";
+    for (int i = 0; i < 20; i++) { // large ones: the most recent that fit in a MiB
+      turn(Callbacks.HANDLE_REQUEST, "r" + i, "[\"r" + i + "\",1]", big, "s");
+    }
+    Event.Checkpoint c = read().checkpoint();
+    assertThat(c.answered().keySet()).last().isEqualTo("r19");
+    assertThat(c.answered()).hasSizeLessThanOrEqualTo(10).containsKey("r10");
+    assertThat(codec.encode(c).length).isLessThan(History.ANSWER_BYTES_IN_A_CHECKPOINT + 64 * 1024);
+  }
 }

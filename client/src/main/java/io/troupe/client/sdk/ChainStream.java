@@ -92,36 +92,40 @@ final class ChainStream {
               events.add(END);
             }
           });
-      while (true) {
-        Object o = events.poll(idle.toMillis(), TimeUnit.MILLISECONDS);
-        if (o == null) { // this node went quiet: the next one
-          call[0].cancel("no chain event within " + idle.toMillis() + " ms", null);
-          last =
-              Status.DEADLINE_EXCEEDED
-                  .withDescription("no chain event within " + idle.toMillis() + " ms")
-                  .asRuntimeException();
-          break;
-        }
-        if (o == END) {
-          return count;
-        }
-        if (o instanceof StatusRuntimeException e) {
-          if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-            throw e;
+      try {
+        while (true) {
+          Object o = events.poll(idle.toMillis(), TimeUnit.MILLISECONDS);
+          if (o == null) { // this node went quiet: the next one
+            call[0].cancel("no chain event within " + idle.toMillis() + " ms", null);
+            last =
+                Status.DEADLINE_EXCEEDED
+                    .withDescription("no chain event within " + idle.toMillis() + " ms")
+                    .asRuntimeException();
+            break;
           }
-          last = e;
-          Thread.sleep(100);
-          break;
+          if (o == END) {
+            return count;
+          }
+          if (o instanceof StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+              throw e;
+            }
+            last = e;
+            Thread.sleep(100);
+            break;
+          }
+          if (o instanceof Throwable t) {
+            throw Status.fromThrowable(t).asRuntimeException();
+          }
+          ChainEvent e = (ChainEvent) o;
+          sink.accept(e);
+          count++;
+          next = e.getSeq() + 1;
+          lastProgress = System.nanoTime();
+          call[0].request(1);
         }
-        if (o instanceof Throwable t) {
-          throw Status.fromThrowable(t).asRuntimeException();
-        }
-        ChainEvent e = (ChainEvent) o;
-        sink.accept(e);
-        count++;
-        next = e.getSeq() + 1;
-        lastProgress = System.nanoTime();
-        call[0].request(1);
+      } finally {
+        call[0].cancel("the reader stopped", null); // a no-op once the call has ended
       }
     }
   }

@@ -57,6 +57,10 @@ public final class TroupeClient implements AutoCloseable {
       Metadata.Key.of("troupe-error-kind", Metadata.ASCII_STRING_MARSHALLER);
 
   private final List<String> targets;
+
+  /** The largest reply or chain event the client takes: as large as a node accepts. */
+  static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
   private final Duration deadline;
   private final Duration attempt;
   private final List<ManagedChannel> channels = new ArrayList<>();
@@ -67,7 +71,10 @@ public final class TroupeClient implements AutoCloseable {
     this.deadline = b.deadline;
     this.attempt = b.attempt;
     for (String t : targets) {
-      channels.add(Grpc.newChannelBuilder(t, InsecureChannelCredentials.create()).build());
+      channels.add(
+          Grpc.newChannelBuilder(t, InsecureChannelCredentials.create())
+              .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+              .build());
     }
   }
 
