@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>A node passes over the store as soon as it can write, and again every {@link #AGAIN} while
  * some live actor the store holds is still unknown to the cluster (while nodes join, a partition's
  * owner changes between two passes, so each node recovers what it owns at the time); once a pass
- * finds none, it is done.
+ * finds none, it rests until the members change (members that leave at once can take a partition
+ * and its backups with them: the actors whose records were there are recovered the same way).
  */
 final class Recovery {
   private static final Logger log = LoggerFactory.getLogger(Recovery.class);
@@ -39,6 +40,7 @@ final class Recovery {
   private final Clock clock;
   private volatile boolean done;
   private long nextPass;
+  private java.util.Set<NodeRef> seen = java.util.Set.of();
 
   Recovery(Members members, Records records, Hosting hosting, ActorStore store, Clock clock) {
     this.members = members;
@@ -50,10 +52,23 @@ final class Recovery {
 
   /** A pass over the store, when one is due (see {@link Recovery}). */
   void whenDue() {
+    java.util.Set<NodeRef> now = java.util.Set.copyOf(members.live());
+    if (!now.equals(seen)) {
+      seen = now;
+      done = false;
+    }
     if (done || clock.millis() < nextPass) {
       return;
     }
     nextPass = clock.millis() + AGAIN.toMillis();
+    try {
+      pass();
+    } catch (RuntimeException e) {
+      log.warn("recovery from store {}: {}; trying again", store.describe(), e.getMessage());
+    }
+  }
+
+  private void pass() {
     NodeRef self = members.self();
     int recovered = 0;
     int elsewhere = 0;
