@@ -6,7 +6,9 @@ import com.google.protobuf.ByteString;
 import io.troupe.actor.ActorId;
 import io.troupe.chain.ChainEvent;
 import io.troupe.error.InvalidArgumentException;
+import io.troupe.error.LimitExceededException;
 import io.troupe.home.ActorSummary;
+import io.troupe.manifest.Limits;
 import io.troupe.proto.v1.ActorDescription;
 import java.io.IOException;
 import java.util.Locale;
@@ -65,10 +67,20 @@ final class Protos {
     if (bytes.isEmpty()) {
       throw new InvalidArgumentException("a JSON message is required");
     }
+    if (bytes.size() > Limits.MAX_MESSAGE_BYTES) { // before any parsing
+      throw new LimitExceededException(
+          "a message of "
+              + bytes.size()
+              + " bytes is larger than any actor takes ("
+              + (Limits.MAX_MESSAGE_BYTES >> 20)
+              + " MiB)");
+    }
     try {
       return mapper.readTree(bytes.newInput());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new InvalidArgumentException("message is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new InvalidArgumentException("message is not valid JSON: " + e.getMessage());
+      throw new InvalidArgumentException("message is not valid JSON");
     }
   }
 

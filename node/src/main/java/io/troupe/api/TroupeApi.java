@@ -13,6 +13,7 @@ import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.cluster.ClusterChainStore;
 import io.troupe.cluster.StateSnapshot;
+import io.troupe.error.InvalidArgumentException;
 import io.troupe.error.UnavailableException;
 import io.troupe.home.ActorSummary;
 import io.troupe.home.NodeRef;
@@ -44,7 +45,6 @@ import io.troupe.proto.v1.UploadModuleRequest;
 import io.troupe.proto.v1.UploadModuleResponse;
 import io.troupe.proto.v1.VerifyChainRequest;
 import io.troupe.proto.v1.VerifyChainResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -102,15 +102,31 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   public void startActor(StartActorRequest req, StreamObserver<StartActorResponse> out) {
     try {
       String source = req.getManifestName().isEmpty() ? "manifest" : req.getManifestName();
-      Manifest manifest = manifests.parse(req.getManifestToml(), Path.of("."), source);
+      // a client's manifest reads none of the node's files
+      Manifest manifest = manifests.parse(req.getManifestToml(), null, source);
       StartActorRequest.Builder forward = req.toBuilder();
       if (req.hasModuleBytes()) {
         String ref = upload(req.getModuleBytes());
         manifest = manifest.withModule(ref);
         forward.setModuleRef(ref);
       } else if (req.hasModuleRef()) {
+        if (!req.getModuleRef().startsWith("sha256:")) {
+          throw new InvalidArgumentException(
+              "module_ref '"
+                  + req.getModuleRef()
+                  + "' must be the sha256: ref of an uploaded module");
+        }
         manifest = manifest.withModule(req.getModuleRef());
         system.modules().resolve(req.getModuleRef());
+      } else if (!manifest.module().startsWith("sha256:")) {
+        throw new InvalidArgumentException(
+            source
+                + ": module '"
+                + manifest.module()
+                + "' names a file, and a node reads no files for a client: send the module's bytes,"
+                + " or upload it and give its sha256: ref");
+      } else {
+        system.modules().resolve(manifest.module());
       }
       ActorId id = ActorId.of(req.getId().isEmpty() ? UUID.randomUUID().toString() : req.getId());
       forward.setId(id.value());

@@ -135,7 +135,14 @@ final class Recovery {
         why);
   }
 
+  /**
+   * The manifest an actor is started again from. One a client submitted (its module is an uploaded
+   * {@code sha256:} ref) reads no file; one from the operator's files (its module is a path) reads
+   * from its module's folder.
+   */
   static Manifest manifest(ActorId id, String toml, String moduleRef) {
-    return MANIFESTS.parse(toml, Path.of("."), "manifest of " + id).withModule(moduleRef);
+    Path folder =
+        moduleRef.startsWith("sha256:") ? null : Path.of(moduleRef).toAbsolutePath().getParent();
+    return MANIFESTS.parse(toml, folder, "manifest of " + id).withModule(moduleRef);
   }
 }

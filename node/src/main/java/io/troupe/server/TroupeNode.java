@@ -115,7 +115,7 @@ public final class TroupeNode implements AutoCloseable {
     // The server binds next, so that a free port (grpc_port 0) is really ours before Hazelcast
     // announces it; the services are registered once the node is built.
     try {
-      this.server = grpcServer(config.grpcPort());
+      this.server = grpcServer(config.host(), config.grpcPort());
     } catch (IOException | RuntimeException e) {
       store.ifPresent(ActorStore::close);
       stopThreads();
@@ -409,8 +409,10 @@ public final class TroupeNode implements AutoCloseable {
     failoverThread.shutdownNow();
   }
 
-  private Server grpcServer(int port) throws IOException {
-    return Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
+  /** The client API and the node links, on {@code host} only (not every interface). */
+  private Server grpcServer(String host, int port) throws IOException {
+    return io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+            new java.net.InetSocketAddress(host, port), InsecureServerCredentials.create())
         .fallbackHandlerRegistry(services)
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())

@@ -73,14 +73,34 @@ final class ActorSupervisor implements Supervisor {
     }
   }
 
-  /** A child's manifest: a path relative to this actor's manifest, or inline TOML. */
+  /**
+   * A child's manifest: inline TOML, or a path relative to this actor's manifest's folder; an actor
+   * whose manifest a client submitted has no folder on the node, so its children's manifests are
+   * inline (with a {@code sha256:} module) and read no file either.
+   */
   private Manifest childManifest(String ref) {
-    Path base = Path.of(actor.manifest().source()).toAbsolutePath().getParent();
+    Optional<Path> folder = actor.manifest().folder();
+    String source = "manifest spawned by " + actor.manifest().name();
     if (ref.contains("\n") || ref.contains("=")) {
-      return MANIFESTS.parse(ref, base, "manifest spawned by " + actor.manifest().name());
+      Manifest m = MANIFESTS.parse(ref, folder.orElse(null), source);
+      if (folder.isEmpty() && !m.module().startsWith("sha256:")) {
+        throw new io.troupe.error.InvalidManifestException(
+            source
+                + ": module '"
+                + m.module()
+                + "' names a file; give the sha256: ref of an uploaded module");
+      }
+      return m;
     }
-    Path path = base == null ? Path.of(ref) : base.resolve(ref).normalize();
-    return MANIFESTS.parse(path);
+    if (folder.isEmpty()) {
+      throw new io.troupe.error.InvalidManifestException(
+          source
+              + ": '"
+              + ref
+              + "' names a manifest file, which an actor a client started may not read; give the"
+              + " child's manifest inline");
+    }
+    return MANIFESTS.parse(folder.get().resolve(ref).normalize());
   }
 
   @Override

@@ -22,24 +22,29 @@ public record Limits(
     int mailboxCapacity,
     int maxMessageBytes,
     int maxPendingOps) {
-  public static final int MAX_PAGES = 65536;
+  /** The ceilings no manifest may pass: 1 GiB of memory, ... (see docs/manifest.md). */
+  public static final int MAX_PAGES = 16_384;
+
+  public static final Duration MAX_CALL_TIMEOUT = Duration.ofMinutes(5);
+  public static final int MAX_MAILBOX = 65_536;
+  public static final int MAX_MESSAGE_BYTES = 16 << 20;
+  public static final int MAX_PENDING_OPS = 4_096;
 
   public Limits {
-    if (memoryPages < 1 || memoryPages > MAX_PAGES) {
-      throw new IllegalArgumentException(
-          "memory_pages must be between 1 and " + MAX_PAGES + ", got " + memoryPages);
-    }
+    within("memory_pages", memoryPages, 1, MAX_PAGES);
     if (callTimeout.isNegative() || callTimeout.isZero()) {
       throw new IllegalArgumentException("call_timeout_ms must be positive, got " + callTimeout);
     }
-    if (mailboxCapacity < 1) {
-      throw new IllegalArgumentException("mailbox_capacity must be >= 1, got " + mailboxCapacity);
-    }
-    if (maxMessageBytes < 16) {
-      throw new IllegalArgumentException("max_message_bytes must be >= 16, got " + maxMessageBytes);
-    }
-    if (maxPendingOps < 1) {
-      throw new IllegalArgumentException("max_pending_ops must be >= 1, got " + maxPendingOps);
+    within("call_timeout_ms", callTimeout.toMillis(), 1, MAX_CALL_TIMEOUT.toMillis());
+    within("mailbox_capacity", mailboxCapacity, 1, MAX_MAILBOX);
+    within("max_message_bytes", maxMessageBytes, 16, MAX_MESSAGE_BYTES);
+    within("max_pending_ops", maxPendingOps, 1, MAX_PENDING_OPS);
+  }
+
+  private static void within(String key, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          key + " must be between " + min + " and " + max + ", got " + value);
     }
   }
 

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param description free text, may be empty
  * @param module where the WASM module comes from: a file path (a relative path in the file is
  *     resolved against the manifest's folder when parsed), or {@code sha256:<hex>} of an uploaded
- *     module
+ *     module; in a submitted manifest (no folder), a path is only a name, replaced by the module
+ *     the client sends
  * @param initState initial state as UTF-8 JSON, or empty for {@code none}
  * @param handlers declared handlers, in manifest order
  * @param limits resource limits
@@ -20,6 +21,9 @@ import java.util.Optional;
  * @param chain how its chain is kept (checkpoints, retention)
  * @param source where the manifest was read from, for error messages
  * @param text the TOML as written (kept so that another node can start the actor again)
+ * @param folder the node folder the manifest may read files from (its module, {@code init_state},
+ *     its children's manifests): the manifest file's own for an operator's file; empty for a
+ *     manifest a client submitted, which must not name the node's files
  */
 public record Manifest(
     String name,
@@ -32,7 +36,8 @@ public record Manifest(
     Supervision supervision,
     ChainSettings chain,
     String source,
-    String text) {
+    String text,
+    Optional<java.nio.file.Path> folder) {
 
   public Manifest {
     Objects.requireNonNull(name, "name");
@@ -46,6 +51,7 @@ public record Manifest(
     Objects.requireNonNull(chain, "chain");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(folder, "folder");
   }
 
   /** This manifest with its module replaced by {@code ref} (a path or {@code sha256:<hex>}). */
@@ -61,7 +67,8 @@ public record Manifest(
         supervision,
         chain,
         source,
-        text);
+        text,
+        folder);
   }
 
   /** The handler of {@code type}, if declared. */

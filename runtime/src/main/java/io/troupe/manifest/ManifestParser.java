@@ -79,7 +79,9 @@ public final class ManifestParser {
   /**
    * Parses manifest text.
    *
-   * @param baseDir folder that relative paths are resolved against, or null to forbid file paths
+   * @param baseDir folder that relative paths are resolved against, or null for a manifest a client
+   *     submitted: it reads no file ({@code init_state} must be inline; a {@code module} path is
+   *     only a name, which the module the client sends replaces)
    * @param source name used in error messages
    */
   public Manifest parse(String text, Path baseDir, String source) {
@@ -122,7 +124,8 @@ public final class ManifestParser {
           supervision(),
           chain(),
           source,
-          text);
+          text,
+          Optional.ofNullable(baseDir));
     }
 
     private String module() {
@@ -148,6 +151,9 @@ public final class ManifestParser {
           throw error("'" + given.get(0) + "' = '" + value + "': sha256: needs 64 lower-case hex");
         }
         return value;
+      }
+      if (baseDir == null) {
+        return value; // a name: the client sends the module itself
       }
       return resolve(given.get(0), value).toString();
     }
@@ -329,7 +335,13 @@ public final class ManifestParser {
 
     private Path resolve(String key, String value) {
       if (baseDir == null) {
-        throw error("'" + key + "' = '" + value + "' is a file path, which is not allowed here");
+        throw error(
+            "'"
+                + key
+                + "' = '"
+                + value
+                + "' names a file; a node reads no files for a manifest a client sends: give the"
+                + " value inline");
       }
       return baseDir.resolve(value).normalize();
     }

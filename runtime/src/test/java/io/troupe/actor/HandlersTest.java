@@ -130,6 +130,14 @@ class HandlersTest {
   }
 
   @Test
+  void environment_refusesTheEmptyPrefixThatWouldShowEverything() {
+    String toml = "[[handler]]\ntype = \"environment\"\nallowed_prefixes = [\"TROUPE_\", \"\"]\n";
+    assertThatThrownBy(() -> actorCalling("troupe:actor/environment", "list-vars", "[]", toml))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessageContaining("the empty prefix in 'allowed_prefixes'");
+  }
+
+  @Test
   void runtime_selfIdAndGetState() throws Exception {
     String toml = "init_state = { n = 7 }\n[[handler]]\ntype = \"runtime\"\n";
     byte[] selfId =

@@ -107,7 +107,13 @@ class ManifestParserTest {
         "'limits.memory_pages' must be an integer");
     assertRejected(
         "name = \"x\"\nmodule = \"m\"\n[limits]\nmemory_pages = 0\n",
-        "memory_pages must be between 1 and 65536");
+        "memory_pages must be between 1 and 16384");
+    assertRejected(
+        "name = \"x\"\nmodule = \"m\"\n[limits]\ncall_timeout_ms = 2073600000\n",
+        "call_timeout_ms must be between 1 and 300000, got 2073600000");
+    assertRejected(
+        "name = \"x\"\nmodule = \"m\"\n[limits]\nmax_message_bytes = 1073741824\n",
+        "max_message_bytes must be between 16 and 16777216");
     assertRejected("name = 3\nmodule = \"m\"\n", "'name' must be a string");
     assertRejected("module = \"m\"\n", "missing required key 'name'");
     assertRejected("name = \"x\"\n", "missing required key 'module'");

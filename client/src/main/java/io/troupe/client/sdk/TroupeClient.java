@@ -1,6 +1,7 @@
 package io.troupe.client.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import com.google.protobuf.ByteString;
 import io.grpc.Grpc;
@@ -83,9 +84,9 @@ public final class TroupeClient implements AutoCloseable {
   }
 
   /**
-   * Starts the actor of manifest file {@code manifest}, uploading its module; returns its id. Safe
-   * to retry: an attempt whose answer was lost does not make the retry fail or start a second
-   * actor.
+   * Starts the actor of manifest file {@code manifest}, uploading its module (and sending an {@code
+   * init_state} file's JSON inline: a node reads no files for a client); returns its id. Safe to
+   * retry: an attempt whose answer was lost does not make the retry fail or start a second actor.
    *
    * @param id the actor's id, or null for a fresh UUID
    */
@@ -102,6 +103,7 @@ public final class TroupeClient implements AutoCloseable {
       }
       Path base = manifest.toAbsolutePath().getParent();
       module = Files.readAllBytes(base.resolve(ref));
+      toml = inlineInitState(toml, (ObjectNode) parsed, base);
     } catch (IOException e) {
       throw new TroupeClientException(
           Status.Code.INVALID_ARGUMENT, "", "cannot read " + manifest + ": " + e.getMessage(), e);
@@ -130,6 +132,31 @@ public final class TroupeClient implements AutoCloseable {
           }
         });
   }
+
+  /** The manifest with an {@code init_state} file's JSON in place of its path. */
+  private static String inlineInitState(String toml, ObjectNode parsed, Path base)
+      throws IOException {
+    JsonNode init = parsed.get("init_state");
+    if (init == null || !init.isTextual()) {
+      return toml;
+    }
+    String text = init.asText().strip();
+    if (text.startsWith("{") || text.startsWith("[") || text.startsWith("\"")) {
+      return toml; // inline JSON already
+    }
+    JsonNode state = JSON.readTree(Files.readString(base.resolve(text)));
+    if (state == null || state.isNull()) {
+      parsed.remove("init_state");
+    } else if (state.isContainerNode() || state.isTextual()) {
+      parsed.put("init_state", JSON.writeValueAsString(state)); // JSON text: read as inline JSON
+    } else {
+      parsed.set("init_state", state); // a number or a boolean: a TOML value of its own
+    }
+    return new TomlMapper().writeValueAsString(parsed);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   public void stop(String id) {
     call(s -> s.stopActor(StopActorRequest.newBuilder().setId(id).build()));

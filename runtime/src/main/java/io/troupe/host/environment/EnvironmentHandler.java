@@ -48,6 +48,11 @@ public final class EnvironmentHandler implements HandlerFactory {
     HandlerCatalog.onlyKeys(config, Set.of("allowed_vars", "allowed_prefixes"));
     List<String> vars = strings(config, "allowed_vars");
     List<String> prefixes = strings(config, "allowed_prefixes");
+    if (prefixes.stream().anyMatch(String::isEmpty)) {
+      throw new io.troupe.error.InvalidManifestException(
+          "environment: the empty prefix in 'allowed_prefixes' would show the node's whole"
+              + " environment; name the prefixes (or the variables, in 'allowed_vars')");
+    }
     Map<String, String> visible = new TreeMap<>();
     environment.forEach(
         (k, v) -> {
