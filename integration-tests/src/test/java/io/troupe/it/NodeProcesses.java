@@ -133,6 +133,8 @@ final class NodeProcesses implements AutoCloseable {
             name,
             "--host",
             place.host(),
+            "--api-host",
+            place.clientHost(),
             "--grpc-port",
             Integer.toString(place.grpcPort()),
             "--hz-port",
@@ -145,6 +147,9 @@ final class NodeProcesses implements AutoCloseable {
             store,
             "--metrics-port",
             Integer.toString(place.metricsPort())));
+    if (!place.host().startsWith("127.")) {
+      command.add("--insecure"); // a test network of its own, on purpose without TLS
+    }
     Process p =
         new ProcessBuilder(command)
             .directory(Launcher.REPO.toFile())

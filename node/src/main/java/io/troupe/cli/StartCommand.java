@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,8 +31,20 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--host", description = "Address to bind and advertise (default 127.0.0.1).")
   String host;
 
-  @Option(names = "--grpc-port", description = "Client API and node-link port (default 7070).")
+  @Option(
+      names = "--api-host",
+      description = "Address the client API binds and advertises (default: --host).")
+  String apiHost;
+
+  @Option(names = "--grpc-port", description = "Client API port (default 7070).")
   Integer grpcPort;
+
+  @Option(
+      names = "--link-port",
+      description = "Port of the node links peers dial (default 0: a free port, announced).")
+  Integer linkPort;
+
+  @Mixin SecurityOptions security = new SecurityOptions();
 
   @Option(names = "--hz-port", description = "Hazelcast member port (default 5701).")
   Integer hzPort;
@@ -81,7 +94,10 @@ final class StartCommand implements Callable<Integer> {
     NodeConfig.Builder b = config != null ? NodeConfig.load(config) : NodeConfig.builder();
     if (name != null) b.name(name);
     if (host != null) b.host(host);
+    if (apiHost != null) b.apiHost(apiHost);
     if (grpcPort != null) b.grpcPort(grpcPort);
+    if (linkPort != null) b.linkPort(linkPort);
+    security.applyTo(b);
     if (hzPort != null) b.hzPort(hzPort);
     if (members != null) b.members(members);
     if (quorum != null) b.quorum(quorum);

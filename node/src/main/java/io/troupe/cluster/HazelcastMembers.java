@@ -112,6 +112,11 @@ public final class HazelcastMembers implements Members, AutoCloseable {
     return member(node).map(m -> String.valueOf((Object) m.getAttribute(HazelcastSetup.ATTR_GRPC)));
   }
 
+  /** The address of {@code node}'s node links, if it is a member. */
+  public Optional<String> linkAddress(NodeRef node) {
+    return member(node).map(m -> String.valueOf((Object) m.getAttribute(HazelcastSetup.ATTR_LINK)));
+  }
+
   /** The Hazelcast address of {@code node}, if it is a member. */
   public Optional<String> hazelcastAddress(NodeRef node) {
     return member(node).map(m -> m.getAddress().getHost() + ":" + m.getAddress().getPort());

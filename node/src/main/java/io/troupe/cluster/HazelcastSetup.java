@@ -12,6 +12,7 @@ final class HazelcastSetup {
   static final String QUORUM = "troupe-quorum";
   static final String ATTR_NAME = "troupe.name";
   static final String ATTR_GRPC = "troupe.grpc";
+  static final String ATTR_LINK = "troupe.link";
 
   private HazelcastSetup() {}
 
@@ -44,7 +45,8 @@ final class HazelcastSetup {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(n.members());
     c.getMemberAttributeConfig().setAttribute(ATTR_NAME, n.name());
-    c.getMemberAttributeConfig().setAttribute(ATTR_GRPC, n.host() + ":" + grpcPort);
+    c.getMemberAttributeConfig().setAttribute(ATTR_GRPC, n.apiHost() + ":" + grpcPort);
+    c.getMemberAttributeConfig().setAttribute(ATTR_LINK, n.host() + ":" + n.linkPort());
 
     c.addSplitBrainProtectionConfig(
         new SplitBrainProtectionConfig(QUORUM, true, n.quorum())

@@ -12,8 +12,10 @@ import java.util.List;
 public record MemberSettings(
     String name,
     String host,
+    String apiHost,
     int hzPort,
     int grpcPort,
+    int linkPort,
     List<String> members,
     String clusterName,
     int backupCount,

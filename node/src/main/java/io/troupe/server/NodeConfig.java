@@ -21,8 +21,12 @@ import java.util.Set;
  * is a cluster of one.
  *
  * @param name node name, unique in the cluster (default {@code node-<grpcPort>})
- * @param host the address this node binds and advertises (default 127.0.0.1)
- * @param grpcPort client API and node-link port (default 7070; 0 picks a free port)
+ * @param host the address this node binds and advertises to its peers: Hazelcast and the node links
+ *     (default 127.0.0.1)
+ * @param apiHost the address the client API binds and advertises (default: {@code host})
+ * @param grpcPort client API port (default 7070; 0 picks a free port)
+ * @param linkPort the port peers' node links dial, announced to them through the cluster (default
+ *     0: a free port)
  * @param hzPort Hazelcast member port (default 5701)
  * @param members Hazelcast addresses {@code host:port} to join (TCP-IP; multicast is off)
  * @param clusterName nodes join only a cluster of the same name (default {@code troupe})
@@ -41,11 +45,15 @@ import java.util.Set;
  *     in {@code dataDir}, for one node), {@code jdbc:postgresql://HOST:PORT/DB?user=U&password=P}
  *     (shared by a cluster's nodes), or {@code memory} (nothing survives; tests and demos)
  * @param dataDir the embedded store's folder (default {@code ./troupe-data/<name>})
+ * @param security TLS, tokens and link certificates (default: none, which only a node on loopback
+ *     or one given {@code insecure} accepts)
  */
 public record NodeConfig(
     String name,
     String host,
+    String apiHost,
     int grpcPort,
+    int linkPort,
     int hzPort,
     List<String> members,
     String clusterName,
@@ -59,7 +67,8 @@ public record NodeConfig(
     int workerSlots,
     int metricsPort,
     String store,
-    Path dataDir) {
+    Path dataDir,
+    NodeSecurity security) {
 
   /** An actor started with the node: {@code id} from manifest file {@code manifest}. */
   public record StartupActor(String id, String manifest) {}
@@ -67,6 +76,7 @@ public record NodeConfig(
   public NodeConfig {
     Objects.requireNonNull(name);
     Objects.requireNonNull(host);
+    Objects.requireNonNull(apiHost);
     members = List.copyOf(members);
     actors = List.copyOf(actors);
     if (backupCount < 0 || backupCount > 6) {
@@ -85,6 +95,23 @@ public record NodeConfig(
       throw new InvalidArgumentException("max_no_heartbeat_ms must exceed heartbeat_ms");
     }
     Objects.requireNonNull(dataDir);
+    Objects.requireNonNull(security);
+    if (!loopback(apiHost)
+        && !security.insecure()
+        && !(security.apiTls() && security.tokens().isPresent())) {
+      throw new InvalidArgumentException(
+          "the client API on "
+              + apiHost
+              + " is reachable from other machines: give --tls-cert, --tls-key and --tokens"
+              + " (docs/security.md), or --insecure to serve it open on purpose");
+    }
+    if (!loopback(host) && !security.insecure() && !security.clusterTls()) {
+      throw new InvalidArgumentException(
+          "the node links on "
+              + host
+              + " are reachable from other machines: give --cluster-ca, --cluster-cert and"
+              + " --cluster-key (docs/security.md), or --insecure to serve them open on purpose");
+    }
     if (!store.equals(MEMORY) && !store.equals(SQLITE) && !store.startsWith(POSTGRESQL)) {
       throw new InvalidArgumentException(
           "store must be sqlite, memory or jdbc:postgresql://HOST:PORT/DB?user=U&password=P, got '"
@@ -101,6 +128,14 @@ public record NodeConfig(
     }
   }
 
+  /** Whether {@code host} is this machine only (127.0.0.0/8, ::1, localhost). */
+  static boolean loopback(String host) {
+    return host.equals("localhost")
+        || host.equals("::1")
+        || host.equals("[::1]")
+        || host.matches("127(\\.\\d{1,3}){3}");
+  }
+
   /** {@code store}: the embedded default, SQLite in the data dir (one node). */
   public static final String SQLITE = "sqlite";
 
@@ -114,13 +149,18 @@ public record NodeConfig(
     return new Builder();
   }
 
-  /** How this node joins the cluster, its gRPC server listening on {@code grpcPort}. */
-  public MemberSettings memberSettings(int grpcPort) {
+  /**
+   * How this node joins the cluster, its client API listening on {@code grpcPort} and its node
+   * links on {@code linkPort}.
+   */
+  public MemberSettings memberSettings(int grpcPort, int linkPort) {
     return new MemberSettings(
         name,
         host,
+        apiHost,
         hzPort,
         grpcPort,
+        linkPort,
         members,
         clusterName,
         backupCount,
@@ -133,7 +173,9 @@ public record NodeConfig(
     Builder b = new Builder();
     b.name = name;
     b.host = host;
+    b.apiHost = apiHost;
     b.grpcPort = grpcPort;
+    b.linkPort = linkPort;
     b.hzPort = hzPort;
     b.members = new ArrayList<>(members);
     b.clusterName = clusterName;
@@ -148,6 +190,7 @@ public record NodeConfig(
     b.metricsPort = metricsPort;
     b.store = store;
     b.dataDir = dataDir;
+    b.security = security;
     return b;
   }
 
@@ -155,7 +198,9 @@ public record NodeConfig(
       Set.of(
           "name",
           "host",
+          "api_host",
           "grpc_port",
+          "link_port",
           "hz_port",
           "members",
           "cluster_name",
@@ -169,7 +214,15 @@ public record NodeConfig(
           "worker_slots",
           "metrics_port",
           "store",
-          "data_dir");
+          "data_dir",
+          "tls_cert",
+          "tls_key",
+          "client_ca",
+          "tokens",
+          "cluster_ca",
+          "cluster_cert",
+          "cluster_key",
+          "insecure");
 
   /** Reads a TOML config file; unknown keys are an error, missing keys take their defaults. */
   public static Builder load(Path file) {
@@ -192,7 +245,9 @@ public record NodeConfig(
     Builder b = builder();
     if (root.has("name")) b.name(root.get("name").asText());
     if (root.has("host")) b.host(root.get("host").asText());
+    if (root.has("api_host")) b.apiHost(root.get("api_host").asText());
     if (root.has("grpc_port")) b.grpcPort(root.get("grpc_port").asInt());
+    if (root.has("link_port")) b.linkPort(root.get("link_port").asInt());
     if (root.has("hz_port")) b.hzPort(root.get("hz_port").asInt());
     if (root.has("cluster_name")) b.clusterName(root.get("cluster_name").asText());
     if (root.has("backup_count")) b.backupCount(root.get("backup_count").asInt());
@@ -213,6 +268,7 @@ public record NodeConfig(
       Path dir = Path.of(root.get("data_dir").asText());
       b.dataDir(base == null || dir.isAbsolute() ? dir : base.resolve(dir).normalize());
     }
+    b.security(security(root, file.toAbsolutePath().getParent()));
     if (root.has("members")) {
       List<String> members = new ArrayList<>();
       root.get("members").forEach(m -> members.add(m.asText()));
@@ -229,11 +285,33 @@ public record NodeConfig(
     return b;
   }
 
+  private static NodeSecurity security(JsonNode root, Path base) {
+    java.util.function.Function<String, java.util.Optional<Path>> file =
+        key -> {
+          if (!root.has(key)) {
+            return java.util.Optional.empty();
+          }
+          Path p = Path.of(root.get(key).asText());
+          return java.util.Optional.of(base == null || p.isAbsolute() ? p : base.resolve(p));
+        };
+    return new NodeSecurity(
+        file.apply("tls_cert"),
+        file.apply("tls_key"),
+        file.apply("client_ca"),
+        file.apply("tokens"),
+        file.apply("cluster_ca"),
+        file.apply("cluster_cert"),
+        file.apply("cluster_key"),
+        root.path("insecure").asBoolean(false));
+  }
+
   /** Builds a {@link NodeConfig}; every setting has a default. */
   public static final class Builder {
     private String name;
     private String host = "127.0.0.1";
+    private String apiHost;
     private int grpcPort = 7070;
+    private int linkPort = 0;
     private int hzPort = 5701;
     private List<String> members = new ArrayList<>();
     private String clusterName = "troupe";
@@ -251,6 +329,17 @@ public record NodeConfig(
     private int metricsPort = -1;
     private String store = SQLITE;
     private Path dataDir;
+    private NodeSecurity security = NodeSecurity.none();
+
+    /** TLS, tokens and link certificates. */
+    public Builder security(NodeSecurity security) {
+      this.security = Objects.requireNonNull(security);
+      return this;
+    }
+
+    public NodeSecurity security() {
+      return security;
+    }
 
     /** Where actors are kept: {@code sqlite} (default), {@code memory} or a PostgreSQL URL. */
     public Builder store(String store) {
@@ -292,6 +381,17 @@ public record NodeConfig(
 
     public Builder grpcPort(int port) {
       this.grpcPort = port;
+      return this;
+    }
+
+    /** The client API's address, when not {@code host}. */
+    public Builder apiHost(String apiHost) {
+      this.apiHost = apiHost;
+      return this;
+    }
+
+    public Builder linkPort(int port) {
+      this.linkPort = port;
       return this;
     }
 
@@ -350,7 +450,9 @@ public record NodeConfig(
       return new NodeConfig(
           n,
           host,
+          apiHost != null ? apiHost : host,
           grpcPort,
+          linkPort,
           hzPort,
           members,
           clusterName,
@@ -364,7 +466,8 @@ public record NodeConfig(
           workerSlots,
           metricsPort,
           store,
-          dataDir != null ? dataDir : Path.of("troupe-data", n));
+          dataDir != null ? dataDir : Path.of("troupe-data", n),
+          security);
     }
   }
 }

@@ -1,20 +1,12 @@
 package io.troupe.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.common.util.concurrent.MoreExecutors;
 import com.hazelcast.core.HazelcastInstance;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.grpc.util.MutableHandlerRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.troupe.actor.ActorId;
@@ -33,7 +25,6 @@ import io.troupe.home.RemoteDirectory;
 import io.troupe.home.ResultRouter;
 import io.troupe.home.Workers;
 import io.troupe.host.standard.StandardHandlers;
-import io.troupe.proto.v1.NodeLinkGrpc;
 import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.storage.Stores;
 import io.troupe.store.ActorStore;
@@ -45,7 +36,6 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,10 +70,9 @@ public final class TroupeNode implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ScheduledExecutorService failoverThread;
   private final HealthStatusManager health = new HealthStatusManager();
-  private final MutableHandlerRegistry services = new MutableHandlerRegistry();
   private final PrometheusMeterRegistry meters =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Server server;
+  private final NodeServers servers;
   private final HazelcastMembers members;
   private final ClusterChainStore records;
   private final PeerChannels channels;
@@ -112,19 +101,20 @@ public final class TroupeNode implements AutoCloseable {
       stopThreads();
       throw e;
     }
-    // The server binds next, so that a free port (grpc_port 0) is really ours before Hazelcast
-    // announces it; the services are registered once the node is built.
+    // The servers bind next, so that free ports (0) are really ours before Hazelcast announces
+    // them; the services are registered once the node is built.
     try {
-      this.server = grpcServer(config.host(), config.grpcPort());
+      this.servers = NodeServers.bind(config, config.security(), health, apiPool);
     } catch (IOException | RuntimeException e) {
       store.ifPresent(ActorStore::close);
       stopThreads();
       throw e;
     }
     try {
-      this.members = HazelcastMembers.join(config.memberSettings(server.getPort()));
+      this.members =
+          HazelcastMembers.join(config.memberSettings(servers.apiPort(), servers.linkPort()));
     } catch (RuntimeException e) {
-      server.shutdownNow();
+      servers.shutdownNow();
       store.ifPresent(ActorStore::close);
       stopThreads();
       throw e;
@@ -135,7 +125,11 @@ public final class TroupeNode implements AutoCloseable {
     } catch (RuntimeException e) {
       log.debug("warm-up read: {}", e.getMessage()); // no quorum yet: others are still joining
     }
-    this.channels = new PeerChannels(members::grpcAddress);
+    this.channels =
+        new PeerChannels(
+            members::linkAddress,
+            Tls.linkChannels(config.security()),
+            config.security().clusterTls());
     this.hub = new LinkHub(members, mapper, scheduler, channels::to);
     LoadBoard loads = new LoadBoard(clock);
     ResultRouter[] router = new ResultRouter[1]; // the router needs the system it serves
@@ -166,8 +160,7 @@ public final class TroupeNode implements AutoCloseable {
     hub.start(new PeerInbound(system.hosting(), members, placement, hub, loads, apiPool));
 
     TroupeApi api = new TroupeApi(system, records, placement, channels::to, this::status, mapper);
-    services.addService(api.definition());
-    services.addService(hub.service());
+    servers.serve(api.definition(), hub.service(), api.definition());
     members.listen(new Membership());
     members.live().forEach(hub::memberAdded);
     this.metrics =
@@ -249,11 +242,16 @@ public final class TroupeNode implements AutoCloseable {
 
   /** {@code host:port} of the gRPC server. */
   public String grpcAddress() {
-    return config.host() + ":" + server.getPort();
+    return config.apiHost() + ":" + servers.apiPort();
   }
 
   public int grpcPort() {
-    return server.getPort();
+    return servers.apiPort();
+  }
+
+  /** {@code host:port} where peers dial this node's links. */
+  public String linkAddress() {
+    return config.host() + ":" + servers.linkPort();
   }
 
   /** {@code host:port} of this node's metrics endpoint, when it serves one. */
@@ -359,15 +357,7 @@ public final class TroupeNode implements AutoCloseable {
     system.hosting().handOffAll(Duration.ofSeconds(10));
     system.shutdown();
     hub.close();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.shutdownNow();
-    }
+    servers.shutdown();
     channels.close();
     try {
       members.close();
@@ -394,7 +384,7 @@ public final class TroupeNode implements AutoCloseable {
         return false;
       }
     }
-    return server.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    return servers.awaitTermination(Math.max(0, deadline - System.nanoTime()));
   }
 
   @Override
@@ -407,29 +397,6 @@ public final class TroupeNode implements AutoCloseable {
     commitPool.shutdownNow();
     scheduler.shutdownNow();
     failoverThread.shutdownNow();
-  }
-
-  /** The client API and the node links, on {@code host} only (not every interface). */
-  private Server grpcServer(String host, int port) throws IOException {
-    return io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
-            new java.net.InetSocketAddress(host, port), InsecureServerCredentials.create())
-        .fallbackHandlerRegistry(services)
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .executor(apiPool)
-        // node-link traffic never blocks: handle it on the transport's threads, no hand-off
-        .callExecutor(
-            new ServerCallExecutorSupplier() {
-              @Override
-              public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
-                return NodeLinkGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())
-                    ? MoreExecutors.directExecutor()
-                    : null;
-              }
-            })
-        .maxInboundMessageSize(PeerChannels.MAX_MESSAGE_BYTES)
-        .build()
-        .start();
   }
 
   private static ThreadFactory threads(String prefix) {

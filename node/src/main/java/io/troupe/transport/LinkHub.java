@@ -77,7 +77,7 @@ public final class LinkHub implements Links, AutoCloseable {
     return new NodeLinkGrpc.NodeLinkImplBase() {
       @Override
       public StreamObserver<EnvelopeBatch> link(StreamObserver<EnvelopeBatch> responses) {
-        return new Receiver(null, responses);
+        return new Receiver(null, responses, PeerIdentity.current());
       }
     };
   }
@@ -176,7 +176,7 @@ public final class LinkHub implements Links, AutoCloseable {
     }
     try {
       ManagedChannel channel = channels.apply(members.get(link.peerUuid()));
-      Receiver receiver = new Receiver(link, null);
+      Receiver receiver = new Receiver(link, null, name -> true);
       StreamObserver<EnvelopeBatch> out = NodeLinkGrpc.newStub(channel).link(receiver);
       receiver.out = out;
       out.onNext(hello());
@@ -211,10 +211,20 @@ public final class LinkHub implements Links, AutoCloseable {
   private final class Receiver implements StreamObserver<EnvelopeBatch> {
     private PeerLink link;
     private volatile StreamObserver<EnvelopeBatch> out;
+    private volatile boolean refused;
+    private final java.util.function.Predicate<String> identity;
 
-    Receiver(PeerLink link, StreamObserver<EnvelopeBatch> out) {
+    /**
+     * @param identity whether the peer's transport identity names a node (always true without
+     *     cluster TLS)
+     */
+    Receiver(
+        PeerLink link,
+        StreamObserver<EnvelopeBatch> out,
+        java.util.function.Predicate<String> identity) {
       this.link = link;
       this.out = out;
+      this.identity = identity;
     }
 
     @Override
@@ -233,13 +243,13 @@ public final class LinkHub implements Links, AutoCloseable {
     }
 
     private void handle(Envelope e) {
+      if (refused) {
+        return;
+      }
       switch (e.getBodyCase()) {
         case HELLO -> {
           if (link == null) {
-            link = link(e.getHello().getMemberUuid());
-            link.peerName(e.getHello().getNode());
-            link.attach(out);
-            log.debug("{}: link from {} accepted", self.self().name(), link.peerName());
+            accept(e.getHello());
           }
         }
         case DELIVER -> onDeliver(e);
@@ -264,8 +274,51 @@ public final class LinkHub implements Links, AutoCloseable {
       }
     }
 
+    /**
+     * A peer dialled: only a current member that this node does not dial itself, presenting the
+     * identity that member's certificate names (with cluster TLS), and not linked already, gets a
+     * link; anyone else gets an error and nothing more.
+     */
+    private void accept(Hello hello) {
+      NodeRef member = members.get(hello.getMemberUuid());
+      String problem;
+      if (member == null || !member.name().equals(hello.getNode())) {
+        problem = "'" + hello.getNode() + "' is not a member of this cluster";
+      } else if (!identity.test(member.name())) {
+        problem = "the certificate presented does not name node " + member.name();
+      } else if (dials(member.member())) {
+        problem = "node " + member.name() + " is dialled by this node, not the other way";
+      } else if (link(member.member()).connected()) {
+        problem = "node " + member.name() + " is linked already";
+      } else {
+        link = link(member.member());
+        link.peerName(member.name());
+        link.attach(out);
+        log.debug("{}: link from {} accepted", self.self().name(), link.peerName());
+        return;
+      }
+      refuse(problem);
+    }
+
+    private void refuse(String problem) {
+      refused = true;
+      log.warn("{}: refused a node link: {}", self.self().name(), problem);
+      StreamObserver<EnvelopeBatch> o = out;
+      if (o != null) {
+        try {
+          o.onError(
+              io.grpc.Status.PERMISSION_DENIED
+                  .withDescription("link refused: " + problem)
+                  .asRuntimeException());
+        } catch (RuntimeException ignored) {
+          // the stream ended meanwhile
+        }
+      }
+    }
+
     private PeerLink requireLink() {
       if (link == null) {
+        refuse("an envelope came before hello");
         throw new IllegalStateException("envelope before hello");
       }
       return link;
@@ -320,7 +373,7 @@ public final class LinkHub implements Links, AutoCloseable {
     public void onCompleted() {
       ended(null);
       StreamObserver<EnvelopeBatch> o = out;
-      if (o != null && link == null) {
+      if (o != null && link == null && !refused) {
         o.onCompleted();
       }
     }

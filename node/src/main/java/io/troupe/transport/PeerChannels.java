@@ -1,7 +1,7 @@
 package io.troupe.transport;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.troupe.error.UnavailableException;
 import io.troupe.home.NodeRef;
@@ -19,13 +19,22 @@ public final class PeerChannels implements AutoCloseable {
   public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   private final Function<NodeRef, Optional<String>> addresses;
+  private final ChannelCredentials credentials;
+  private final boolean verifyName;
   private final Map<NodeRef, ManagedChannel> channels = new ConcurrentHashMap<>();
 
   /**
-   * @param addresses the gRPC address a member announced, if it is a member
+   * @param addresses the link address a member announced, if it is a member
+   * @param credentials what this node presents and trusts (mutual TLS from the cluster CA, or none)
+   * @param verifyName check that the peer's certificate names the node dialled (with TLS)
    */
-  public PeerChannels(Function<NodeRef, Optional<String>> addresses) {
+  public PeerChannels(
+      Function<NodeRef, Optional<String>> addresses,
+      ChannelCredentials credentials,
+      boolean verifyName) {
     this.addresses = addresses;
+    this.credentials = credentials;
+    this.verifyName = verifyName;
   }
 
   /**
@@ -40,10 +49,17 @@ public final class PeerChannels implements AutoCloseable {
                   .apply(n)
                   .orElseThrow(
                       () -> new UnavailableException("node " + n.name() + " is not a member"));
-          return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
-              .directExecutor() // callbacks on this channel never block
-              .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-              .build();
+          var b =
+              Grpc.newChannelBuilder(target, credentials)
+                  .directExecutor() // callbacks on this channel never block
+                  .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                  // a dead link is noticed within seconds, so the peer's redial is accepted
+                  .keepAliveTime(10, java.util.concurrent.TimeUnit.SECONDS)
+                  .keepAliveTimeout(5, java.util.concurrent.TimeUnit.SECONDS);
+          if (verifyName) {
+            b.overrideAuthority(n.name()); // its certificate must name it
+          }
+          return b.build();
         });
   }
 

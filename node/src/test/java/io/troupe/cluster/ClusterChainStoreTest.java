@@ -50,7 +50,9 @@ class ClusterChainStoreTest {
             new MemberSettings(
                 "n1",
                 "127.0.0.1",
+                "127.0.0.1",
                 FreePorts.next(),
+                0,
                 0,
                 List.of(),
                 cluster,

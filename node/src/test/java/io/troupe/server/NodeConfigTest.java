@@ -68,6 +68,51 @@ class NodeConfigTest {
   }
 
   @Test
+  void anAddressOtherMachinesReachNeedsTlsTokensAndClusterCertificatesOrInsecure() {
+    Path f = dir.resolve("x.pem");
+    assertThatThrownBy(() -> NodeConfig.builder().host("10.0.0.5").build())
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("the client API on 10.0.0.5 is reachable from other machines")
+        .hasMessageContaining("--insecure");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.builder()
+                    .host("10.0.0.5")
+                    .security(
+                        NodeSecurity.none()
+                            .withApiTls(f, f, java.util.Optional.empty())
+                            .withTokens(f))
+                    .build())
+        .hasMessageContaining("the node links on 10.0.0.5 are reachable from other machines");
+    assertThat(
+            NodeConfig.builder()
+                .host("10.0.0.5")
+                .security(
+                    NodeSecurity.none()
+                        .withApiTls(f, f, java.util.Optional.empty())
+                        .withTokens(f)
+                        .withClusterTls(f, f, f))
+                .build()
+                .host())
+        .isEqualTo("10.0.0.5");
+    assertThat(
+            NodeConfig.builder()
+                .host("0.0.0.0")
+                .security(NodeSecurity.none().withInsecure(true))
+                .build()
+                .apiHost())
+        .isEqualTo("0.0.0.0");
+    assertThat(NodeConfig.builder().host("127.0.0.2").build().host()).isEqualTo("127.0.0.2");
+    java.util.Optional<Path> none = java.util.Optional.empty();
+    assertThatThrownBy(
+            () ->
+                new NodeSecurity(
+                    none, none, none, none, java.util.Optional.of(f), none, none, false))
+        .hasMessageContaining(
+            "node links need all of --cluster-ca, --cluster-cert and --cluster-key");
+  }
+
+  @Test
   void unknownKeysAndBadValuesAreClearErrors() throws Exception {
     Path file = dir.resolve("bad.toml");
     Files.writeString(file, "grpc_prot = 7000\n");

@@ -1,0 +1,157 @@
+package io.troupe.server;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.BindableService;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.grpc.util.MutableHandlerRegistry;
+import io.troupe.proto.v1.NodeLinkGrpc;
+import io.troupe.transport.PeerChannels;
+import io.troupe.transport.PeerIdentity;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's two gRPC servers, each bound to one address (never every interface): the <b>client
+ * API</b> (with health and reflection) on {@code grpc_port}, and the <b>node links</b> on {@code
+ * link_port}, where peers dial their {@code NodeLink} streams and forward client calls to an
+ * actor's home. Peers never use the client port and clients never need the link port, so each door
+ * has its own credentials.
+ *
+ * <p>Both bind before the node joins the cluster, so that the ports it announces (0 picks a free
+ * one) are really its own; the services are added once the node is built.
+ */
+final class NodeServers {
+  private final MutableHandlerRegistry api = new MutableHandlerRegistry();
+  private final MutableHandlerRegistry links = new MutableHandlerRegistry();
+  private final Server apiServer;
+  private final Server linkServer;
+
+  /**
+   * Binds the client API on {@code apiHost} and the node links on {@code linkHost}.
+   *
+   * @param apiPool the threads client calls run on, also those peers forward (node-link streams run
+   *     on the transport's threads: they never block)
+   */
+  NodeServers(
+      String apiHost,
+      int apiPort,
+      String linkHost,
+      ServerCredentials apiCredentials,
+      int linkPort,
+      ServerCredentials linkCredentials,
+      HealthStatusManager health,
+      Executor apiPool)
+      throws IOException {
+    this.apiServer =
+        NettyServerBuilder.forAddress(new InetSocketAddress(apiHost, apiPort), apiCredentials)
+            .fallbackHandlerRegistry(api)
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .executor(apiPool)
+            .maxInboundMessageSize(PeerChannels.MAX_MESSAGE_BYTES)
+            .build()
+            .start();
+    try {
+      this.linkServer =
+          NettyServerBuilder.forAddress(new InetSocketAddress(linkHost, linkPort), linkCredentials)
+              .fallbackHandlerRegistry(links)
+              .executor(apiPool)
+              // peers ping every 10 s; a dead stream is noticed within seconds on both sides
+              .permitKeepAliveTime(5, TimeUnit.SECONDS)
+              .permitKeepAliveWithoutCalls(true)
+              .keepAliveTime(10, TimeUnit.SECONDS)
+              .keepAliveTimeout(5, TimeUnit.SECONDS)
+              .callExecutor(
+                  new ServerCallExecutorSupplier() {
+                    @Override
+                    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+                      return NodeLinkGrpc.SERVICE_NAME.equals(
+                              call.getMethodDescriptor().getServiceName())
+                          ? MoreExecutors.directExecutor()
+                          : null;
+                    }
+                  })
+              .maxInboundMessageSize(PeerChannels.MAX_MESSAGE_BYTES)
+              .build()
+              .start();
+    } catch (IOException | RuntimeException e) {
+      apiServer.shutdownNow();
+      throw e;
+    }
+  }
+
+  /** Both servers, with the credentials {@code security} gives each. */
+  static NodeServers bind(
+      NodeConfig config, NodeSecurity security, HealthStatusManager health, Executor apiPool)
+      throws IOException {
+    return new NodeServers(
+        config.apiHost(),
+        config.grpcPort(),
+        config.host(),
+        Tls.api(security),
+        config.linkPort(),
+        Tls.links(security),
+        health,
+        apiPool);
+  }
+
+  /**
+   * Serves the client API to clients, and to peers the node links and the client calls they forward
+   * to an actor's home.
+   */
+  void serve(
+      ServerServiceDefinition clientApi,
+      BindableService nodeLink,
+      ServerServiceDefinition forwardedApi) {
+    api.addService(clientApi);
+    links.addService(ServerInterceptors.intercept(nodeLink, PeerIdentity.interceptor()));
+    links.addService(forwardedApi);
+  }
+
+  int apiPort() {
+    return apiServer.getPort();
+  }
+
+  int linkPort() {
+    return linkServer.getPort();
+  }
+
+  void shutdown() {
+    apiServer.shutdown();
+    linkServer.shutdown();
+    try {
+      if (!apiServer.awaitTermination(5, TimeUnit.SECONDS)) {
+        apiServer.shutdownNow();
+      }
+      if (!linkServer.awaitTermination(2, TimeUnit.SECONDS)) {
+        linkServer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      shutdownNow();
+    }
+  }
+
+  void shutdownNow() {
+    apiServer.shutdownNow();
+    linkServer.shutdownNow();
+  }
+
+  boolean awaitTermination(long nanos) throws InterruptedException {
+    long deadline = System.nanoTime() + nanos;
+    return apiServer.awaitTermination(nanos, TimeUnit.NANOSECONDS)
+        && linkServer.awaitTermination(
+            Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+}
