@@ -70,7 +70,9 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
     }
     system
         .openChannel(
-            Protos.id(m.getOpen().getId()), protos.json(m.getOpen().getMessageJson()), this)
+            TroupeApi.callable(m.getOpen().getId()),
+            protos.json(m.getOpen().getMessageJson()),
+            this)
         .whenComplete(
             (c, e) -> {
               if (e != null) {

@@ -23,7 +23,10 @@ public final class Statuses {
     return switch (kind) {
       case ACTOR_NOT_FOUND -> Status.Code.NOT_FOUND;
       case ACTOR_ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
-      case ACTOR_NOT_RUNNING, CHANNEL_REJECTED, REQUEST_CYCLE -> Status.Code.FAILED_PRECONDITION;
+      case ACTOR_NOT_RUNNING, CHANNEL_REJECTED, MESSAGE_ID_REUSED, REQUEST_CYCLE ->
+          Status.Code.FAILED_PRECONDITION;
+      case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
+      case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
       case CANCELLED -> Status.Code.CANCELLED;
       case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
       case GUEST_ERROR, GUEST_FAULT -> Status.Code.ABORTED;

@@ -8,12 +8,16 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.troupe.access.Principal;
+import io.troupe.access.Right;
+import io.troupe.access.Tokens;
 import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.cluster.ClusterChainStore;
 import io.troupe.cluster.StateSnapshot;
 import io.troupe.error.InvalidArgumentException;
+import io.troupe.error.PermissionDeniedException;
 import io.troupe.error.UnavailableException;
 import io.troupe.home.ActorSummary;
 import io.troupe.home.NodeRef;
@@ -82,9 +86,21 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     this.protos = new Protos(mapper);
   }
 
-  /** This service, reading the hop count of calls other nodes forwarded here. */
-  public ServerServiceDefinition definition() {
-    return ServerInterceptors.intercept((BindableService) this, Forwarding.interceptor());
+  /**
+   * This service for clients: every call presents one of {@code tokens} (when there are any), and a
+   * client's own hop count is not read.
+   */
+  public ServerServiceDefinition clientDefinition(Tokens tokens) {
+    return ServerInterceptors.intercept((BindableService) this, Authentication.clients(tokens));
+  }
+
+  /**
+   * This service for the calls other members forward to an actor's home: they were authenticated
+   * where they entered, and carry their hop count.
+   */
+  public ServerServiceDefinition forwardedDefinition() {
+    return ServerInterceptors.intercept(
+        (BindableService) this, Forwarding.interceptor(), Authentication.members());
   }
 
   @Override
@@ -101,6 +117,17 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   @Override
   public void startActor(StartActorRequest req, StreamObserver<StartActorResponse> out) {
     try {
+      Principal who = Authentication.current();
+      if (req.getId().isEmpty() && who.limited()) {
+        throw new PermissionDeniedException(
+            "token '"
+                + who.name()
+                + "' may start only actors whose id starts with "
+                + who.actors()
+                + ": give an id");
+      }
+      ActorId id = ActorId.of(req.getId().isEmpty() ? UUID.randomUUID().toString() : req.getId());
+      who.require(Right.DEPLOY, id);
       String source = req.getManifestName().isEmpty() ? "manifest" : req.getManifestName();
       // a client's manifest reads none of the node's files
       Manifest manifest = manifests.parse(req.getManifestToml(), null, source);
@@ -128,7 +155,6 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
       } else {
         system.modules().resolve(manifest.module());
       }
-      ActorId id = ActorId.of(req.getId().isEmpty() ? UUID.randomUUID().toString() : req.getId());
       forward.setId(id.value());
       Optional<TroupeGrpc.TroupeStub> home = forwarding.home(id);
       if (home.isPresent()) {
@@ -156,6 +182,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   public void stopActor(StopActorRequest req, StreamObserver<StopActorResponse> out) {
     try {
       ActorId id = Protos.id(req.getId());
+      Authentication.current().require(Right.DEPLOY, id);
       Optional<TroupeGrpc.TroupeStub> home = forwarding.home(id);
       if (home.isPresent()) {
         home.get().stopActor(req, Forwarding.relay(out));
@@ -179,15 +206,18 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     unary(
         out,
         () -> {
+          Principal who = Authentication.current();
           ListActorsResponse.Builder b = ListActorsResponse.newBuilder();
-          records.list().forEach(s -> b.addActors(Protos.description(s)));
+          records.list().stream()
+              .filter(s -> who.sees(s.id()))
+              .forEach(s -> b.addActors(Protos.description(s)));
           return b.build();
         });
   }
 
   @Override
   public void describeActor(DescribeActorRequest req, StreamObserver<ActorDescription> out) {
-    unary(out, () -> Protos.description(records.require(Protos.id(req.getId()))));
+    unary(out, () -> Protos.description(records.require(readable(req.getId()))));
   }
 
   @Override
@@ -195,7 +225,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     try {
       system
           .send(
-              Protos.id(req.getId()),
+              callable(req.getId()),
               protos.json(req.getMessageJson()),
               Protos.messageId(req.getMessageId()))
           .whenComplete((v, e) -> complete(out, e, SendResponse::getDefaultInstance));
@@ -211,7 +241,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
           req.getTimeoutMs() == 0 ? system.requestTimeout() : Duration.ofMillis(req.getTimeoutMs());
       system
           .request(
-              Protos.id(req.getId()),
+              callable(req.getId()),
               protos.json(req.getMessageJson()),
               timeout,
               Protos.messageId(req.getMessageId()))
@@ -238,7 +268,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     ServerCallStreamObserver<io.troupe.proto.v1.ChainEvent> out =
         (ServerCallStreamObserver<io.troupe.proto.v1.ChainEvent>) responses;
     try {
-      ActorId id = Protos.id(req.getId());
+      ActorId id = readable(req.getId());
       Optional<TroupeGrpc.TroupeStub> home = forwarding.home(id);
       if (home.isPresent()) {
         home.get().subscribeChain(req, Forwarding.relayStream(out));
@@ -265,7 +295,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   @Override
   public void getChain(GetChainRequest req, StreamObserver<io.troupe.proto.v1.ChainEvent> out) {
     try {
-      ActorId id = Protos.id(req.getId());
+      ActorId id = readable(req.getId());
       long to = req.getToSeq() == 0 ? records.require(id).chainLength() : req.getToSeq();
       ChainExport.start(
           records,
@@ -283,7 +313,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     unary(
         out,
         () -> {
-          ActorId id = Protos.id(req.getId());
+          ActorId id = readable(req.getId());
           ActorSummary s = records.require(id);
           ChainCheck check = ChainCheck.of(records, id, s);
           return VerifyChainResponse.newBuilder()
@@ -300,7 +330,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     unary(
         out,
         () -> {
-          StateSnapshot s = records.state(Protos.id(req.getId()));
+          StateSnapshot s = records.state(readable(req.getId()));
           GetStateResponse.Builder b = GetStateResponse.newBuilder().setSeq(s.seq());
           if (s.state() != null) {
             b.setHasState(true).setStateJson(ByteString.copyFrom(s.state()));
@@ -312,6 +342,20 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   @Override
   public void clusterStatus(ClusterStatusRequest req, StreamObserver<ClusterStatusResponse> out) {
     unary(out, status);
+  }
+
+  /** Actor {@code id}, which the caller may read. */
+  private static ActorId readable(String id) {
+    ActorId actor = Protos.id(id);
+    Authentication.current().require(Right.READ, actor);
+    return actor;
+  }
+
+  /** Actor {@code id}, which the caller may send to. */
+  static ActorId callable(String id) {
+    ActorId actor = Protos.id(id);
+    Authentication.current().require(Right.CALL, actor);
+    return actor;
   }
 
   private static <T> void unary(StreamObserver<T> out, Supplier<T> body) {

@@ -9,9 +9,11 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.troupe.access.Tokens;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.actor.ModuleSource;
+import io.troupe.api.Statuses;
 import io.troupe.api.TroupeApi;
 import io.troupe.cluster.ClusterChainStore;
 import io.troupe.cluster.HazelcastMembers;
@@ -87,6 +89,7 @@ public final class TroupeNode implements AutoCloseable {
 
   private TroupeNode(NodeConfig config) throws IOException {
     this.config = config;
+    Tokens tokens = Tokens.load(config.security().tokens()); // a bad file stops the start here
     meters.config().commonTags("node", config.name());
     this.apiPool = Executors.newFixedThreadPool(8, threads(config.name() + "-api-"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-sched-"));
@@ -130,7 +133,7 @@ public final class TroupeNode implements AutoCloseable {
             members::linkAddress,
             Tls.linkChannels(config.security()),
             config.security().clusterTls());
-    this.hub = new LinkHub(members, mapper, scheduler, channels::to);
+    this.hub = new LinkHub(members, mapper, scheduler, channels::to, Statuses::toStatus);
     LoadBoard loads = new LoadBoard(clock);
     ResultRouter[] router = new ResultRouter[1]; // the router needs the system it serves
     RemoteDirectory[] remote = new RemoteDirectory[1];
@@ -160,7 +163,7 @@ public final class TroupeNode implements AutoCloseable {
     hub.start(new PeerInbound(system.hosting(), members, placement, hub, loads, apiPool));
 
     TroupeApi api = new TroupeApi(system, records, placement, channels::to, this::status, mapper);
-    servers.serve(api.definition(), hub.service(), api.definition());
+    servers.serve(api.clientDefinition(tokens), hub.service(), api.forwardedDefinition());
     members.listen(new Membership());
     members.live().forEach(hub::memberAdded);
     this.metrics =

@@ -9,6 +9,7 @@ import io.troupe.actor.ActorId;
 import io.troupe.actor.ChannelListener;
 import io.troupe.actor.Delivery;
 import io.troupe.dispatch.Work;
+import io.troupe.error.PermissionDeniedException;
 import io.troupe.home.Inbound;
 import io.troupe.home.Links;
 import io.troupe.home.Members;
@@ -53,12 +54,17 @@ public final class LinkHub implements Links, AutoCloseable {
    * @param self who this node is (its membership id changes when it rejoins after a split)
    * @param channels the gRPC channel to a peer
    */
+  /** Turns an error into the status a peer's stream ends with (the API's one mapper). */
+  private final Function<Throwable, ? extends RuntimeException> statuses;
+
   public LinkHub(
       Members self,
       ObjectMapper mapper,
       ScheduledExecutorService scheduler,
-      Function<NodeRef, ManagedChannel> channels) {
+      Function<NodeRef, ManagedChannel> channels,
+      Function<Throwable, ? extends RuntimeException> statuses) {
     this.self = self;
+    this.statuses = statuses;
     this.scheduler = scheduler;
     this.channels = channels;
     this.envelopes = new Envelopes(mapper);
@@ -306,10 +312,7 @@ public final class LinkHub implements Links, AutoCloseable {
       StreamObserver<EnvelopeBatch> o = out;
       if (o != null) {
         try {
-          o.onError(
-              io.grpc.Status.PERMISSION_DENIED
-                  .withDescription("link refused: " + problem)
-                  .asRuntimeException());
+          o.onError(statuses.apply(new PermissionDeniedException("link refused: " + problem)));
         } catch (RuntimeException ignored) {
           // the stream ended meanwhile
         }

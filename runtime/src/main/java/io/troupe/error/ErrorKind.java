@@ -20,8 +20,11 @@ public enum ErrorKind {
   INVALID_MODULE(InvalidModuleException.class, InvalidModuleException::new),
   INVALID_ARGUMENT(InvalidArgumentException.class, InvalidArgumentException::new),
   LIMIT_EXCEEDED(LimitExceededException.class, LimitExceededException::new),
+  MESSAGE_ID_REUSED(MessageIdReusedException.class, MessageIdReusedException::new),
+  PERMISSION_DENIED(PermissionDeniedException.class, PermissionDeniedException::new),
   REQUEST_CYCLE(RequestCycleException.class, RequestCycleException::new),
   STALE_APPEND(StaleAppendException.class, StaleAppendException::new),
+  UNAUTHENTICATED(UnauthenticatedException.class, UnauthenticatedException::new),
   UNAVAILABLE(UnavailableException.class, UnavailableException::new),
   INTERNAL(null, InternalException::new);
 

@@ -22,6 +22,25 @@ public final class TroupeCommand implements Runnable {
           "Node address(es) host:port, tried in order (default: $TROUPE_TARGET or 127.0.0.1:7070).")
   java.util.List<String> targets;
 
+  @CommandLine.Option(
+      names = "--token",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Bearer token for a node that needs one (default: $TROUPE_TOKEN).")
+  String token;
+
+  @CommandLine.Option(
+      names = "--ca",
+      scope = CommandLine.ScopeType.INHERIT,
+      description =
+          "Talk TLS, trusting the CA certificate(s) in this PEM file (default: $TROUPE_CA).")
+  java.nio.file.Path ca;
+
+  @CommandLine.Option(
+      names = "--tls",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Talk TLS, trusting the system's certificate authorities.")
+  boolean tls;
+
   /** A client for the targets given (or the default). */
   io.troupe.client.sdk.TroupeClient client() {
     java.util.List<String> t = targets;
@@ -29,10 +48,21 @@ public final class TroupeCommand implements Runnable {
       String env = System.getenv("TROUPE_TARGET");
       t = java.util.List.of((env == null || env.isBlank() ? "127.0.0.1:7070" : env).split(","));
     }
-    return io.troupe.client.sdk.TroupeClient.builder()
-        .targets(t)
-        .deadline(java.time.Duration.ofSeconds(10))
-        .build();
+    io.troupe.client.sdk.TroupeClient.Builder b =
+        io.troupe.client.sdk.TroupeClient.builder()
+            .targets(t)
+            .deadline(java.time.Duration.ofSeconds(10));
+    String secret = token != null ? token : System.getenv("TROUPE_TOKEN");
+    if (secret != null && !secret.isBlank()) {
+      b.token(secret);
+    }
+    String caFile = ca != null ? ca.toString() : System.getenv("TROUPE_CA");
+    if (caFile != null && !caFile.isBlank()) {
+      b.trustedCertificates(java.nio.file.Path.of(caFile));
+    } else if (tls) {
+      b.tls();
+    }
+    return b.build();
   }
 
   public static void main(String[] args) {

@@ -1,6 +1,6 @@
 package io.troupe.client.sdk;
 
-import io.grpc.ManagedChannel;
+import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -32,7 +32,7 @@ final class ChainStream {
 
   private static final Object END = new Object();
 
-  private final List<ManagedChannel> channels;
+  private final List<Channel> channels;
   private final Duration idle;
   private final Duration patience;
 
@@ -40,7 +40,7 @@ final class ChainStream {
    * @param idle how long to wait for the next event before trying another node
    * @param patience how long to keep trying without any progress before giving up
    */
-  ChainStream(List<ManagedChannel> channels, Duration idle, Duration patience) {
+  ChainStream(List<Channel> channels, Duration idle, Duration patience) {
     this.channels = channels;
     this.idle = idle;
     this.patience = patience;
@@ -64,7 +64,7 @@ final class ChainStream {
                 .withDescription("no chain event within " + patience.toMillis() + " ms")
                 .asRuntimeException();
       }
-      ManagedChannel channel = channels.get((first + attempt) % channels.size());
+      Channel channel = channels.get((first + attempt) % channels.size());
       BlockingQueue<Object> events = new LinkedBlockingQueue<>();
       ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
       opener.open(

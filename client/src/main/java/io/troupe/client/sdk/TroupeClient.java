@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import com.google.protobuf.ByteString;
+import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -64,18 +67,24 @@ public final class TroupeClient implements AutoCloseable {
 
   private final Duration deadline;
   private final Duration attempt;
-  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<ManagedChannel> managed = new ArrayList<>();
+
+  /** The channels calls go out on: {@link #managed}, carrying the token when there is one. */
+  private final List<Channel> channels = new ArrayList<>();
+
   private int current;
 
   private TroupeClient(Builder b) {
     this.targets = List.copyOf(b.targets);
     this.deadline = b.deadline;
     this.attempt = b.attempt;
+    ChannelCredentials credentials = b.credentials();
     for (String t : targets) {
+      ManagedChannel c =
+          Grpc.newChannelBuilder(t, credentials).maxInboundMessageSize(MAX_MESSAGE_BYTES).build();
+      managed.add(c);
       channels.add(
-          Grpc.newChannelBuilder(t, InsecureChannelCredentials.create())
-              .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-              .build());
+          b.token == null ? c : ClientInterceptors.intercept(c, Transport.bearer(b.token)));
     }
   }
 
@@ -340,10 +349,10 @@ public final class TroupeClient implements AutoCloseable {
 
   @Override
   public void close() {
-    for (ManagedChannel c : channels) {
+    for (ManagedChannel c : managed) {
       c.shutdownNow();
     }
-    for (ManagedChannel c : channels) {
+    for (ManagedChannel c : managed) {
       try {
         c.awaitTermination(2, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -357,8 +366,49 @@ public final class TroupeClient implements AutoCloseable {
     private final List<String> targets = new ArrayList<>();
     private Duration deadline = Duration.ofSeconds(30);
     private Duration attempt = Duration.ofSeconds(5);
+    private String token;
+    private boolean tls;
+    private Path trusted;
+    private Path clientCert;
+    private Path clientKey;
 
     private Builder() {}
+
+    /** The bearer token every call presents ({@code authorization: Bearer TOKEN}). */
+    public Builder token(String token) {
+      if (token == null || token.isBlank()) {
+        throw new IllegalArgumentException("the token is empty");
+      }
+      this.token = token.strip();
+      return this;
+    }
+
+    /** Talk TLS, trusting the system's certificate authorities. */
+    public Builder tls() {
+      this.tls = true;
+      return this;
+    }
+
+    /** Talk TLS, trusting the certificate authorities in PEM file {@code caPem} only. */
+    public Builder trustedCertificates(Path caPem) {
+      this.tls = true;
+      this.trusted = Objects.requireNonNull(caPem);
+      return this;
+    }
+
+    /** Present this certificate and key (PEM, PKCS#8) to a node that asks for one (mutual TLS). */
+    public Builder clientCertificate(Path certPem, Path keyPem) {
+      this.tls = true;
+      this.clientCert = Objects.requireNonNull(certPem);
+      this.clientKey = Objects.requireNonNull(keyPem);
+      return this;
+    }
+
+    private ChannelCredentials credentials() {
+      return tls
+          ? Transport.tls(trusted, clientCert, clientKey)
+          : InsecureChannelCredentials.create();
+    }
 
     /** A node's gRPC address {@code host:port}; add several for failover. */
     public Builder target(String hostPort) {
