@@ -21,11 +21,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real network split: three node processes, each in a network namespace of its own; one is cut
- * off from the other two (its packets dropped, as a partitioned network does). The cut-off node is
- * a minority: it stops its actors and accepts no writes, while the majority takes its actors over
- * and goes on. After healing, the cluster is whole again and converges: one record per actor, every
- * chain linear and verifiable, epochs that only grew, every acknowledged send counted once.
+ * A real network split: three node processes with the default quorum (a majority of the three
+ * members listed), each in a network namespace of its own; one is cut off from the other two (its
+ * packets dropped, as a partitioned network does). The cut-off node is a minority: it stops its
+ * actors and accepts no writes, while the majority takes its actors over and goes on. After
+ * healing, the cluster is whole again and converges: one record per actor, every chain linear and
+ * verifiable, epochs that only grew, every acknowledged send counted once.
  */
 class NetworkSplitIT {
   static final ObjectMapper JSON = new ObjectMapper();

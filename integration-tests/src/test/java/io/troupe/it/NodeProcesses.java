@@ -56,7 +56,6 @@ final class NodeProcesses implements AutoCloseable {
   final List<Node> nodes = new ArrayList<>();
   private final Path logs;
   private String members;
-  private int quorum;
   private String store = "memory";
 
   private NodeProcesses(Path logs) {
@@ -107,7 +106,6 @@ final class NodeProcesses implements AutoCloseable {
     try {
       cluster.members =
           places.stream().map(p -> p.host() + ":" + p.hzPort()).collect(Collectors.joining(","));
-      cluster.quorum = places.size() / 2 + 1;
       for (int i = 0; i < places.size(); i++) {
         cluster.nodes.add(cluster.launch("it-" + (i + 1), places.get(i), 0));
       }
@@ -140,9 +138,7 @@ final class NodeProcesses implements AutoCloseable {
             "--hz-port",
             Integer.toString(place.hzPort()),
             "--members",
-            members,
-            "--quorum",
-            Integer.toString(quorum),
+            members, // and the default quorum: a majority of the members listed
             "--store",
             store,
             "--metrics-port",

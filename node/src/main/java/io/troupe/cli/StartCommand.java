@@ -55,8 +55,18 @@ final class StartCommand implements Callable<Integer> {
       description = "Hazelcast addresses host:port to join, comma-separated.")
   List<String> members;
 
-  @Option(names = "--quorum", description = "Members a side needs to accept writes.")
+  @Option(
+      names = "--quorum",
+      description = "Members a side needs to accept writes (default: a majority of the expected).")
   Integer quorum;
+
+  @Option(
+      names = "--expected-members",
+      description = "Nodes the cluster is meant to have (default: the number of --members).")
+  Integer expectedMembers;
+
+  @Option(names = "--dev", description = "A development node: allows --backup-count 0.")
+  boolean dev;
 
   @Option(names = "--backup-count", description = "Synchronous backups per actor record.")
   Integer backupCount;
@@ -101,6 +111,8 @@ final class StartCommand implements Callable<Integer> {
     if (hzPort != null) b.hzPort(hzPort);
     if (members != null) b.members(members);
     if (quorum != null) b.quorum(quorum);
+    if (expectedMembers != null) b.expectedMembers(expectedMembers);
+    if (dev) b.dev(true);
     if (backupCount != null) b.backupCount(backupCount);
     if (metricsPort != null) b.metricsPort(metricsPort);
     String chosen = store != null ? store : System.getenv("TROUPE_STORE");

@@ -1,7 +1,9 @@
 package io.troupe.cluster;
 
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
@@ -13,6 +15,9 @@ final class HazelcastSetup {
   static final String ATTR_NAME = "troupe.name";
   static final String ATTR_GRPC = "troupe.grpc";
   static final String ATTR_LINK = "troupe.link";
+
+  /** The prefix of the classes of ours that members may deserialize. */
+  static final String TROUPE_CLASSES = "io.troupe.";
 
   private HazelcastSetup() {}
 
@@ -39,6 +44,13 @@ final class HazelcastSetup {
     c.setProperty("hazelcast.operation.backup.timeout.millis", "1500");
     c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    // what members send is deserialized only into our classes, Hazelcast's and the JDK's (less
+    // the known gadget classes Hazelcast's default list refuses): never an arbitrary class
+    c.getSerializationConfig()
+        .setJavaSerializationFilterConfig(
+            new JavaSerializationFilterConfig()
+                .setDefaultsDisabled(false)
+                .setWhitelist(new ClassFilter().addPrefixes(TROUPE_CLASSES)));
     c.getNetworkConfig().setPort(n.hzPort()).setPortAutoIncrement(false);
     JoinConfig join = c.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);

@@ -31,7 +31,7 @@ public interface Inbound {
   void cancelOperation(String opId);
 
   /** The result of dispatched work for actor {@code target}; completes once durable here. */
-  CompletableFuture<Void> operationResult(ActorId target, OperationResult result);
+  CompletableFuture<Void> operationResult(ActorId target, OperationResult result, NodeRef from);
 
   /** Channel traffic from an actor on the peer, for a channel opened here. */
   void channelBack(String channelId, ActorId from, Optional<JsonNode> message, String reason);

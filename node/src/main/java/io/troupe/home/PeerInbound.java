@@ -7,6 +7,7 @@ import io.troupe.actor.Delivery;
 import io.troupe.dispatch.Work;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.ActorNotRunningException;
+import io.troupe.error.PermissionDeniedException;
 import io.troupe.error.UnavailableException;
 import io.troupe.hosting.Hosting;
 import java.util.Optional;
@@ -121,9 +122,24 @@ public final class PeerInbound implements Inbound {
    * owner, which alone knows better.
    */
   @Override
-  public CompletableFuture<Void> operationResult(ActorId target, OperationResult r) {
+  public CompletableFuture<Void> operationResult(ActorId target, OperationResult r, NodeRef from) {
+    // from the worker itself, or passed on by the partition's owner (above): never from a third
+    // node speaking for a worker
+    if (!from.name().equals(r.worker())
+        && members.owner(target).filter(o -> o.equals(from)).isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new PermissionDeniedException(
+              "node "
+                  + from.name()
+                  + " sent the result of operation "
+                  + r.opId()
+                  + " run by "
+                  + r.worker()
+                  + ": a result comes from its worker"));
+    }
     if (hosting.resident(target).isPresent()) {
-      return hosting.operationResult(target, r.opId(), r.value(), r.error().orElse(null));
+      return hosting.operationResult(
+          target, r.opId(), r.value(), r.error().orElse(null), r.worker());
     }
     return CompletableFuture.supplyAsync(
             () -> {
@@ -132,7 +148,8 @@ public final class PeerInbound implements Inbound {
                   && members.owner(target).filter(o -> o.equals(members.self())).isPresent()) {
                 return links.operationResult(there.node(), target, r);
               }
-              return hosting.operationResult(target, r.opId(), r.value(), r.error().orElse(null));
+              return hosting.operationResult(
+                  target, r.opId(), r.value(), r.error().orElse(null), r.worker());
             },
             blocking)
         .thenCompose(f -> f);

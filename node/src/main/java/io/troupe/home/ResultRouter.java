@@ -32,6 +32,7 @@ public final class ResultRouter implements Dispatcher.ResultSink {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Executor blocking;
+  private final String self;
   private volatile boolean closed;
 
   /**
@@ -43,7 +44,9 @@ public final class ResultRouter implements Dispatcher.ResultSink {
       Links links,
       Clock clock,
       ScheduledExecutorService scheduler,
-      Executor blocking) {
+      Executor blocking,
+      String self) {
+    this.self = self;
     this.placement = placement;
     this.hosting = hosting;
     this.links = links;
@@ -56,7 +59,7 @@ public final class ResultRouter implements Dispatcher.ResultSink {
   public void deliver(String actor, String opId, JsonNode value, String error) {
     send(
         ActorId.of(actor),
-        new OperationResult(opId, value, Optional.ofNullable(error)),
+        new OperationResult(opId, value, Optional.ofNullable(error), self),
         clock.millis() + GIVE_UP_AFTER.toMillis());
   }
 
@@ -80,7 +83,7 @@ public final class ResultRouter implements Dispatcher.ResultSink {
       } else if (home instanceof Placement.Here) {
         sent =
             hosting.operationResult(
-                actor, result.opId(), result.value(), result.error().orElse(null));
+                actor, result.opId(), result.value(), result.error().orElse(null), self);
       } else {
         sent = CompletableFuture.failedFuture(new UnavailableException("no home right now"));
       }
@@ -91,6 +94,11 @@ public final class ResultRouter implements Dispatcher.ResultSink {
         (v, e) -> {
           if (e == null) {
             return;
+          }
+          if (io.troupe.error.Errors.unwrap(e)
+              instanceof io.troupe.error.PermissionDeniedException refused) {
+            log.warn("result of operation {} for {} refused: {}", result.opId(), actor, refused);
+            return; // the home has the operation on another worker: resending changes nothing
           }
           if (clock.millis() > giveUpAt) {
             log.warn(

@@ -30,8 +30,11 @@ import java.util.Set;
  * @param hzPort Hazelcast member port (default 5701)
  * @param members Hazelcast addresses {@code host:port} to join (TCP-IP; multicast is off)
  * @param clusterName nodes join only a cluster of the same name (default {@code troupe})
- * @param backupCount synchronous backups of every actor record (default 1)
- * @param quorum members a partition side needs to accept writes (default 1)
+ * @param backupCount synchronous backups of every actor record (default 1; 0 only with {@code dev})
+ * @param expectedMembers how many nodes the cluster is meant to have (default: the number of {@code
+ *     members} listed, at least 1)
+ * @param quorum members a partition side needs to accept writes (default: a majority of {@code
+ *     expectedMembers}, so that of two sides of a split at most one accepts writes)
  * @param heartbeat member heartbeat interval (default 1 s)
  * @param maxNoHeartbeat a member silent this long is removed (default 5 s)
  * @param requestTimeout default deadline of requests from clients (default 30 s)
@@ -47,6 +50,7 @@ import java.util.Set;
  * @param dataDir the embedded store's folder (default {@code ./troupe-data/<name>})
  * @param security TLS, tokens and link certificates (default: none, which only a node on loopback
  *     or one given {@code insecure} accepts)
+ * @param dev a development node: settings that can lose acknowledged writes are allowed
  */
 public record NodeConfig(
     String name,
@@ -58,6 +62,7 @@ public record NodeConfig(
     List<String> members,
     String clusterName,
     int backupCount,
+    int expectedMembers,
     int quorum,
     Duration heartbeat,
     Duration maxNoHeartbeat,
@@ -68,7 +73,8 @@ public record NodeConfig(
     int metricsPort,
     String store,
     Path dataDir,
-    NodeSecurity security) {
+    NodeSecurity security,
+    boolean dev) {
 
   /** An actor started with the node: {@code id} from manifest file {@code manifest}. */
   public record StartupActor(String id, String manifest) {}
@@ -81,6 +87,14 @@ public record NodeConfig(
     actors = List.copyOf(actors);
     if (backupCount < 0 || backupCount > 6) {
       throw new InvalidArgumentException("backup_count must be 0..6, got " + backupCount);
+    }
+    if (backupCount == 0 && !dev) {
+      throw new InvalidArgumentException(
+          "backup_count 0 keeps one copy of each actor record: a node that dies takes its actors'"
+              + " latest state with it; allowed only with --dev");
+    }
+    if (expectedMembers < 1) {
+      throw new InvalidArgumentException("expected_members must be >= 1, got " + expectedMembers);
     }
     if (quorum < 1) {
       throw new InvalidArgumentException("quorum must be >= 1, got " + quorum);
@@ -180,6 +194,7 @@ public record NodeConfig(
     b.members = new ArrayList<>(members);
     b.clusterName = clusterName;
     b.backupCount = backupCount;
+    b.expectedMembers = expectedMembers;
     b.quorum = quorum;
     b.heartbeat = heartbeat;
     b.maxNoHeartbeat = maxNoHeartbeat;
@@ -191,6 +206,7 @@ public record NodeConfig(
     b.store = store;
     b.dataDir = dataDir;
     b.security = security;
+    b.dev = dev;
     return b;
   }
 
@@ -205,6 +221,7 @@ public record NodeConfig(
           "members",
           "cluster_name",
           "backup_count",
+          "expected_members",
           "quorum",
           "heartbeat_ms",
           "max_no_heartbeat_ms",
@@ -222,7 +239,8 @@ public record NodeConfig(
           "cluster_ca",
           "cluster_cert",
           "cluster_key",
-          "insecure");
+          "insecure",
+          "dev");
 
   /** Reads a TOML config file; unknown keys are an error, missing keys take their defaults. */
   public static Builder load(Path file) {
@@ -252,6 +270,8 @@ public record NodeConfig(
     if (root.has("cluster_name")) b.clusterName(root.get("cluster_name").asText());
     if (root.has("backup_count")) b.backupCount(root.get("backup_count").asInt());
     if (root.has("quorum")) b.quorum(root.get("quorum").asInt());
+    if (root.has("expected_members")) b.expectedMembers(root.get("expected_members").asInt());
+    if (root.has("dev")) b.dev(root.get("dev").asBoolean());
     if (root.has("heartbeat_ms")) b.heartbeat(Duration.ofMillis(root.get("heartbeat_ms").asLong()));
     if (root.has("max_no_heartbeat_ms")) {
       b.maxNoHeartbeat(Duration.ofMillis(root.get("max_no_heartbeat_ms").asLong()));
@@ -316,7 +336,9 @@ public record NodeConfig(
     private List<String> members = new ArrayList<>();
     private String clusterName = "troupe";
     private int backupCount = 1;
-    private int quorum = 1;
+    private Integer expectedMembers;
+    private Integer quorum;
+    private boolean dev;
     private Duration heartbeat = Duration.ofSeconds(1);
     private Duration maxNoHeartbeat = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
@@ -415,8 +437,21 @@ public record NodeConfig(
       return this;
     }
 
+    /** Members a side needs to accept writes (default: a majority of the expected members). */
     public Builder quorum(int n) {
       this.quorum = n;
+      return this;
+    }
+
+    /** How many nodes the cluster is meant to have (default: the members listed, at least 1). */
+    public Builder expectedMembers(int n) {
+      this.expectedMembers = n;
+      return this;
+    }
+
+    /** A development node: backup_count 0 is allowed. */
+    public Builder dev(boolean dev) {
+      this.dev = dev;
       return this;
     }
 
@@ -447,6 +482,7 @@ public record NodeConfig(
 
     public NodeConfig build() {
       String n = name != null ? name : "node-" + grpcPort;
+      int expected = expectedMembers != null ? expectedMembers : Math.max(1, members.size());
       return new NodeConfig(
           n,
           host,
@@ -457,7 +493,8 @@ public record NodeConfig(
           members,
           clusterName,
           backupCount,
-          quorum,
+          expected,
+          quorum != null ? quorum : expected / 2 + 1,
           heartbeat,
           maxNoHeartbeat,
           requestTimeout,
@@ -467,7 +504,8 @@ public record NodeConfig(
           metricsPort,
           store,
           dataDir != null ? dataDir : Path.of("troupe-data", n),
-          security);
+          security,
+          dev);
     }
   }
 }

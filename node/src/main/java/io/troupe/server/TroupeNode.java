@@ -157,7 +157,9 @@ public final class TroupeNode implements AutoCloseable {
             .build();
     this.placement = new Placement(members, records, system.hosting(), store);
     remote[0] = new RemoteDirectory(placement, hub);
-    this.results = new ResultRouter(placement, system.hosting(), hub, clock, scheduler, apiPool);
+    this.results =
+        new ResultRouter(
+            placement, system.hosting(), hub, clock, scheduler, apiPool, config.name());
     router[0] = results;
     this.failover = new Failover(members, records, system.hosting(), hub, store, clock);
     hub.start(new PeerInbound(system.hosting(), members, placement, hub, loads, apiPool));

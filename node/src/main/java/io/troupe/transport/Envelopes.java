@@ -31,7 +31,7 @@ final class Envelopes {
    * A dispatched operation's result as it travels: {@code op_id}, {@code result} or {@code error}.
    */
   JsonNode result(OperationResult r) {
-    var body = mapper.createObjectNode().put("op_id", r.opId());
+    var body = mapper.createObjectNode().put("op_id", r.opId()).put("worker", r.worker());
     if (r.error().isPresent()) {
       body.put("error", r.error().get());
     } else {
@@ -44,7 +44,8 @@ final class Envelopes {
     return new OperationResult(
         body.path("op_id").asText(),
         body.get("result"),
-        body.hasNonNull("error") ? Optional.of(body.get("error").asText()) : Optional.empty());
+        body.hasNonNull("error") ? Optional.of(body.get("error").asText()) : Optional.empty(),
+        body.path("worker").asText(""));
   }
 
   Deliver deliver(long correlation, Delivery d, int hops) {

@@ -347,7 +347,8 @@ public final class LinkHub implements Links, AutoCloseable {
                   inbound
                       .operationResult(
                           ActorId.of(in.getTarget()),
-                          envelopes.result(envelopes.tree(in.getMessageJson())))
+                          envelopes.result(envelopes.tree(in.getMessageJson())),
+                          new NodeRef(from.peerName(), from.peerUuid()))
                       .thenApply(v -> null);
               default -> {
                 Delivery d = envelopes.delivery(in);

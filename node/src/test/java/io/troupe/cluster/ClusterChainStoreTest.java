@@ -1,6 +1,7 @@
 package io.troupe.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorStatus;
@@ -72,6 +73,17 @@ class ClusterChainStoreTest {
     committers.shutdownNow();
     members.instance().shutdown();
     store.close();
+  }
+
+  /** Members deserialize only Troupe's, Hazelcast's and the JDK's classes. */
+  @Test
+  void aMemberDeserializesNoClassOutsideItsList() {
+    var probe = members.instance().<String, Object>getMap("probe");
+    probe.put("ours", new StateSnapshot(new byte[] {1}, 1));
+    assertThat(probe.get("ours")).isInstanceOf(StateSnapshot.class);
+    probe.put("theirs", org.slf4j.MarkerFactory.getDetachedMarker("gadget")); // Serializable
+    assertThatThrownBy(() -> probe.get("theirs"))
+        .hasStackTraceContaining("org.slf4j.helpers.BasicMarker");
   }
 
   @Test

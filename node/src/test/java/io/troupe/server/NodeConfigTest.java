@@ -7,6 +7,7 @@ import io.troupe.error.InvalidArgumentException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,6 +111,23 @@ class NodeConfigTest {
                     none, none, none, none, java.util.Optional.of(f), none, none, false))
         .hasMessageContaining(
             "node links need all of --cluster-ca, --cluster-cert and --cluster-key");
+  }
+
+  @Test
+  void theDefaultQuorumIsAMajorityOfTheExpectedMembersAndOneCopyNeedsDev() {
+    List<String> three = List.of("10.0.0.1:5701", "10.0.0.2:5701", "10.0.0.3:5701");
+    NodeConfig listed = NodeConfig.builder().members(three).store("memory").build();
+    assertThat(listed.expectedMembers()).isEqualTo(3);
+    assertThat(listed.quorum()).isEqualTo(2);
+    NodeConfig five =
+        NodeConfig.builder().members(three).expectedMembers(5).store("memory").build();
+    assertThat(five.quorum()).isEqualTo(3);
+    assertThat(NodeConfig.builder().members(three).quorum(1).store("memory").build().quorum())
+        .isEqualTo(1);
+    assertThatThrownBy(() -> NodeConfig.builder().backupCount(0).build())
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("only with --dev");
+    assertThat(NodeConfig.builder().backupCount(0).dev(true).build().backupCount()).isZero();
   }
 
   @Test

@@ -183,7 +183,10 @@ public final class EventCodec {
     for (JsonNode a : d.path("answered")) {
       answered.put(
           a.path("id").asText(),
-          new History.Answer(a.hasNonNull("value") ? a.get("value") : null, text(a, "cancelled")));
+          new History.Answer(
+              a.hasNonNull("value") ? a.get("value") : null,
+              text(a, "cancelled"),
+              text(a, "asked")));
     }
     java.util.Set<String> owed = new java.util.LinkedHashSet<>(strings(d.path("owed")));
     List<History.OpenOperation> open = new ArrayList<>();
@@ -214,6 +217,7 @@ public final class EventCodec {
               o.put("id", id);
               o.set("value", a.value());
               a.cancelled().ifPresent(c -> o.put("cancelled", c));
+              a.asked().ifPresent(c -> o.put("asked", c));
             });
     ArrayNode owed = data.putArray("owed");
     e.owed().forEach(owed::add);

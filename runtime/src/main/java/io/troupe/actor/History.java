@@ -33,10 +33,23 @@ public record History(
     List<OpenOperation> open,
     Map<String, ObjectNode> undelivered) {
 
-  /** The answer to a handled message: a value (null for none), or the reason it was cancelled. */
-  public record Answer(JsonNode value, Optional<String> cancelled) {
-    static Answer of(JsonNode value) {
-      return new Answer(value, Optional.empty());
+  /**
+   * The answer to a handled message: a value (null for none), or the reason it was cancelled; and
+   * the digest of the message it answered ({@link #digest}), so that a retry is told from a new
+   * message that reuses its id (empty when the record predates digests).
+   */
+  public record Answer(JsonNode value, Optional<String> cancelled, Optional<String> asked) {
+    public Answer(JsonNode value, Optional<String> cancelled) {
+      this(value, cancelled, Optional.empty());
+    }
+
+    static Answer of(JsonNode value, String asked) {
+      return new Answer(value, Optional.empty(), Optional.ofNullable(asked));
+    }
+
+    /** Whether a delivery whose digest is {@code digest} may be answered with this. */
+    boolean answers(String digest) {
+      return asked.isEmpty() || asked.get().equals(digest);
     }
 
     /** The error a retry gets: the cancellation, or null when the answer is a value. */
@@ -105,7 +118,25 @@ public record History(
 
   private static int size(Answer a) {
     return (a.value() == null ? 4 : a.value().toString().length())
-        + a.cancelled().map(String::length).orElse(0);
+        + a.cancelled().map(String::length).orElse(0)
+        + a.asked().map(String::length).orElse(0);
+  }
+
+  /**
+   * The digest of a message handled by {@code callback} (send or request): 128 bits of the SHA-256
+   * of the callback's name and the message's JSON, the same whether the message comes from a client
+   * or is read back from the chain.
+   */
+  static String digest(String callback, JsonNode message) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(callback.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(String.valueOf(message).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(sha.digest(), 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Reads {@code events} (a chain from its genesis, or from a checkpoint, in seq order) once. */
@@ -120,7 +151,10 @@ public record History(
     private final EventCodec codec;
     private Optional<String> lastState = Optional.empty();
     private final Map<String, Answer> answered = Ledger.bounded();
-    private final Map<String, Boolean> owed = Ledger.bounded();
+
+    /** Requests owed, with the digest of each (empty when unknown). */
+    private final Map<String, String> owed = Ledger.bounded();
+
     private final Map<String, OpenOperation> open = new LinkedHashMap<>();
     private final Map<String, ObjectNode> undelivered = new LinkedHashMap<>();
     private Event.Call pendingCall;
@@ -177,7 +211,7 @@ public record History(
         answered.clear();
         answered.putAll(c.answered());
         owed.clear();
-        c.owed().forEach(id -> owed.put(id, true));
+        c.owed().forEach(id -> owed.put(id, ""));
         open.clear();
         c.open().forEach(o -> open.put(o.opId(), o));
         undelivered.clear();
@@ -195,10 +229,11 @@ public record History(
       }
       String id = call.messageId().orElseThrow();
       boolean request = call.function().equals(Callbacks.HANDLE_REQUEST);
+      String asked = digest(call.function(), call.params().path(request ? 1 : 0));
       if (request && res.result().isNull()) {
-        owed.put(id, true);
+        owed.put(id, asked);
       } else {
-        answered.put(id, Answer.of(res.result().isNull() ? null : res.result()));
+        answered.put(id, Answer.of(res.result().isNull() ? null : res.result(), asked));
         owed.remove(id);
       }
     }
@@ -210,12 +245,14 @@ public record History(
         return;
       }
       String id = h.input().path(0).asText();
-      if (owed.remove(id) != null) {
+      String asked = owed.remove(id);
+      if (asked != null) {
+        Optional<String> digest = asked.isEmpty() ? Optional.empty() : Optional.of(asked);
         answered.put(
             id,
             respond
-                ? Answer.of(h.input().get(1))
-                : new Answer(null, Optional.of(Ledger.cancelledBy(actor, id))));
+                ? new Answer(h.input().get(1), Optional.empty(), digest)
+                : new Answer(null, Optional.of(Ledger.cancelledBy(actor, id)), digest));
       }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.troupe.error.ActorNotRunningException;
 import io.troupe.error.CancelledException;
 import io.troupe.error.InvalidArgumentException;
+import io.troupe.error.MessageIdReusedException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,11 @@ final class Ledger {
   /** Handled messages by id, with their answers. Guarded by itself. */
   private final Map<String, History.Answer> answered = bounded();
 
-  /** Requests deferred and not answered yet. Guarded by {@link #answered}. */
-  private final Map<String, Boolean> deferred = bounded();
+  /**
+   * Requests deferred and not answered yet, with their digests ("" when unknown). Guarded by {@link
+   * #answered}.
+   */
+  private final Map<String, String> deferred = bounded();
 
   /** Requests the actor has seen and not answered, with their callers' futures. */
   private final Map<String, CompletableFuture<JsonNode>> outstanding = new ConcurrentHashMap<>();
@@ -42,7 +46,7 @@ final class Ledger {
   Ledger(ActorId actor, History history) {
     this.actor = actor;
     answered.putAll(history.answered());
-    history.owed().forEach(id -> deferred.put(id, true));
+    history.owed().forEach(id -> deferred.put(id, ""));
   }
 
   static <V> Map<String, V> bounded() {
@@ -58,14 +62,41 @@ final class Ledger {
     return "request " + requestId + " cancelled by actor " + actor;
   }
 
-  /** The recorded answer to {@code d} when it is a send or request handled already, else null. */
+  /**
+   * The recorded answer to {@code d} when it is a send or request handled already, else null.
+   *
+   * @throws MessageIdReusedException when the id was used for a different message
+   */
   History.Answer answerTo(Delivery d) {
     if (!(d instanceof Delivery.Send || d instanceof Delivery.Request)) {
       return null;
     }
+    History.Answer a;
     synchronized (answered) {
-      return answered.get(d.messageId());
+      a = answered.get(d.messageId());
     }
+    if (a != null && !a.answers(digest(d))) {
+      throw reused(d);
+    }
+    return a;
+  }
+
+  /** The digest of a send's or request's message ({@link History#digest}). */
+  static String digest(Delivery d) {
+    JsonNode message =
+        d instanceof Delivery.Send s
+            ? s.message()
+            : d instanceof Delivery.Request r ? r.message() : null;
+    return History.digest(d.callback(), message);
+  }
+
+  private MessageIdReusedException reused(Delivery d) {
+    return new MessageIdReusedException(
+        "message id "
+            + d.messageId()
+            + " was used for a different message to actor "
+            + actor
+            + ": a retry must resend the same message, and a new message needs a new id");
   }
 
   /**
@@ -79,8 +110,12 @@ final class Ledger {
     }
     String id = d.messageId();
     synchronized (answered) {
-      if (!deferred.containsKey(id)) {
+      String asked = deferred.get(id);
+      if (asked == null) {
         return false;
+      }
+      if (!asked.isEmpty() && !asked.equals(digest(d))) {
+        throw reused(d);
       }
     }
     // a caller still waiting for it keeps waiting, and this one waits with it; a caller that gave
@@ -125,12 +160,12 @@ final class Ledger {
     boolean deferredNow = d instanceof Delivery.Request && value == null;
     if ((d instanceof Delivery.Send || d instanceof Delivery.Request) && !deferredNow) {
       synchronized (answered) {
-        answered.put(d.messageId(), History.Answer.of(value));
+        answered.put(d.messageId(), History.Answer.of(value, digest(d)));
         deferred.remove(d.messageId());
       }
     } else if (deferredNow && running) {
       synchronized (answered) {
-        deferred.put(d.messageId(), true);
+        deferred.put(d.messageId(), digest(d));
       }
     }
   }
@@ -150,7 +185,7 @@ final class Ledger {
     CompletableFuture<JsonNode> f = outstanding.remove(requestId);
     // owed even when nobody waits right now (the caller gave up, or the actor moved): a retry of
     // the request gets this answer
-    boolean owed = settle(requestId, History.Answer.of(response));
+    boolean owed = settle(requestId, response, Optional.empty());
     if (f == null && !owed) {
       throw new InvalidArgumentException("no outstanding request " + requestId);
     }
@@ -161,7 +196,7 @@ final class Ledger {
   void cancel(String requestId) {
     CompletableFuture<JsonNode> f = outstanding.remove(requestId);
     String why = cancelledBy(actor.value(), requestId);
-    boolean owed = settle(requestId, new History.Answer(null, Optional.of(why)));
+    boolean owed = settle(requestId, null, Optional.of(why));
     if (f == null && !owed) {
       throw new InvalidArgumentException("no outstanding request " + requestId);
     }
@@ -170,13 +205,16 @@ final class Ledger {
     }
   }
 
-  private boolean settle(String id, History.Answer answer) {
+  private boolean settle(String id, JsonNode value, Optional<String> cancelled) {
     synchronized (answered) {
-      boolean owed = deferred.remove(id) != null;
-      if (owed) {
-        answered.put(id, answer);
+      String asked = deferred.remove(id);
+      if (asked != null) {
+        answered.put(
+            id,
+            new History.Answer(
+                value, cancelled, asked.isEmpty() ? Optional.empty() : Optional.of(asked)));
       }
-      return owed;
+      return asked != null;
     }
   }
 

@@ -2,10 +2,12 @@ package io.troupe.actor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.troupe.chain.Chain;
+import io.troupe.chain.EventTypes;
 import io.troupe.dispatch.Dispatcher;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.ActorNotRunningException;
 import io.troupe.error.InternalException;
+import io.troupe.error.InvalidModuleException;
 import io.troupe.error.TroupeException;
 import io.troupe.hosting.Hosting;
 import io.troupe.hosting.Resident;
@@ -67,6 +69,7 @@ final class LocalHosting implements Hosting {
       byte[] init =
           r.manifest().initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
       actor = system.newActor(r.manifest(), r.id(), r.parent(), init, r.epoch(), chain, history);
+      checkModule(r, actor.turns().moduleSha256());
       handle = system.handle(actor);
       residents.addMovedIn(handle);
     } catch (RuntimeException e) {
@@ -86,6 +89,30 @@ final class LocalHosting implements Hosting {
               }
             });
     return resumed;
+  }
+
+  /**
+   * The module an actor goes on with must be the one its chain started with (when the chain still
+   * has its start): a record or module store altered behind the chain's back is not run.
+   */
+  private void checkModule(Resumption r, String loaded) {
+    for (io.troupe.chain.ChainEvent e : r.history()) {
+      if (!e.type().equals(EventTypes.ACTOR_STARTED)) {
+        continue;
+      }
+      if (services().events().decode(e) instanceof Event.Started s
+          && !s.moduleSha256().equals(loaded)) {
+        throw new InvalidModuleException(
+            "actor "
+                + r.id()
+                + " cannot move here: its module (sha256 "
+                + loaded
+                + ") is not the one its chain started with (sha256 "
+                + s.moduleSha256()
+                + ")");
+      }
+      return;
+    }
   }
 
   /** The chain the actor goes on from; it must verify. */
@@ -198,13 +225,13 @@ final class LocalHosting implements Hosting {
 
   @Override
   public CompletableFuture<Void> operationResult(
-      ActorId id, String opId, JsonNode value, String error) {
+      ActorId id, String opId, JsonNode value, String error, String worker) {
     Optional<Actor> actor = residents.local(id);
     if (actor.isEmpty()) {
       return CompletableFuture.failedFuture(
           new ActorNotFoundException("no actor " + id + " on node " + services().nodeName()));
     }
-    return actor.get().operations().arrived(opId, value, error);
+    return actor.get().operations().arrived(opId, value, error, worker);
   }
 
   @Override
@@ -214,7 +241,7 @@ final class LocalHosting implements Hosting {
 
   /** A node alone: dispatched results go to its own actors. */
   void resultHere(String actor, String opId, JsonNode value, String error) {
-    operationResult(ActorId.of(actor), opId, value, error)
+    operationResult(ActorId.of(actor), opId, value, error, services().nodeName())
         .whenComplete(
             (v, e) -> {
               if (e != null) {

@@ -58,8 +58,27 @@ public final class ModuleSource {
     return ref;
   }
 
+  /**
+   * The bytes uploaded as {@code ref}, hashed again as they are read: the repository may be a
+   * cluster's shared map or a database that others can write to.
+   *
+   * @throws InvalidModuleException when the bytes kept under {@code ref} are not what it names
+   */
   public Optional<byte[]> uploaded(String ref) {
-    return uploaded.get(ref);
+    Optional<byte[]> bytes = uploaded.get(ref);
+    bytes.ifPresent(
+        b -> {
+          String actual = "sha256:" + Sha256.hex(b);
+          if (!actual.equals(ref)) {
+            throw new InvalidModuleException(
+                "the bytes kept for module "
+                    + ref
+                    + " hash to "
+                    + actual
+                    + ": the module store was altered, refusing to run them");
+          }
+        });
+    return bytes;
   }
 
   /** The bytes {@code ref} names; a clear {@link InvalidModuleException} when there are none. */

@@ -8,6 +8,7 @@ import io.troupe.error.DeadlineExceededException;
 import io.troupe.error.Errors;
 import io.troupe.error.InvalidArgumentException;
 import io.troupe.error.LimitExceededException;
+import io.troupe.error.PermissionDeniedException;
 import io.troupe.error.UnavailableException;
 import io.troupe.host.AsyncOperations;
 import java.time.Duration;
@@ -140,7 +141,7 @@ final class PendingOperations implements AsyncOperations {
    * it and hands it to handle-result, once; completes when that is durable (the worker then stops
    * resending it), or fails as unavailable when this copy of the actor is not its home any more.
    */
-  CompletableFuture<Void> arrived(String opId, JsonNode value, String error) {
+  CompletableFuture<Void> arrived(String opId, JsonNode value, String error, String worker) {
     CompletableFuture<Void> ack = new CompletableFuture<>();
     actor
         .mailbox()
@@ -151,8 +152,25 @@ final class PendingOperations implements AsyncOperations {
                     new UnavailableException("actor " + actor.id() + " moved; resend"));
                 return;
               }
-              services().dispatcher().settled(opId);
               Op op = pending.get(opId);
+              if (op != null
+                  && !worker.equals(op.worker())
+                  && !worker.equals(services().nodeName())) {
+                // only the node the operation was placed on answers it, or this node's own
+                // dispatcher (for a worker that died, or work it could not place)
+                ack.completeExceptionally(
+                    new PermissionDeniedException(
+                        "operation "
+                            + opId
+                            + " of actor "
+                            + actor.id()
+                            + " runs on "
+                            + (op.worker() == null ? "its home" : "node " + op.worker())
+                            + ", not on node "
+                            + worker));
+                return;
+              }
+              services().dispatcher().settled(opId);
               if (op == null || !pending.remove(opId, op)) {
                 ack.complete(null); // completed already (a resend), cancelled, or stopped
                 return;

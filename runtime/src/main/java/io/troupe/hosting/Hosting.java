@@ -91,7 +91,8 @@ public interface Hosting {
    * @return completes once recorded and durable (or known already); fails as not found when the
    *     actor has no copy here, and as unavailable when its copy here lost its home
    */
-  CompletableFuture<Void> operationResult(ActorId actor, String opId, JsonNode value, String error);
+  CompletableFuture<Void> operationResult(
+      ActorId actor, String opId, JsonNode value, String error, String worker);
 
   /** The dispatcher of this node: its worker pool, and where it places work. */
   Dispatcher dispatcher();

@@ -3,6 +3,7 @@ package io.troupe.actor;
 import static io.troupe.actor.Guests.REQUEST;
 import static io.troupe.testing.ChainAssert.assertThatChain;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -266,6 +267,47 @@ class AsyncOperationsTest {
     assertThat(ask(a, "[\"x\", 0]").get("Err").asText()).contains("rounds between 1 and");
   }
 
+  /** Only the node an operation was placed on answers it: a result from any other is refused. */
+  @Test
+  void aResultFromANodeOtherThanTheOperationsWorker_isRefused() throws Exception {
+    var quiet = onePeer("w1", w -> java.util.concurrent.CompletableFuture.completedFuture(null));
+    try (ActorSystem alone =
+        ActorSystem.builder()
+            .handlers(StandardHandlers.catalog())
+            .cluster(quiet, (actor, op, value, error) -> {})
+            .build()) {
+      Path d = Files.createDirectories(dir.resolve("forged"));
+      String body =
+          Guests.forwards(REQUEST, "$fn", "$arg2")
+              + Guests.setsState(Callbacks.HANDLE_RESULT, "whole");
+      ActorHandle a =
+          alone.start(
+              Fixture.manifest(
+                  d,
+                  Guests.module(
+                      Guests.hostImport("troupe:actor/compute", "sha256", "$fn"), "1", body),
+                  "[[handler]]\ntype = \"compute\"\n"));
+      String op = ask(a, "[\"x\", 1]").get("Ok").asText();
+      assertThatThrownBy(
+              () ->
+                  alone
+                      .hosting()
+                      .operationResult(a.id(), op, json.readTree("\"forged\""), null, "intruder")
+                      .get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(io.troupe.error.PermissionDeniedException.class)
+          .hasMessageContaining("runs on node w1, not on node intruder");
+      assertThat(a.state().filter(JsonNode::isArray)).isEmpty();
+      alone
+          .hosting()
+          .operationResult(a.id(), op, json.readTree("\"real\""), null, "w1")
+          .get(10, TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> a.state().filter(JsonNode::isArray).isPresent());
+      assertThat(a.state().orElseThrow().get(1).get("Ok").asText()).isEqualTo("real");
+    }
+  }
+
   /**
    * A dispatched operation whose worker never answers (here: a peer that accepts work and goes
    * silent) completes with an error shortly after its deadline, instead of waiting forever.
@@ -324,7 +366,9 @@ class AsyncOperationsTest {
             .cluster(
                 refusing,
                 (actor, op, value, error) ->
-                    self.get().hosting().operationResult(ActorId.of(actor), op, value, error))
+                    self.get()
+                        .hosting()
+                        .operationResult(ActorId.of(actor), op, value, error, "home"))
             .build()) {
       self.set(alone);
       Path d = Files.createDirectories(dir.resolve("refused"));

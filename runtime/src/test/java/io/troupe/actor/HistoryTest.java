@@ -84,6 +84,56 @@ class HistoryTest {
   }
 
   @Test
+  void anAnswerKnowsTheMessageItAnsweredSoAReusedIdIsToldFromARetry() {
+    started();
+    turn(Callbacks.HANDLE_SEND, "s1", "[{\"add\": 1.5}]", "null", "s1");
+    turn(Callbacks.HANDLE_REQUEST, "r1", "[\"r1\",\"total?\"]", "42", "s2");
+    turn(Callbacks.HANDLE_REQUEST, "r2", "[\"r2\",7]", "null", "s3"); // deferred
+    add(new Event.HostCall(RESPOND, tree("[\"r2\",\"late\"]"), tree("{\"Ok\":null}")));
+    ActorId a = ActorId.of("a");
+    History h = read();
+    History.Answer s1 = h.answered().get("s1");
+    assertThat(
+            s1.answers(
+                Ledger.digest(new Delivery.Send("s1", Optional.empty(), a, tree("{\"add\":1.5}")))))
+        .isTrue();
+    assertThat(
+            s1.answers(
+                Ledger.digest(new Delivery.Send("s1", Optional.empty(), a, tree("{\"add\":2}")))))
+        .isFalse();
+    // the same message as a request is another message
+    assertThat(
+            s1.answers(
+                Ledger.digest(
+                    new Delivery.Request("s1", Optional.empty(), a, tree("{\"add\":1.5}")))))
+        .isFalse();
+    assertThat(
+            h.answered()
+                .get("r1")
+                .answers(
+                    Ledger.digest(
+                        new Delivery.Request("r1", Optional.empty(), a, tree("\"total?\"")))))
+        .isTrue();
+    assertThat(
+            h.answered()
+                .get("r2")
+                .answers(Ledger.digest(new Delivery.Request("r2", Optional.empty(), a, tree("7")))))
+        .isTrue();
+    assertThat(
+            h.answered()
+                .get("r2")
+                .answers(Ledger.digest(new Delivery.Request("r2", Optional.empty(), a, tree("8")))))
+        .isFalse();
+    // and a checkpoint carries what each answer answered
+    add(h.checkpoint());
+    int last = chain.events().size() - 1;
+    History again = History.read(chain.events().subList(last, last + 1), codec);
+    assertThat(again.answered().get("r1").asked())
+        .isEqualTo(h.answered().get("r1").asked())
+        .isPresent();
+  }
+
+  @Test
   void aFailedTurnIsNotRememberedAndAStopForgivesWhatWasOwed() {
     started();
     add(new Event.Call(Callbacks.HANDLE_SEND, Optional.of("s1"), Optional.empty(), tree("[1]")));

@@ -90,6 +90,57 @@ class HostingTest {
   }
 
   @Test
+  void aModuleThatIsNotTheOneTheChainStartedWithIsRefused() throws Exception {
+    ActorHandle a = started();
+    Manifest other =
+        Fixture.manifest(
+            java.nio.file.Files.createDirectories(dir.resolve("other")),
+            Guests.module(Guests.setsState(Guests.REQUEST, "$arg1")),
+            "init_state = 0\n");
+    assertThatThrownBy(
+            () ->
+                heir.hosting()
+                    .resume(
+                        new Resumption(
+                            a.id(),
+                            other,
+                            Optional.empty(),
+                            a.chain(),
+                            "42".getBytes(StandardCharsets.UTF_8),
+                            1,
+                            "home",
+                            "test"))
+                    .get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(io.troupe.error.InvalidModuleException.class)
+        .hasMessageContaining("is not the one its chain started with");
+    assertThat(heir.hosting().resident(a.id())).isEmpty();
+  }
+
+  @Test
+  void aModuleStoreThatReturnsOtherBytesIsNotBelieved() {
+    java.util.Map<String, byte[]> kept = new java.util.HashMap<>();
+    ModuleSource modules =
+        new ModuleSource(
+            new ModuleSource.Repository() {
+              @Override
+              public void put(String ref, byte[] bytes) {
+                kept.put(ref, bytes);
+              }
+
+              @Override
+              public Optional<byte[]> get(String ref) {
+                return Optional.ofNullable(kept.get(ref));
+              }
+            });
+    String ref = modules.upload("(module)".getBytes(StandardCharsets.UTF_8));
+    assertThat(modules.resolve(ref)).asString(StandardCharsets.UTF_8).isEqualTo("(module)");
+    kept.put(ref, "(module (func))".getBytes(StandardCharsets.UTF_8)); // altered behind our back
+    assertThatThrownBy(() -> modules.resolve(ref))
+        .isInstanceOf(io.troupe.error.InvalidModuleException.class)
+        .hasMessageContaining("the module store was altered");
+  }
+
+  @Test
   void aStateThatIsNotTheChainsIsRefused() throws Exception {
     ActorHandle a = started();
     assertThatThrownBy(

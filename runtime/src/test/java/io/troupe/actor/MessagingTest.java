@@ -223,6 +223,41 @@ class MessagingTest {
     assertThat(calls(b, REQUEST, json)).hasSize(1);
   }
 
+  @Test
+  void aMessageIdReusedForADifferentMessage_isRefused_whileOwedAndOnceAnswered() throws Exception {
+    ActorHandle b = deferrer();
+    CompletableFuture<JsonNode> first =
+        system.request(b.id(), tree("1"), Duration.ofMillis(200), "r-3");
+    assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(DeadlineExceededException.class);
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.outstandingRequests().isEmpty());
+    // owed, and asked again with another message under its id
+    assertThatThrownBy(
+            () ->
+                system
+                    .request(b.id(), tree("2"), Duration.ofSeconds(5), "r-3")
+                    .get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(io.troupe.error.MessageIdReusedException.class)
+        .hasMessageContaining("message id r-3 was used for a different message");
+    b.send(tree("[\"r-3\",\"late\"]")).get(10, TimeUnit.SECONDS);
+    // answered: the same message gets the answer, another one (or a send) an error
+    assertThat(
+            system
+                .request(b.id(), tree("1"), Duration.ofSeconds(5), "r-3")
+                .get(10, TimeUnit.SECONDS))
+        .isEqualTo(tree("\"late\""));
+    assertThatThrownBy(
+            () ->
+                system
+                    .request(b.id(), tree("2"), Duration.ofSeconds(5), "r-3")
+                    .get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(io.troupe.error.MessageIdReusedException.class);
+    assertThatThrownBy(() -> system.send(b.id(), tree("1"), "r-3").get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(io.troupe.error.MessageIdReusedException.class);
+    assertThat(calls(b, REQUEST, json)).hasSize(1);
+    assertThatChain(b.chain()).verifies();
+  }
+
   /**
    * The actor moves (here: its committed chain resumes in another system) while it owes a deferred
    * request: it may still answer it, and the caller's retry gets that answer without handle-request
