@@ -60,6 +60,12 @@ final class PendingOperations implements AsyncOperations {
 
   @Override
   public String dispatch(String kind, JsonNode request, boolean idempotent, Duration timeout) {
+    return dispatch(kind, request, request, idempotent, timeout);
+  }
+
+  @Override
+  public String dispatch(
+      String kind, JsonNode request, JsonNode recorded, boolean idempotent, Duration timeout) {
     checkCanStart(kind);
     String opId = services().postOffice().newId();
     long deadline = services().clock().millis() + timeout.toMillis();
@@ -73,7 +79,13 @@ final class PendingOperations implements AsyncOperations {
     expireAt(opId, deadline);
     actor.record(
         new Event.AsyncStarted(
-            opId, kind, request, services().nodeName(), Optional.of(worker), idempotent, deadline));
+            opId,
+            kind,
+            recorded,
+            services().nodeName(),
+            Optional.of(worker),
+            idempotent,
+            deadline));
     return opId;
   }
 
@@ -337,20 +349,17 @@ final class PendingOperations implements AsyncOperations {
   private void resumeDispatched(History.OpenOperation o) {
     var dispatcher = services().dispatcher();
     String worker = o.worker().orElseThrow();
+    // a request recorded without its secrets cannot be sent again from the record
+    boolean repeatable = o.idempotent() && !o.request().path(REDACTED).asBoolean(false);
     Work work =
         new Work(
-            o.opId(),
-            actor.id().value(),
-            o.kind(),
-            o.request(),
-            o.deadlineMillis(),
-            o.idempotent());
+            o.opId(), actor.id().value(), o.kind(), o.request(), o.deadlineMillis(), repeatable);
     Op op = new Op(o.kind(), new CompletableFuture<>(), worker);
     expireAt(o.opId(), o.deadlineMillis());
     if (dispatcher.alive(worker)) {
       pending.put(o.opId(), op);
       dispatcher.watch(work, worker);
-    } else if (o.idempotent()) {
+    } else if (repeatable) {
       pending.put(o.opId(), op);
       try {
         placed(o.opId(), dispatcher.dispatch(work)); // recorded after actor.moved
@@ -363,7 +372,11 @@ final class PendingOperations implements AsyncOperations {
           o.opId(),
           o.kind(),
           CompletableFuture.failedFuture(
-              lostWith(worker, "not repeated here: it is not idempotent")));
+              lostWith(
+                  worker,
+                  o.idempotent()
+                      ? "not repeated here: the chain keeps its request without its secrets"
+                      : "not repeated here: it is not idempotent")));
     }
   }
 

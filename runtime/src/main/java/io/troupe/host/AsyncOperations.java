@@ -44,6 +44,22 @@ public interface AsyncOperations {
    */
   String dispatch(String kind, JsonNode request, boolean idempotent, java.time.Duration timeout);
 
+  /**
+   * Like {@link #dispatch(String, JsonNode, boolean, java.time.Duration)}, but the chain records
+   * {@code recorded} instead of {@code request} (a request with secrets taken out, marked {@code
+   * "redacted": true}). Such an operation is never run again from its record: if its worker dies,
+   * or the actor moves before the worker is known to live, it completes with an error.
+   */
+  String dispatch(
+      String kind,
+      JsonNode request,
+      JsonNode recorded,
+      boolean idempotent,
+      java.time.Duration timeout);
+
+  /** The field a redacted record of a request carries ({@code true}). */
+  String REDACTED = "redacted";
+
   /** Cancels a pending operation; its result is an error. False when it is not pending. */
   boolean cancel(String opId);
 

@@ -84,7 +84,12 @@ public final class GuestInstance {
               imp.module(),
               imp.name(),
               HOST_TYPE,
-              new RecordingHostFunction(imp.module() + "." + imp.name(), binding, sink, mapper)));
+              new RecordingHostFunction(
+                  imp.module() + "." + imp.name(),
+                  binding,
+                  registry.redaction(imp.module(), imp.name()),
+                  sink,
+                  mapper)));
     }
     MemoryLimits limits = memoryLimits(module, maxPages);
     try {

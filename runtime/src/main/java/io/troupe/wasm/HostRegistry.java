@@ -30,8 +30,35 @@ public final class HostRegistry {
     JsonNode invoke(JsonNode params);
   }
 
+  /**
+   * What the chain records of a host call, when that must not be all of it (docs/chain.md,
+   * "Secrets"): the recorded input and output, from the real ones. The guest still gets the real
+   * output.
+   */
+  public interface Redaction {
+    Redaction NONE =
+        new Redaction() {
+          @Override
+          public JsonNode input(JsonNode input) {
+            return input;
+          }
+
+          @Override
+          public JsonNode output(JsonNode input, JsonNode output) {
+            return output;
+          }
+        };
+
+    /** The params tuple as recorded. */
+    JsonNode input(JsonNode input);
+
+    /** {@code {"Ok": …}} or {@code {"Err": …}} as recorded, for the real {@code input}. */
+    JsonNode output(JsonNode input, JsonNode output);
+  }
+
   private final ObjectMapper mapper;
   private final TupleCodec tuples;
+  private final Map<String, Redaction> redactions = new LinkedHashMap<>();
   private final Map<String, Binding> bindings = new LinkedHashMap<>();
   private final Map<String, Integer> arities = new LinkedHashMap<>();
 
@@ -70,6 +97,20 @@ public final class HostRegistry {
       throw new IllegalStateException("host function " + key + " registered twice");
     }
     arities.put(key, params.getRecordComponents().length);
+  }
+
+  /** Records calls of {@code iface.name} as {@code redaction} says (registered already). */
+  public void redact(String iface, String name, Redaction redaction) {
+    String key = iface + "." + name;
+    if (!bindings.containsKey(key)) {
+      throw new IllegalStateException("host function " + key + " is not registered");
+    }
+    redactions.put(key, redaction);
+  }
+
+  /** How calls of {@code iface.name} are recorded. */
+  public Redaction redaction(String iface, String name) {
+    return redactions.getOrDefault(iface + "." + name, Redaction.NONE);
   }
 
   /** Every registered {@code interface.function} with the length of its params tuple. */

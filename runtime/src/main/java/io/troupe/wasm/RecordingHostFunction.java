@@ -21,13 +21,19 @@ final class RecordingHostFunction implements WasmFunctionHandle {
 
   private final String function;
   private final HostRegistry.Binding binding;
+  private final HostRegistry.Redaction redaction;
   private final HostCallSink sink;
   private final ObjectMapper mapper;
 
   RecordingHostFunction(
-      String function, HostRegistry.Binding binding, HostCallSink sink, ObjectMapper mapper) {
+      String function,
+      HostRegistry.Binding binding,
+      HostRegistry.Redaction redaction,
+      HostCallSink sink,
+      ObjectMapper mapper) {
     this.function = function;
     this.binding = binding;
+    this.redaction = redaction;
     this.sink = sink;
     this.mapper = mapper;
   }
@@ -68,7 +74,7 @@ final class RecordingHostFunction implements WasmFunctionHandle {
         output.put("Err", function + ": internal error: " + e);
       }
     }
-    sink.record(function, input, output);
+    sink.record(function, redaction.input(input), redaction.output(input, output));
     JsonNode ok = output.get("Ok");
     if (ok != null && ok.isNull()) {
       return new long[] {0L};

@@ -445,6 +445,29 @@ class AsyncOperationsTest {
           ex.getResponseBody().write(body);
           ex.close();
         });
+    server.createContext(
+        "/whoami",
+        ex -> {
+          String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
+          byte[] body = auth.getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    server.createContext(
+        "/away",
+        ex -> {
+          ex.getResponseHeaders().add("Location", "http://localhost:1/elsewhere");
+          ex.sendResponseHeaders(302, -1);
+          ex.close();
+        });
+    server.createContext(
+        "/moved",
+        ex -> {
+          ex.getResponseHeaders().add("Location", "/hello");
+          ex.sendResponseHeaders(301, -1);
+          ex.close();
+        });
     server.start();
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
@@ -484,6 +507,63 @@ class AsyncOperationsTest {
     assertThat(a.state().orElseThrow().get(1).get("Err").asText()).contains("max_response_bytes");
     assertThat(events(a, EventTypes.ASYNC_COMPLETED).get(0).get("error").asText())
         .contains("max_response_bytes");
+  }
+
+  /**
+   * Credentials in headers reach the server but not the chain: the host call and the operation's
+   * record hold "<redacted>" (and the record says so).
+   */
+  @Test
+  void http_sensitiveHeadersAreSentButRecordedRedacted() throws Exception {
+    String base = serve();
+    ActorHandle a = actor("troupe:actor/http-client", "send-http", HTTP, true);
+    ask(
+        a,
+        "[{\"url\":\""
+            + base
+            + "/whoami\",\"headers\":{\"Authorization\":\"Bearer s3cr3t-t0ken\","
+            + "\"X-Session\":\"sess-42\",\"X-Plain\":\"visible\"},"
+            + "\"sensitive_headers\":[\"x-session\"]}]");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> a.state().filter(s -> s.isArray()).isPresent());
+    assertThat(a.state().orElseThrow().get(1).get("Ok").get("body").asText())
+        .isEqualTo("Bearer s3cr3t-t0ken"); // the server got the real header
+    JsonNode call = events(a, EventTypes.HOST_CALL).get(0);
+    JsonNode headers = call.get("input").get(0).get("headers");
+    assertThat(headers.get("Authorization").asText()).isEqualTo("<redacted>");
+    assertThat(headers.get("X-Session").asText()).isEqualTo("<redacted>");
+    assertThat(headers.get("X-Plain").asText()).isEqualTo("visible");
+    JsonNode started = events(a, EventTypes.ASYNC_STARTED).get(0);
+    assertThat(started.toString()).doesNotContain("s3cr3t-t0ken").doesNotContain("sess-42");
+    assertThat(started.get("request").get("redacted").asBoolean()).isTrue();
+    for (ChainEvent e : a.chain()) {
+      if (!e.type().equals(EventTypes.ASYNC_COMPLETED) && !e.type().equals(EventTypes.WASM_CALL)) {
+        assertThat(e.dataAsString()).doesNotContain("s3cr3t-t0ken");
+      }
+    }
+    assertThatChain(a.chain()).verifies();
+  }
+
+  @Test
+  void http_followsRedirectsOnlyToAllowedHosts() throws Exception {
+    String base = serve();
+    ActorHandle a = actor("troupe:actor/http-client", "send-http", HTTP, true);
+    ask(a, "[{\"url\":\"" + base + "/moved\"}]");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> a.state().filter(s -> s.isArray()).isPresent());
+    assertThat(a.state().orElseThrow().get(1).get("Ok").get("body").asText())
+        .isEqualTo("hello from the test server");
+
+    ActorHandle b = actor("troupe:actor/http-client", "send-http", HTTP, true);
+    ask(b, "[{\"url\":\"" + base + "/away\"}]");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> b.state().filter(s -> s.isArray()).isPresent());
+    assertThat(b.state().orElseThrow().get(1).get("Err").asText())
+        .contains(
+            "redirect to host 'localhost', which is not in this actor's http-client allowed_hosts");
   }
 
   @Test

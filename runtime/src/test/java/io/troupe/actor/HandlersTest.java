@@ -130,6 +130,28 @@ class HandlersTest {
   }
 
   @Test
+  void environment_secretVarsReachTheGuestButTheChainKeepsOnlyTheirHash() throws Exception {
+    String toml =
+        "[[handler]]\ntype = \"environment\"\nallowed_vars = [\"TROUPE_COLOR\"]\n"
+            + "secret_vars = [\"SECRET\"]\n";
+    ActorHandle a = actorCalling("troupe:actor/environment", "get-var", "[\"SECRET\"]", toml);
+    assertThat(ask(a).get("Ok").asText()).isEqualTo("hunter2");
+    ChainEvent call = lastHostCall(a);
+    assertThat(call.dataAsString())
+        .doesNotContain("hunter2")
+        .contains(EnvironmentHandler.hashed("hunter2"));
+    ActorHandle lister = actorCalling("troupe:actor/environment", "list-vars", "[]", toml);
+    assertThat(ask(lister).get("Ok"))
+        .isEqualTo(json.readTree("[[\"SECRET\",\"hunter2\"],[\"TROUPE_COLOR\",\"blue\"]]"));
+    assertThat(lastHostCall(lister).dataAsString()).doesNotContain("hunter2").contains("blue");
+    for (ChainEvent e : a.chain()) {
+      if (!e.type().equals(EventTypes.WASM_RESULT)) { // the guest's own answer is its business
+        assertThat(e.dataAsString()).doesNotContain("hunter2");
+      }
+    }
+  }
+
+  @Test
   void environment_refusesTheEmptyPrefixThatWouldShowEverything() {
     String toml = "[[handler]]\ntype = \"environment\"\nallowed_prefixes = [\"TROUPE_\", \"\"]\n";
     assertThatThrownBy(() -> actorCalling("troupe:actor/environment", "list-vars", "[]", toml))

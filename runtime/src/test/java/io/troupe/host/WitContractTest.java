@@ -95,6 +95,15 @@ class WitContractTest {
                   String kind, JsonNode request, boolean idempotent, java.time.Duration timeout) {
                 throw new UnsupportedOperationException();
               }
+
+              public String dispatch(
+                  String kind,
+                  JsonNode request,
+                  JsonNode recorded,
+                  boolean idempotent,
+                  java.time.Duration timeout) {
+                throw new UnsupportedOperationException();
+              }
             };
           }
 

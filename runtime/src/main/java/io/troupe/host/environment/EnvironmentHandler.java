@@ -1,11 +1,14 @@
 package io.troupe.host.environment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.troupe.chain.Sha256;
 import io.troupe.host.Handler;
 import io.troupe.host.HandlerCatalog;
 import io.troupe.host.HandlerFactory;
 import io.troupe.wasm.HostRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,10 @@ import java.util.TreeMap;
  * {@code troupe:actor/environment}: read-only access to the node's environment variables, limited
  * to an allow-list ({@code allowed_vars}, exact names, and {@code allowed_prefixes}). A variable
  * outside the list reads as absent, exactly like an unset one.
+ *
+ * <p>{@code secret_vars} names variables the actor may read whose values the chain must not hold
+ * (API keys, passwords): the guest gets the value, the chain records only {@code "sha256:<hex>"} of
+ * it (docs/chain.md, "Secrets").
  */
 public final class EnvironmentHandler implements HandlerFactory {
   public static final String INTERFACE = "troupe:actor/environment";
@@ -45,8 +52,10 @@ public final class EnvironmentHandler implements HandlerFactory {
 
   @Override
   public Handler create(ObjectNode config) {
-    HandlerCatalog.onlyKeys(config, Set.of("allowed_vars", "allowed_prefixes"));
-    List<String> vars = strings(config, "allowed_vars");
+    HandlerCatalog.onlyKeys(config, Set.of("allowed_vars", "allowed_prefixes", "secret_vars"));
+    List<String> secrets = strings(config, "secret_vars");
+    List<String> vars = new ArrayList<>(strings(config, "allowed_vars"));
+    vars.addAll(secrets);
     List<String> prefixes = strings(config, "allowed_prefixes");
     if (prefixes.stream().anyMatch(String::isEmpty)) {
       throw new io.troupe.error.InvalidManifestException(
@@ -60,7 +69,66 @@ public final class EnvironmentHandler implements HandlerFactory {
             visible.put(k, v);
           }
         });
-    return (r, ctx) -> register(r, visible);
+    Set<String> secret = Set.copyOf(secrets);
+    return (r, ctx) -> {
+      register(r, visible);
+      redact(r, secret);
+    };
+  }
+
+  /** Values of secret variables are recorded as their hash. */
+  private static void redact(HostRegistry r, Set<String> secret) {
+    if (secret.isEmpty()) {
+      return;
+    }
+    r.redact(
+        INTERFACE,
+        "get-var",
+        new HostRegistry.Redaction() {
+          @Override
+          public JsonNode input(JsonNode input) {
+            return input;
+          }
+
+          @Override
+          public JsonNode output(JsonNode input, JsonNode output) {
+            JsonNode value = output.get("Ok");
+            if (value == null || !value.isTextual() || !secret.contains(input.path(0).asText())) {
+              return output;
+            }
+            return ((ObjectNode) output.deepCopy()).put("Ok", hashed(value.asText()));
+          }
+        });
+    r.redact(
+        INTERFACE,
+        "list-vars",
+        new HostRegistry.Redaction() {
+          @Override
+          public JsonNode input(JsonNode input) {
+            return input;
+          }
+
+          @Override
+          public JsonNode output(JsonNode input, JsonNode output) {
+            JsonNode list = output.get("Ok");
+            if (list == null || !list.isArray()) {
+              return output;
+            }
+            ObjectNode copy = output.deepCopy();
+            for (JsonNode pair : copy.get("Ok")) {
+              if (pair.isArray() && secret.contains(pair.path(0).asText())) {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) pair)
+                    .set(1, JsonNodeFactory.instance.textNode(hashed(pair.path(1).asText())));
+              }
+            }
+            return copy;
+          }
+        });
+  }
+
+  /** How the chain records a secret value: {@code sha256:<hex>} of its UTF-8 bytes. */
+  public static String hashed(String value) {
+    return "sha256:" + Sha256.hex(value.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void register(HostRegistry r, Map<String, String> visible) {

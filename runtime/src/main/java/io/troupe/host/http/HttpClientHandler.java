@@ -1,10 +1,12 @@
 package io.troupe.host.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.troupe.error.InvalidArgumentException;
 import io.troupe.error.LimitExceededException;
+import io.troupe.host.AsyncOperations;
 import io.troupe.host.Handler;
 import io.troupe.host.HandlerCatalog;
 import io.troupe.host.HandlerFactory;
@@ -26,6 +28,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -41,6 +44,14 @@ import java.util.concurrent.Flow;
  * defaults to GET). Response: {@code {"status": 200, "headers": {name: value}, "body": "text"}}, or
  * {@code "body_base64"} instead of {@code body} when the body is not UTF-8.
  *
+ * <p>Headers that carry credentials ({@code authorization}, {@code proxy-authorization}, {@code
+ * cookie}, {@code x-api-key}, {@code x-auth-token}, and those a request lists in {@code
+ * "sensitive_headers"}) are sent as given and recorded in the chain as {@code "<redacted>"}; such a
+ * request is not sent again from the chain after a failover (docs/chain.md, "Secrets").
+ *
+ * <p>Redirects (at most {@value #MAX_REDIRECTS}) are followed only to hosts the actor may reach;
+ * the runner checks every URL against the actor's {@code allowed_hosts}, wherever it runs.
+ *
  * <p>Requests are dispatched: they run on the least-loaded node. If that node dies while a request
  * is in flight, an idempotent request (GET, PUT, DELETE, HEAD, OPTIONS) is sent again from another
  * node; any other completes with an error.
@@ -54,6 +65,15 @@ public final class HttpClientHandler implements HandlerFactory {
   private static final Set<String> IDEMPOTENT = Set.of("GET", "PUT", "DELETE", "HEAD", "OPTIONS");
 
   static final String KIND = "http-client.send-http";
+
+  /** Redirects followed at most, each to an allowed host. */
+  static final int MAX_REDIRECTS = 5;
+
+  /** Headers recorded as {@code "<redacted>"} in every request. */
+  static final Set<String> SENSITIVE =
+      Set.of("authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token");
+
+  static final String REDACTED_VALUE = "<redacted>";
 
   record Request(JsonNode request) {}
 
@@ -102,11 +122,39 @@ public final class HttpClientHandler implements HandlerFactory {
           work.set("request", p.request());
           work.put("timeout_ms", s.timeout().toMillis());
           work.put("max_response_bytes", s.maxBytes());
+          ArrayNode hosts = work.putArray("allowed_hosts");
+          s.hosts().stream().sorted().forEach(hosts::add);
+          ObjectNode recorded = work.deepCopy();
+          if (redact((ObjectNode) recorded.get("request"))) {
+            recorded.put(AsyncOperations.REDACTED, true);
+          }
           // dispatched: it may run on any node; if that node dies, it is sent again elsewhere
-          // only when its method is idempotent
+          // only when its method is idempotent (and the chain holds all of it)
           return ctx.async()
               .dispatch(
-                  KIND, work, IDEMPOTENT.contains(request.method()), s.timeout().plusSeconds(5));
+                  KIND,
+                  work,
+                  recorded,
+                  IDEMPOTENT.contains(request.method()),
+                  s.timeout().plusSeconds(5));
+        });
+    r.redact(
+        INTERFACE,
+        "send-http",
+        new HostRegistry.Redaction() {
+          @Override
+          public JsonNode input(JsonNode input) {
+            if (!input.isArray() || !input.path(0).isObject()) {
+              return input;
+            }
+            JsonNode copy = input.deepCopy();
+            return redact((ObjectNode) copy.get(0)) ? copy : input;
+          }
+
+          @Override
+          public JsonNode output(JsonNode input, JsonNode output) {
+            return output;
+          }
         });
   }
 
@@ -115,13 +163,39 @@ public final class HttpClientHandler implements HandlerFactory {
     runners.register(
         KIND,
         (work, abandoned) -> {
+          Set<String> hosts = new HashSet<>();
+          work.path("allowed_hosts").forEach(h -> hosts.add(h.asText()));
           Settings s =
               new Settings(
-                  Set.of("*"), // the actor's allowed_hosts were checked where it started
+                  Set.copyOf(hosts), // checked again here: the work may come from another node
                   Duration.ofMillis(work.path("timeout_ms").asLong(10_000)),
                   work.path("max_response_bytes").asInt(1 << 20));
-          return send(toRequest(work.get("request"), s), s.maxBytes());
+          return send(toRequest(work.get("request"), s), s, 0);
         });
+  }
+
+  /**
+   * Replaces the values of {@code request}'s sensitive headers with {@value #REDACTED_VALUE};
+   * whether there were any.
+   */
+  static boolean redact(ObjectNode request) {
+    Set<String> sensitive = new HashSet<>(SENSITIVE);
+    request
+        .path("sensitive_headers")
+        .forEach(h -> sensitive.add(h.asText().toLowerCase(Locale.ROOT)));
+    JsonNode headers = request.get("headers");
+    if (headers == null || !headers.isObject()) {
+      return false;
+    }
+    boolean any = false;
+    for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> h = it.next();
+      if (sensitive.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+        h.setValue(JsonNodeFactory.instance.textNode(REDACTED_VALUE));
+        any = true;
+      }
+    }
+    return any;
   }
 
   private HttpRequest toRequest(JsonNode spec, Settings s) {
@@ -170,10 +244,21 @@ public final class HttpClientHandler implements HandlerFactory {
     return b.build();
   }
 
-  private CompletableFuture<JsonNode> send(HttpRequest request, int maxBytes) {
+  /**
+   * Sends {@code request}; a redirect is followed (as a new request, re-checked against the allowed
+   * hosts) up to {@value #MAX_REDIRECTS} times.
+   */
+  private CompletableFuture<JsonNode> send(HttpRequest request, Settings s, int redirects) {
     CompletableFuture<HttpResponse<byte[]>> exchange =
-        client().sendAsync(request, info -> new Limited(maxBytes));
-    CompletableFuture<JsonNode> out = exchange.thenApply(HttpClientHandler::toJson);
+        client().sendAsync(request, info -> new Limited(s.maxBytes()));
+    CompletableFuture<JsonNode> out =
+        exchange.thenCompose(
+            response -> {
+              Optional<HttpRequest> next = redirect(request, response, s, redirects);
+              return next.isPresent()
+                  ? send(next.get(), s, redirects + 1)
+                  : CompletableFuture.completedFuture(toJson(response));
+            });
     // abandoned (cancelled, or past its deadline): the exchange is cancelled too, which closes it
     out.whenComplete(
         (v, e) -> {
@@ -184,6 +269,63 @@ public final class HttpClientHandler implements HandlerFactory {
     return out;
   }
 
+  /** The request a redirect response asks for, checked like the first; empty for no redirect. */
+  private Optional<HttpRequest> redirect(
+      HttpRequest sent, HttpResponse<byte[]> response, Settings s, int redirects) {
+    int status = response.statusCode();
+    Optional<String> location = response.headers().firstValue("location");
+    if (!List.of(301, 302, 303, 307, 308).contains(status) || location.isEmpty()) {
+      return Optional.empty();
+    }
+    if (redirects >= MAX_REDIRECTS) {
+      throw new InvalidArgumentException("more than " + MAX_REDIRECTS + " redirects");
+    }
+    URI target;
+    try {
+      target = sent.uri().resolve(location.get());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException("bad redirect location '" + location.get() + "'");
+    }
+    String host = target.getHost() == null ? "" : target.getHost().toLowerCase(Locale.ROOT);
+    if (!("http".equals(target.getScheme()) || "https".equals(target.getScheme()))) {
+      throw new InvalidArgumentException("redirect to a non-http(s) url: " + target);
+    }
+    if (!s.hosts().contains("*") && !s.hosts().contains(host)) {
+      throw new InvalidArgumentException(
+          "redirect to host '"
+              + host
+              + "', which is not in this actor's http-client allowed_hosts");
+    }
+    // 303 (and 301/302 after a POST, as browsers do) become a GET without a body
+    boolean keep =
+        status == 307
+            || status == 308
+            || sent.method().equals("GET")
+            || sent.method().equals("HEAD");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(target)
+            .timeout(sent.timeout().orElse(s.timeout()))
+            .method(
+                keep && status != 303 ? sent.method() : "GET",
+                keep && status != 303
+                    ? sent.bodyPublisher().orElse(HttpRequest.BodyPublishers.noBody())
+                    : HttpRequest.BodyPublishers.noBody());
+    boolean sameOrigin =
+        host.equals(sent.uri().getHost().toLowerCase(Locale.ROOT))
+            && target.getPort() == sent.uri().getPort()
+            && target.getScheme().equals(sent.uri().getScheme());
+    sent.headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              // credentials go to the same origin only
+              if (sameOrigin || !SENSITIVE.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> b.header(name, v));
+              }
+            });
+    return Optional.of(b.build());
+  }
+
   private HttpClient client() {
     HttpClient c = client;
     if (c == null) {
@@ -191,7 +333,7 @@ public final class HttpClientHandler implements HandlerFactory {
         if (client == null) {
           client =
               HttpClient.newBuilder()
-                  .followRedirects(HttpClient.Redirect.NORMAL)
+                  .followRedirects(HttpClient.Redirect.NEVER) // followed here, host by host
                   .connectTimeout(Duration.ofSeconds(10))
                   .build();
         }
