@@ -110,7 +110,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
 
   private String upload(ByteString module) {
     byte[] bytes = module.toByteArray();
-    system.engine().load(bytes); // refuses malformed WASM/WAT with a clear error
+    system.load(bytes); // refuses malformed, oversized or slow WASM/WAT with a clear error
     return system.modules().upload(bytes);
   }
 

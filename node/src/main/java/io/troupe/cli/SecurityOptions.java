@@ -42,6 +42,14 @@ final class SecurityOptions {
   Path clusterKey;
 
   @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description =
+          "What actors may ask for: limit ceilings, module size and compile time, handlers, hosts,"
+              + " private networks, environment variables (TOML; docs/security.md).")
+  Path policy;
+
+  @Option(
       names = "--insecure",
       description = "Serve an address other than loopback without TLS or tokens, on purpose.")
   boolean insecure;
@@ -57,6 +65,7 @@ final class SecurityOptions {
             pick(clusterCa, s.clusterCa()),
             pick(clusterCert, s.clusterCert()),
             pick(clusterKey, s.clusterKey()),
+            pick(policy, s.policy()),
             insecure || s.insecure());
     b.security(s);
   }

@@ -239,6 +239,7 @@ public record NodeConfig(
           "cluster_ca",
           "cluster_cert",
           "cluster_key",
+          "policy",
           "insecure",
           "dev");
 
@@ -322,6 +323,7 @@ public record NodeConfig(
         file.apply("cluster_ca"),
         file.apply("cluster_cert"),
         file.apply("cluster_key"),
+        file.apply("policy"),
         root.path("insecure").asBoolean(false));
   }
 

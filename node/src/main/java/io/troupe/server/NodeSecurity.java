@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param clusterCa the CA every node's link certificate is signed by
  * @param clusterCert this node's link certificate (PEM), naming the node
  * @param clusterKey this node's link private key (PEM, PKCS#8)
+ * @param policy what manifests and modules may ask for (ceilings, handlers, hosts, networks)
  * @param insecure serve without TLS or tokens on an address other than loopback, knowingly
  */
 public record NodeSecurity(
@@ -25,6 +26,7 @@ public record NodeSecurity(
     Optional<Path> clusterCa,
     Optional<Path> clusterCert,
     Optional<Path> clusterKey,
+    Optional<Path> policy,
     boolean insecure) {
 
   public NodeSecurity {
@@ -54,6 +56,7 @@ public record NodeSecurity(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         false);
   }
 
@@ -74,12 +77,21 @@ public record NodeSecurity(
         clusterCa,
         clusterCert,
         clusterKey,
+        policy,
         insecure);
   }
 
   public NodeSecurity withTokens(Path file) {
     return new NodeSecurity(
-        tlsCert, tlsKey, clientCa, Optional.of(file), clusterCa, clusterCert, clusterKey, insecure);
+        tlsCert,
+        tlsKey,
+        clientCa,
+        Optional.of(file),
+        clusterCa,
+        clusterCert,
+        clusterKey,
+        policy,
+        insecure);
   }
 
   public NodeSecurity withClusterTls(Path ca, Path cert, Path key) {
@@ -91,11 +103,25 @@ public record NodeSecurity(
         Optional.of(ca),
         Optional.of(cert),
         Optional.of(key),
+        policy,
+        insecure);
+  }
+
+  public NodeSecurity withPolicy(Path file) {
+    return new NodeSecurity(
+        tlsCert,
+        tlsKey,
+        clientCa,
+        tokens,
+        clusterCa,
+        clusterCert,
+        clusterKey,
+        Optional.of(file),
         insecure);
   }
 
   public NodeSecurity withInsecure(boolean insecure) {
     return new NodeSecurity(
-        tlsCert, tlsKey, clientCa, tokens, clusterCa, clusterCert, clusterKey, insecure);
+        tlsCert, tlsKey, clientCa, tokens, clusterCa, clusterCert, clusterKey, policy, insecure);
   }
 }

@@ -27,6 +27,7 @@ import io.troupe.home.RemoteDirectory;
 import io.troupe.home.ResultRouter;
 import io.troupe.home.Workers;
 import io.troupe.host.standard.StandardHandlers;
+import io.troupe.policy.Policy;
 import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.storage.Stores;
 import io.troupe.store.ActorStore;
@@ -89,7 +90,9 @@ public final class TroupeNode implements AutoCloseable {
 
   private TroupeNode(NodeConfig config) throws IOException {
     this.config = config;
-    Tokens tokens = Tokens.load(config.security().tokens()); // a bad file stops the start here
+    // bad files stop the start here
+    Tokens tokens = Tokens.load(config.security().tokens());
+    Policy policy = config.security().policy().map(Policy::load).orElseGet(Policy::open);
     meters.config().commonTags("node", config.name());
     this.apiPool = Executors.newFixedThreadPool(8, threads(config.name() + "-api-"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-sched-"));
@@ -142,7 +145,9 @@ public final class TroupeNode implements AutoCloseable {
             .handlers(
                 StandardHandlers.builder()
                     .store(store.map(ActorStore::content).orElseGet(MemoryContentStore::new))
+                    .networks(policy.networks())
                     .build())
+            .policy(policy)
             .nodeName(config.name())
             .chainStore(records)
             .modules(new ModuleSource(store.map(ActorStore::modules).orElse(records.modules())))

@@ -51,6 +51,10 @@ public final class ActorSystem implements AutoCloseable {
   private final Duration requestTimeout;
   private final ExecutorService workers;
   private final LocalHosting hosting;
+  private final io.troupe.policy.Policy policy;
+
+  private final ModuleLoader loader;
+
   private volatile boolean shutdown;
 
   ActorSystem(ActorSystemBuilder b) {
@@ -58,6 +62,10 @@ public final class ActorSystem implements AutoCloseable {
     this.engine = b.engine != null ? b.engine : new WasmEngine(b.mode);
     this.modules = b.modules != null ? b.modules : new ModuleSource();
     this.requestTimeout = b.requestTimeout;
+    this.policy = b.policy;
+    this.loader =
+        new ModuleLoader(
+            this.engine, b.policy, b.nodeName, daemonThreads(b.nodeName + "-compile-"));
     ExecutorService executor = b.executor != null ? b.executor : turnPool(b);
     ScheduledExecutorService scheduler =
         b.scheduler != null
@@ -157,7 +165,8 @@ public final class ActorSystem implements AutoCloseable {
   }
 
   private CompletableFuture<ActorHandle> launch(
-      Manifest manifest, ActorId id, Optional<ActorId> parent, byte[] initState) {
+      Manifest given, ActorId id, Optional<ActorId> parent, byte[] initState) {
+    Manifest manifest = policy.apply(given);
     Actor actor =
         newActor(manifest, id, parent, initState, 0, new Chain(id.value()), History.empty());
     ActorHandle handle = new ActorHandle(actor, services.mapper(), requestTimeout);
@@ -189,10 +198,23 @@ public final class ActorSystem implements AutoCloseable {
     if (shutdown) {
       throw new ActorNotRunningException("node is shutting down");
     }
-    LoadedModule module = engine.load(modules.resolve(manifest.module()));
+    LoadedModule module = load(modules.resolve(manifest.module()));
     var handlers = services.handlers().create(manifest.handlers(), manifest.source());
     return new Actor(
         id, manifest, module, handlers, services, parent, initState, epoch, chain, history);
+  }
+
+  /**
+   * Loads (parses, validates, compiles) module {@code bytes} within the policy's size and time; see
+   * {@link ModuleLoader#load}.
+   */
+  public LoadedModule load(byte[] bytes) {
+    return loader.load(bytes);
+  }
+
+  /** What manifests and modules may ask for on this node. */
+  public io.troupe.policy.Policy policy() {
+    return policy;
   }
 
   ActorHandle handle(Actor actor) {
@@ -316,6 +338,7 @@ public final class ActorSystem implements AutoCloseable {
     }
     services.watchdog().close();
     workers.shutdownNow();
+    loader.close();
     if (ownsExecutors) {
       services.executor().shutdown();
       services.scheduler().shutdown();

@@ -42,8 +42,18 @@ public final class ActorSystemBuilder {
   Dispatcher.Cluster cluster = Dispatcher.Cluster.alone();
   Dispatcher.ResultSink resultSink;
   MeterRegistry meters = new SimpleMeterRegistry();
+  io.troupe.policy.Policy policy = io.troupe.policy.Policy.open();
 
   ActorSystemBuilder() {}
+
+  /**
+   * What manifests and modules may ask for (default: {@link io.troupe.policy.Policy#open()}, the
+   * built-in ceilings).
+   */
+  public ActorSystemBuilder policy(io.troupe.policy.Policy policy) {
+    this.policy = Objects.requireNonNull(policy);
+    return this;
+  }
 
   /**
    * The handler types actors of this system may declare (default: none). The node registers {@link

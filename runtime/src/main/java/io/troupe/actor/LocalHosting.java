@@ -68,7 +68,15 @@ final class LocalHosting implements Hosting {
       History history = History.read(r.history(), services().events());
       byte[] init =
           r.manifest().initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
-      actor = system.newActor(r.manifest(), r.id(), r.parent(), init, r.epoch(), chain, history);
+      actor =
+          system.newActor(
+              system.policy().clamp(r.manifest()),
+              r.id(),
+              r.parent(),
+              init,
+              r.epoch(),
+              chain,
+              history);
       checkModule(r, actor.turns().moduleSha256());
       handle = system.handle(actor);
       residents.addMovedIn(handle);

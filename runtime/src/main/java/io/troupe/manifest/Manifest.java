@@ -71,6 +71,23 @@ public record Manifest(
         folder);
   }
 
+  /** This manifest with {@code limits} instead of its own. */
+  public Manifest withLimits(Limits limits) {
+    return new Manifest(
+        name,
+        version,
+        description,
+        module,
+        initState,
+        handlers,
+        limits,
+        supervision,
+        chain,
+        source,
+        text,
+        folder);
+  }
+
   /** The handler of {@code type}, if declared. */
   public Optional<HandlerSpec> handler(String type) {
     return handlers.stream().filter(h -> h.type().equals(type)).findFirst();

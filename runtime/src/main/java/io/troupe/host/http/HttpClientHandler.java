@@ -11,6 +11,7 @@ import io.troupe.host.Handler;
 import io.troupe.host.HandlerCatalog;
 import io.troupe.host.HandlerFactory;
 import io.troupe.host.HostContext;
+import io.troupe.policy.Networks;
 import io.troupe.wasm.HostRegistry;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -80,6 +81,20 @@ public final class HttpClientHandler implements HandlerFactory {
   private record Settings(Set<String> hosts, Duration timeout, int maxBytes) {}
 
   private volatile HttpClient client;
+  private final Networks networks;
+
+  /** Every address reachable (no policy). */
+  public HttpClientHandler() {
+    this(Networks.OPEN);
+  }
+
+  /**
+   * Requests only where {@code networks} allows, checked on the node that sends them, for every
+   * redirect too.
+   */
+  public HttpClientHandler(Networks networks) {
+    this.networks = networks;
+  }
 
   @Override
   public String type() {
@@ -170,7 +185,9 @@ public final class HttpClientHandler implements HandlerFactory {
                   Set.copyOf(hosts), // checked again here: the work may come from another node
                   Duration.ofMillis(work.path("timeout_ms").asLong(10_000)),
                   work.path("max_response_bytes").asInt(1 << 20));
-          return send(toRequest(work.get("request"), s), s, 0);
+          HttpRequest request = toRequest(work.get("request"), s);
+          networks.check(request.uri().getHost());
+          return send(request, s, 0);
         });
   }
 
@@ -296,6 +313,7 @@ public final class HttpClientHandler implements HandlerFactory {
               + host
               + "', which is not in this actor's http-client allowed_hosts");
     }
+    networks.check(host);
     // 303 (and 301/302 after a POST, as browsers do) become a GET without a body
     boolean keep =
         status == 307

@@ -11,6 +11,7 @@ import io.troupe.host.store.StoreHandler;
 import io.troupe.host.supervisor.SupervisorHandler;
 import io.troupe.host.tcp.TcpClientHandler;
 import io.troupe.host.timing.TimingHandler;
+import io.troupe.policy.Networks;
 import io.troupe.store.ContentStore;
 import io.troupe.store.MemoryContentStore;
 import java.util.List;
@@ -29,8 +30,15 @@ import java.util.Objects;
 public final class StandardHandlers {
   private ContentStore store;
   private Map<String, String> environment;
+  private Networks networks = Networks.OPEN;
 
   private StandardHandlers() {}
+
+  /** Where network handlers may connect (default: anywhere their manifests allow). */
+  public StandardHandlers networks(Networks networks) {
+    this.networks = Objects.requireNonNull(networks);
+    return this;
+  }
 
   /** Every standard handler, with an in-memory blob store and this process's environment. */
   public static HandlerCatalog catalog() {
@@ -66,8 +74,8 @@ public final class StandardHandlers {
             new MessageServerHandler(),
             new SupervisorHandler(),
             new StoreHandler(store != null ? store : new MemoryContentStore()),
-            new HttpClientHandler(),
-            new TcpClientHandler(),
+            new HttpClientHandler(networks),
+            new TcpClientHandler(networks),
             new ComputeHandler()));
   }
 }

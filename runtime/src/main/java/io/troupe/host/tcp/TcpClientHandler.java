@@ -8,6 +8,7 @@ import io.troupe.host.Handler;
 import io.troupe.host.HandlerCatalog;
 import io.troupe.host.HandlerFactory;
 import io.troupe.host.HostContext;
+import io.troupe.policy.Networks;
 import io.troupe.wasm.HostRegistry;
 import java.util.HashSet;
 import java.util.Locale;
@@ -38,6 +39,18 @@ public final class TcpClientHandler implements HandlerFactory {
   record Conn(String connectionId) {}
 
   private record Settings(Set<String> allowed, int maxConnections, int maxBuffered) {}
+
+  private final Networks networks;
+
+  /** Every address reachable (no policy). */
+  public TcpClientHandler() {
+    this(Networks.OPEN);
+  }
+
+  /** Connections only where {@code networks} allows, checked on the address connected to. */
+  public TcpClientHandler(Networks networks) {
+    this.networks = networks;
+  }
 
   @Override
   public String type() {
@@ -90,7 +103,7 @@ public final class TcpClientHandler implements HandlerFactory {
           TcpConnection c =
               new TcpConnection(id, event -> ctx.enqueueEvent(EVENTS, event), s.maxBuffered());
           connections.put(id, c);
-          c.connect(p.host(), p.port());
+          c.connect(p.host(), p.port(), networks);
           return id;
         });
     r.registerFunctionNoResult(

@@ -71,14 +71,20 @@ final class TcpConnection {
     return (state == State.CLOSED || state == State.FAILED) && events.isEmpty() && !delivering;
   }
 
-  void connect(String host, int port) {
+  void connect(String host, int port, io.troupe.policy.Networks networks) {
     try {
+      InetSocketAddress address = new InetSocketAddress(host, port);
+      if (address.isUnresolved()) {
+        fail("connect to " + host + ":" + port + " failed: the host does not resolve");
+        return;
+      }
+      networks.check(host, address.getAddress()); // and then connect to what was checked
       AsynchronousSocketChannel ch = AsynchronousSocketChannel.open();
       synchronized (this) {
         channel = ch;
       }
       ch.connect(
-          new InetSocketAddress(host, port),
+          address,
           null,
           new CompletionHandler<Void, Void>() {
             @Override
@@ -93,6 +99,8 @@ final class TcpConnection {
               fail("connect to " + host + ":" + port + " failed: " + e);
             }
           });
+    } catch (io.troupe.error.InvalidArgumentException e) {
+      fail("connect to " + host + ":" + port + " refused: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       fail("connect to " + host + ":" + port + " failed: " + e);
     }
