@@ -12,8 +12,10 @@ public record ActorId(String value) {
   public ActorId {
     Objects.requireNonNull(value, "value");
     if (!VALID.matcher(value).matches()) {
-      throw new IllegalArgumentException(
-          "invalid actor id '" + value + "': use 1 to 128 characters from A-Z a-z 0-9 . _ : -");
+      throw new io.troupe.error.InvalidArgumentException(
+          "invalid actor id '"
+              + (value.length() > 140 ? value.substring(0, 128) + "…" : value)
+              + "': use 1 to 128 characters from A-Z a-z 0-9 . _ : -");
     }
   }
 
