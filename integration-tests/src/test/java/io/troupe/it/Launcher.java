@@ -18,17 +18,24 @@ final class Launcher {
   private Launcher() {}
 
   static Result run(String launcher, String... args) throws IOException, InterruptedException {
+    return run(java.util.Map.of(), launcher, args);
+  }
+
+  /** Runs {@code launcher} with {@code env} added to this process's environment. */
+  static Result run(java.util.Map<String, String> env, String launcher, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(REPO.resolve("ops").resolve(launcher).toString());
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile("it-out", ".txt");
     Path err = Files.createTempFile("it-err", ".txt");
-    Process p =
+    ProcessBuilder b =
         new ProcessBuilder(cmd)
             .directory(REPO.toFile())
             .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
+            .redirectError(err.toFile());
+    b.environment().putAll(env);
+    Process p = b.start();
     try {
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         throw new AssertionError(launcher + " did not finish in 120 s: " + cmd);

@@ -10,13 +10,17 @@ import java.util.List;
  * @param name the token's name (never its secret), for messages and logs
  * @param role what it may do
  * @param actors the actor-id prefixes it may touch; empty: every actor
+ * @param maxActors the most live actors (among those it may touch) it may start; empty: no quota
  */
-public record Principal(String name, Role role, List<String> actors) {
+public record Principal(
+    String name, Role role, List<String> actors, java.util.OptionalInt maxActors) {
   /** A node without tokens: every call is allowed (only a node on loopback, docs/security.md). */
-  public static final Principal OPEN = new Principal("open", Role.ADMIN, List.of());
+  public static final Principal OPEN =
+      new Principal("open", Role.ADMIN, List.of(), java.util.OptionalInt.empty());
 
   /** A client call another member forwarded here: the node it entered checked it. */
-  public static final Principal MEMBER = new Principal("member", Role.ADMIN, List.of());
+  public static final Principal MEMBER =
+      new Principal("member", Role.ADMIN, List.of(), java.util.OptionalInt.empty());
 
   public Principal {
     actors = List.copyOf(actors);

@@ -27,6 +27,7 @@ import java.util.Set;
  * secret = "…"                # at least 16 characters; or secret_sha256 = "<hex>"
  * role = "deployer"           # admin | deployer | caller | reader
  * actors = ["orders-"]        # optional: the actor-id prefixes it may touch
+ * max_actors = 100            # optional: the most live actors among those it may start
  * }</pre>
  *
  * Secrets are kept only as SHA-256 digests, and a presented token is found by its digest, so
@@ -35,7 +36,7 @@ import java.util.Set;
 public final class Tokens {
   static final int MIN_SECRET = 16;
   private static final Set<String> KEYS =
-      Set.of("name", "secret", "secret_sha256", "role", "actors");
+      Set.of("name", "secret", "secret_sha256", "role", "actors", "max_actors");
 
   private final Map<String, Principal> byDigest;
 
@@ -135,7 +136,15 @@ public final class Tokens {
           actors.add(p.asText());
         }
       }
-      if (byDigest.put(digest, new Principal(name, role, actors)) != null) {
+      java.util.OptionalInt quota = java.util.OptionalInt.empty();
+      if (t.has("max_actors")) {
+        if (!t.get("max_actors").canConvertToInt() || t.get("max_actors").asInt() < 0) {
+          throw new InvalidArgumentException(
+              where + " (" + name + "): max_actors must be a number of actors");
+        }
+        quota = java.util.OptionalInt.of(t.get("max_actors").asInt());
+      }
+      if (byDigest.put(digest, new Principal(name, role, actors, quota)) != null) {
         throw new InvalidArgumentException(where + " (" + name + "): the same secret twice");
       }
     }

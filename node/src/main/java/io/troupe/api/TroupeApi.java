@@ -128,6 +128,18 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
       }
       ActorId id = ActorId.of(req.getId().isEmpty() ? UUID.randomUUID().toString() : req.getId());
       who.require(Right.DEPLOY, id);
+      if (who.maxActors().isPresent()) {
+        long live = records.list().stream().filter(s -> s.live() && who.sees(s.id())).count();
+        if (live >= who.maxActors().getAsInt()) {
+          throw new io.troupe.error.LimitExceededException(
+              "token '"
+                  + who.name()
+                  + "' may have "
+                  + who.maxActors().getAsInt()
+                  + " live actors (max_actors), and has "
+                  + live);
+        }
+      }
       String source = req.getManifestName().isEmpty() ? "manifest" : req.getManifestName();
       // a client's manifest reads none of the node's files
       Manifest manifest = manifests.parse(req.getManifestToml(), null, source);

@@ -2,9 +2,6 @@ package io.troupe.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.HazelcastInstance;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -202,8 +199,8 @@ public final class TroupeNode implements AutoCloseable {
       throw new UncheckedIOException("cannot start node " + config.name(), e);
     }
     node.awaitQuorumIfAlone();
-    ManagedChannel self =
-        Grpc.newChannelBuilder(node.grpcAddress(), InsecureChannelCredentials.create()).build();
+    // through this node's own link port, as a member: the client port may want TLS and a token
+    io.grpc.Channel self = node.channels.to(node.members.self());
     try {
       new StartupActors(
               config.actors(),
@@ -221,8 +218,6 @@ public final class TroupeNode implements AutoCloseable {
     } catch (RuntimeException e) {
       node.close();
       throw e;
-    } finally {
-      self.shutdownNow();
     }
     return node;
   }

@@ -28,6 +28,15 @@ final class PeerLink {
   private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
   static final int MAX_BATCH = 512;
 
+  /**
+   * A batch closes at this many bytes (one envelope alone may be larger, up to a message's 16 MiB):
+   * batches stay well under the 64 MiB a node takes from a peer.
+   */
+  static final int MAX_BATCH_BYTES = 4 << 20;
+
+  /** The envelope that did not fit in the last batch; only the draining thread touches it. */
+  private volatile Envelope carried;
+
   private final String peerUuid;
   private final Envelopes envelopes;
   private final Queue<Envelope> queue = new ConcurrentLinkedQueue<>();
@@ -164,16 +173,26 @@ final class PeerLink {
    * thread ever calls {@code onNext}.
    */
   private void drain() {
-    while (out != null && !queue.isEmpty() && draining.compareAndSet(false, true)) {
+    while (out != null
+        && (!queue.isEmpty() || carried != null)
+        && draining.compareAndSet(false, true)) {
       try {
         StreamObserver<EnvelopeBatch> stream = out;
-        while (stream != null && !queue.isEmpty()) {
+        while (stream != null && (carried != null || !queue.isEmpty())) {
           EnvelopeBatch.Builder batch = EnvelopeBatch.newBuilder();
+          long bytes = 0;
           for (int i = 0; i < MAX_BATCH; i++) {
-            Envelope e = queue.poll();
+            Envelope e = carried != null ? carried : queue.poll();
+            carried = null;
             if (e == null) {
               break;
             }
+            int size = e.getSerializedSize();
+            if (i > 0 && bytes + size > MAX_BATCH_BYTES) {
+              carried = e; // the first of the next batch
+              break;
+            }
+            bytes += size;
             batch.addEnvelopes(e);
           }
           try {

@@ -74,6 +74,7 @@ class ApiSecurityTest {
         secret = "%s"
         role = "deployer"
         actors = ["team-"]
+        max_actors = 6
 
         [[token]]
         name = "team-app"
@@ -153,6 +154,10 @@ class ApiSecurityTest {
                 .distinct())
         .as("some team actors live on the node the calls did not enter")
         .contains("n1");
+    assertCode(
+        () -> deployer.startActor(startRequest("counter/counter.toml", "team-6")),
+        Status.Code.RESOURCE_EXHAUSTED,
+        "may have 6 live actors (max_actors)");
     assertCode(
         () -> deployer.startActor(startRequest("counter/counter.toml", "other")),
         Status.Code.PERMISSION_DENIED,

@@ -167,6 +167,14 @@ public final class ActorSystem implements AutoCloseable {
   private CompletableFuture<ActorHandle> launch(
       Manifest given, ActorId id, Optional<ActorId> parent, byte[] initState) {
     Manifest manifest = policy.apply(given);
+    if (residents.size() >= policy.maxActors()) {
+      throw new io.troupe.error.LimitExceededException(
+          "node "
+              + services.nodeName()
+              + " hosts "
+              + policy.maxActors()
+              + " actors, the most its policy allows (max_actors)");
+    }
     Actor actor =
         newActor(manifest, id, parent, initState, 0, new Chain(id.value()), History.empty());
     ActorHandle handle = new ActorHandle(actor, services.mapper(), requestTimeout);

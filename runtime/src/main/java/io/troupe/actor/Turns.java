@@ -13,6 +13,7 @@ import io.troupe.error.InvalidArgumentException;
 import io.troupe.error.TroupeException;
 import io.troupe.error.UnavailableException;
 import io.troupe.host.Handler;
+import io.troupe.manifest.Limits;
 import io.troupe.wasm.AbiViolation;
 import io.troupe.wasm.GuestInstance;
 import io.troupe.wasm.GuestResult;
@@ -188,6 +189,16 @@ final class Turns {
       throw new GuestErrorException(function + " returned an error: " + err.message());
     }
     GuestResult.Ok ok = (GuestResult.Ok) result;
+    int size = ok.state().map(b -> b.length).orElse(0);
+    if (size > Limits.MAX_STATE_BYTES) {
+      throw fault(
+          function,
+          "returned a state of "
+              + size
+              + " bytes; an actor keeps at most "
+              + Limits.MAX_STATE_BYTES
+              + " (its state is replicated, stored and read by clients whole)");
+    }
     state = ok.state().orElse(null);
     actor.record(new Event.Result(function, ok.value(), recordState()));
     if (shutdownRequest != null) {

@@ -30,6 +30,9 @@ public record Limits(
   public static final int MAX_MESSAGE_BYTES = 16 << 20;
   public static final int MAX_PENDING_OPS = 4_096;
 
+  /** The largest state an actor may keep (16 MiB): it is replicated, stored and read whole. */
+  public static final int MAX_STATE_BYTES = 16 << 20;
+
   public Limits {
     within("memory_pages", memoryPages, 1, MAX_PAGES);
     if (callTimeout.isNegative() || callTimeout.isZero()) {

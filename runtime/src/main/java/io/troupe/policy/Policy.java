@@ -35,6 +35,7 @@ import java.util.Set;
  * @param environment the variables an {@code environment} handler may expose (exact names, or
  *     prefixes ending in {@code *}; empty: any)
  * @param networks what network handlers may connect to
+ * @param maxActors the most actors this node hosts at once (starts beyond are refused)
  */
 public record Policy(
     Limits ceilings,
@@ -44,7 +45,8 @@ public record Policy(
     Optional<Set<String>> httpHosts,
     Optional<Set<String>> tcpHosts,
     Optional<Set<String>> environment,
-    Networks networks) {
+    Networks networks,
+    int maxActors) {
 
   /** The largest module a node takes without a policy. */
   public static final int MAX_MODULE_BYTES = 64 << 20;
@@ -67,7 +69,8 @@ public record Policy(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Networks.OPEN);
+        Networks.OPEN,
+        Integer.MAX_VALUE);
   }
 
   private static final Set<String> KEYS =
@@ -79,7 +82,8 @@ public record Policy(
           "http_hosts",
           "tcp_hosts",
           "environment",
-          "allow_private_networks");
+          "allow_private_networks",
+          "max_actors");
   private static final Set<String> LIMIT_KEYS =
       Set.of(
           "memory_pages",
@@ -130,7 +134,8 @@ public record Policy(
         strings(root, "http_hosts", source),
         strings(root, "tcp_hosts", source),
         strings(root, "environment", source),
-        new Networks(root.path("allow_private_networks").asBoolean(false)));
+        new Networks(root.path("allow_private_networks").asBoolean(false)),
+        bounded(root, "max_actors", Integer.MAX_VALUE, source));
   }
 
   /**

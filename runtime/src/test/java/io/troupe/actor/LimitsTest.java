@@ -86,6 +86,38 @@ class LimitsTest {
     assertThat(roomy.request(json.readTree("1")).join().asBoolean()).isFalse();
   }
 
+  /** A state larger than an actor may keep fails the turn; the actor keeps its last state. */
+  @Test
+  void aStateOverTheCeiling_failsTheTurn_andTheActorKeepsItsState() throws Exception {
+    int n = 17 << 20; // a JSON string of 17 MiB of 'a'
+    String body =
+        "(data (i32.const 100) \"{\\\"Ok\\\":[\\\"\")" // {"Ok":["
+            + "(data (i32.const 200) \"\\\",null]}\")" // ",null]}
+            + "(func (export \""
+            + REQUEST
+            + "\") (param i32 i32 i32 i32) (result i64)"
+            + " (drop (memory.grow (i32.const 300)))"
+            + " (memory.copy (i32.const 65536) (i32.const 100) (i32.const 8))"
+            + " (memory.fill (i32.const 65544) (i32.const 97) (i32.const "
+            + n
+            + "))"
+            + " (memory.copy (i32.const "
+            + (65544 + n)
+            + ") (i32.const 200) (i32.const 8))"
+            + " (i64.const "
+            + ((65536L << 32) | (n + 16))
+            + "))";
+    ActorHandle big =
+        system.start(
+            Fixture.manifest(
+                dir, Guests.module(body), "init_state = 7\n[limits]\nmemory_pages = 512\n"));
+    assertThatThrownBy(() -> big.request(json.readTree("1")).join())
+        .hasCauseInstanceOf(io.troupe.error.GuestFaultException.class)
+        .hasMessageContaining("returned a state of " + (n + 2) + " bytes")
+        .hasMessageContaining("at most " + io.troupe.manifest.Limits.MAX_STATE_BYTES);
+    assertThat(big.state()).contains(json.readTree("7"));
+  }
+
   @Test
   void moduleNeedingMorePagesThanAllowed_isRefusedAtStart() {
     byte[] module = Guests.module("", "8", Guests.constant(SEND, 100, "{\"Ok\":[null]}"));

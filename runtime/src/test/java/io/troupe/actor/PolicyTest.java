@@ -104,6 +104,18 @@ class PolicyTest {
   }
 
   @Test
+  void aNodeHostsNoMoreActorsThanItsPolicyAllows() throws Exception {
+    Path file = dir.resolve("two.toml");
+    Files.writeString(file, "max_actors = 2\n");
+    ActorSystem system = system(Policy.load(file));
+    system.start(manifest(""));
+    system.start(manifest(""));
+    assertThatThrownBy(() -> system.start(manifest("")))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("the most its policy allows (max_actors)");
+  }
+
+  @Test
   void modulesTooLargeOrTooSlowToLoadAreRefused() throws Exception {
     ActorSystem system = system(policy());
     assertThatThrownBy(() -> system.load(new byte[200_001]))
