@@ -3,6 +3,8 @@ package io.troupe.client.sdk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
@@ -10,7 +12,6 @@ import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.troupe.proto.v1.ActorDescription;
@@ -25,9 +26,9 @@ import io.troupe.proto.v1.ListActorsRequest;
 import io.troupe.proto.v1.RequestRequest;
 import io.troupe.proto.v1.SendRequest;
 import io.troupe.proto.v1.StartActorRequest;
+import io.troupe.proto.v1.StartActorResponse;
 import io.troupe.proto.v1.StopActorRequest;
 import io.troupe.proto.v1.SubscribeChainRequest;
-import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.proto.v1.VerifyChainRequest;
 import io.troupe.proto.v1.VerifyChainResponse;
 import java.io.IOException;
@@ -39,9 +40,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The Java client of a Troupe cluster. It knows several node addresses and talks to one; when that
@@ -57,9 +59,6 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class TroupeClient implements AutoCloseable {
-  private static final Metadata.Key<String> KIND =
-      Metadata.Key.of("troupe-error-kind", Metadata.ASCII_STRING_MARSHALLER);
-
   private final List<String> targets;
 
   /** The largest reply or chain event the client takes: as large as a node accepts. */
@@ -72,7 +71,7 @@ public final class TroupeClient implements AutoCloseable {
   /** The channels calls go out on: {@link #managed}, carrying the token when there is one. */
   private final List<Channel> channels = new ArrayList<>();
 
-  private int current;
+  private final Calls calls;
 
   private TroupeClient(Builder b) {
     this.targets = List.copyOf(b.targets);
@@ -86,6 +85,7 @@ public final class TroupeClient implements AutoCloseable {
       channels.add(
           b.token == null ? c : ClientInterceptors.intercept(c, Transport.bearer(b.token)));
     }
+    this.calls = new Calls(channels, targets, deadline, attempt);
   }
 
   public static Builder builder() {
@@ -126,20 +126,23 @@ public final class TroupeClient implements AutoCloseable {
             .setModuleBytes(ByteString.copyFrom(module))
             .setId(actorId)
             .build();
-    boolean[] attempted = {false};
-    return call(
-        s -> {
-          try {
-            return s.startActor(req).getId();
-          } catch (StatusRuntimeException e) {
-            if (attempted[0] && e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
-              return actorId; // an earlier attempt of this call started it, then its answer was
-              // lost
-            }
-            attempted[0] = true;
-            throw e;
-          }
-        });
+    AtomicBoolean attempted = new AtomicBoolean();
+    return calls
+        .blocking(
+            stub -> {
+              boolean retry = attempted.getAndSet(true);
+              return Futures.catchingAsync(
+                  stub.startActor(req),
+                  StatusRuntimeException.class,
+                  e ->
+                      // an earlier attempt of this call started it, then its answer was lost
+                      retry && e.getStatus().getCode() == Status.Code.ALREADY_EXISTS
+                          ? Futures.immediateFuture(
+                              StartActorResponse.newBuilder().setId(actorId).build())
+                          : Futures.immediateFailedFuture(e),
+                  MoreExecutors.directExecutor());
+            })
+        .getId();
   }
 
   /** The manifest with an {@code init_state} file's JSON in place of its path. */
@@ -168,37 +171,56 @@ public final class TroupeClient implements AutoCloseable {
       new com.fasterxml.jackson.databind.ObjectMapper();
 
   public void stop(String id) {
-    call(s -> s.stopActor(StopActorRequest.newBuilder().setId(id).build()));
+    calls.blocking(s -> s.stopActor(StopActorRequest.newBuilder().setId(id).build()));
   }
 
   /** Delivers {@code json} to the actor's handle-send; returns once handled and replicated. */
   public void send(String id, String json) {
+    Calls.await(sendAsync(id, json));
+  }
+
+  /**
+   * Like {@link #send}, without waiting: completes once the send is handled and replicated, or with
+   * a {@link TroupeClientException}. Any number may be in flight on one client.
+   */
+  public CompletableFuture<Void> sendAsync(String id, String json) {
     SendRequest req =
         SendRequest.newBuilder()
             .setId(id)
             .setMessageJson(utf8(json))
             .setMessageId(UUID.randomUUID().toString())
             .build();
-    call(s -> s.send(req));
+    return calls.async(s -> s.send(req)).thenApply(r -> null);
   }
 
   /** Sends a request; returns the actor's response as JSON text. */
   public String request(String id, String json) {
+    return Calls.await(requestAsync(id, json));
+  }
+
+  /** Like {@link #request}, without waiting: completes with the response as JSON text. */
+  public CompletableFuture<String> requestAsync(String id, String json) {
     RequestRequest req =
         RequestRequest.newBuilder()
             .setId(id)
             .setMessageJson(utf8(json))
             .setMessageId(UUID.randomUUID().toString())
             .build();
-    return call(s -> s.request(req)).getResponseJson().toStringUtf8();
+    return calls.async(s -> s.request(req)).thenApply(r -> r.getResponseJson().toStringUtf8());
   }
 
   public ActorDescription describe(String id) {
-    return call(s -> s.describeActor(DescribeActorRequest.newBuilder().setId(id).build()));
+    return Calls.await(describeAsync(id));
+  }
+
+  public CompletableFuture<ActorDescription> describeAsync(String id) {
+    return calls.async(s -> s.describeActor(DescribeActorRequest.newBuilder().setId(id).build()));
   }
 
   public List<ActorDescription> list() {
-    return call(s -> s.listActors(ListActorsRequest.getDefaultInstance())).getActorsList();
+    return calls
+        .blocking(s -> s.listActors(ListActorsRequest.getDefaultInstance()))
+        .getActorsList();
   }
 
   /**
@@ -251,9 +273,9 @@ public final class TroupeClient implements AutoCloseable {
   private long stream(
       Duration idle, ChainStream.Opener opener, long fromSeq, Consumer<ChainEvent> sink) {
     try {
-      return new ChainStream(channels, idle, deadline).read(current, fromSeq, opener, sink);
+      return new ChainStream(channels, idle, deadline).read(calls.current(), fromSeq, opener, sink);
     } catch (StatusRuntimeException e) {
-      throw translate(e);
+      throw calls.translate(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TroupeClientException(Status.Code.CANCELLED, "", "interrupted", e);
@@ -261,90 +283,19 @@ public final class TroupeClient implements AutoCloseable {
   }
 
   public VerifyChainResponse verify(String id) {
-    return call(s -> s.verifyChain(VerifyChainRequest.newBuilder().setId(id).build()));
+    return calls.blocking(s -> s.verifyChain(VerifyChainRequest.newBuilder().setId(id).build()));
   }
 
   public GetStateResponse state(String id) {
-    return call(s -> s.getState(GetStateRequest.newBuilder().setId(id).build()));
+    return calls.blocking(s -> s.getState(GetStateRequest.newBuilder().setId(id).build()));
   }
 
   public ClusterStatusResponse clusterStatus() {
-    return call(s -> s.clusterStatus(ClusterStatusRequest.getDefaultInstance()));
+    return calls.blocking(s -> s.clusterStatus(ClusterStatusRequest.getDefaultInstance()));
   }
 
   private static ByteString utf8(String s) {
     return ByteString.copyFrom(Objects.requireNonNull(s), StandardCharsets.UTF_8);
-  }
-
-  /**
-   * Runs {@code body} against the current node. On UNAVAILABLE (the node is down, or the actor's
-   * home is moving) or no answer within the attempt timeout (the node hangs) it tries the next
-   * nodes, and keeps trying with a short pause until the call's deadline: an actor is served again
-   * within seconds of its home dying. A retried send or request carries the same message id.
-   */
-  private synchronized <T> T call(Function<TroupeGrpc.TroupeBlockingStub, T> body) {
-    long deadlineNanos = System.nanoTime() + deadline.toNanos();
-    StatusRuntimeException last = null;
-    StatusRuntimeException unavailable = null; // the last node that said so, for the final error
-    for (int n = 0; ; n++) {
-      int i = (current + n) % channels.size();
-      long left = deadlineNanos - System.nanoTime();
-      if (left <= 0) {
-        break;
-      }
-      long attemptNanos = Math.min(left, attempt.toNanos());
-      boolean lastChance = attemptNanos == left;
-      TroupeGrpc.TroupeBlockingStub stub =
-          TroupeGrpc.newBlockingStub(channels.get(i))
-              .withDeadlineAfter(attemptNanos, TimeUnit.NANOSECONDS);
-      try {
-        T result = body.apply(stub);
-        current = i;
-        return result;
-      } catch (StatusRuntimeException e) {
-        last = e;
-        Status.Code code = e.getStatus().getCode();
-        if (code == Status.Code.UNAVAILABLE) {
-          unavailable = e;
-        }
-        boolean hung = code == Status.Code.DEADLINE_EXCEEDED && !lastChance;
-        if (code != Status.Code.UNAVAILABLE && !hung) {
-          break; // a hung node (no answer within the attempt's time) is tried like a dead one
-        }
-      }
-      if ((n + 1) % channels.size() == 0) {
-        try {
-          Thread.sleep(Math.min(100, Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
-    if (last == null) {
-      throw new TroupeClientException(
-          Status.Code.DEADLINE_EXCEEDED,
-          "",
-          "no answer within " + deadline.toMillis() + " ms",
-          null);
-    }
-    // out of time after nodes said UNAVAILABLE: that says more than the deadline that ended it
-    throw translate(
-        last.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED && unavailable != null
-            ? unavailable
-            : last);
-  }
-
-  private TroupeClientException translate(StatusRuntimeException e) {
-    String kind = e.getTrailers() == null ? null : e.getTrailers().get(KIND);
-    String message = e.getStatus().getDescription();
-    if (message == null) {
-      message = e.getStatus().getCode().name();
-    }
-    if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && kind == null) {
-      message = "no node answered (" + String.join(", ", targets) + "): " + message;
-    }
-    return new TroupeClientException(e.getStatus().getCode(), kind == null ? "" : kind, message, e);
   }
 
   @Override
