@@ -27,6 +27,9 @@ public final class WasmEngine {
   private final ExecutionMode mode;
   private final ConcurrentHashMap<String, LoadedModule> cache = new ConcurrentHashMap<>();
 
+  /** Modules loaded from WAT, by the SHA-256 of their text. */
+  private final ConcurrentHashMap<String, LoadedModule> fromText = new ConcurrentHashMap<>();
+
   public WasmEngine(ExecutionMode mode) {
     this.mode = mode;
   }
@@ -42,9 +45,24 @@ public final class WasmEngine {
    * @throws InvalidModuleException when the bytes are neither a valid module nor valid WAT
    */
   public LoadedModule load(byte[] bytes) {
-    byte[] binary = isBinary(bytes) ? bytes : watToWasm(bytes);
-    String sha = Sha256.hex(binary);
-    return cache.computeIfAbsent(sha, s -> compile(s, binary));
+    if (isBinary(bytes)) {
+      return cache.computeIfAbsent(Sha256.hex(bytes), s -> compile(s, bytes));
+    }
+    // WAT is compiled to binary once per text, not on every start of an actor of that text
+    String text = Sha256.hex(bytes);
+    LoadedModule known = fromText.get(text);
+    if (known != null) {
+      return known;
+    }
+    byte[] binary = watToWasm(bytes);
+    LoadedModule loaded = cache.computeIfAbsent(Sha256.hex(binary), s -> compile(s, binary));
+    fromText.putIfAbsent(text, loaded);
+    return loaded;
+  }
+
+  /** Number of distinct WAT texts whose binary module is known (compiled from text once each). */
+  public int cachedTexts() {
+    return fromText.size();
   }
 
   /** Number of distinct modules held. */

@@ -20,6 +20,12 @@ class WasmEngineTest {
     assertThat(fromBinary).isSameAs(fromText);
     assertThat(engine.cachedModules()).isEqualTo(1);
     assertThat(fromText.mode()).isEqualTo(ExecutionMode.COMPILER);
+    // a text is turned into binary once; the same module written differently is the same module
+    assertThat(engine.load(WAT.getBytes(StandardCharsets.UTF_8))).isSameAs(fromText);
+    assertThat(engine.cachedTexts()).isEqualTo(1);
+    assertThat(engine.load((" " + WAT + "\n").getBytes(StandardCharsets.UTF_8))).isSameAs(fromText);
+    assertThat(engine.cachedTexts()).isEqualTo(2);
+    assertThat(engine.cachedModules()).isEqualTo(1);
   }
 
   @Test
