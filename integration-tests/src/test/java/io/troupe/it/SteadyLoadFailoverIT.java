@@ -84,6 +84,7 @@ class SteadyLoadFailoverIT {
       killed.process().waitFor();
       awaitAcked(acked, 60);
       cluster.restart(killed, 1);
+      cluster.awaitFormed(); // all three again before the next failure
       awaitAcked(acked, 60);
 
       NodeProcesses.Node hung =

@@ -10,12 +10,43 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /** How the client's channels reach a node: TLS credentials and the bearer token. */
 final class Transport {
   private Transport() {}
+
+  /**
+   * A client's network threads: its own, not gRPC's shared ones (which linger a second after the
+   * last channel closes, and keep a JVM that exits waiting for them while they sit in a system
+   * call).
+   */
+  static final class Loop implements AutoCloseable {
+    private final NioEventLoopGroup group =
+        new NioEventLoopGroup(2, new DefaultThreadFactory("troupe-client", true));
+
+    @Override
+    public void close() {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+  }
+
+  static Loop loop() {
+    return new Loop();
+  }
+
+  /** A channel builder to {@code target} on {@code loop}'s threads. */
+  static NettyChannelBuilder channel(String target, ChannelCredentials credentials, Loop loop) {
+    return NettyChannelBuilder.forTarget(target, credentials)
+        .eventLoopGroup(loop.group)
+        .channelType(NioSocketChannel.class);
+  }
 
   /** Adds {@code authorization: Bearer TOKEN} to every call. */
   static ClientInterceptor bearer(String token) {
