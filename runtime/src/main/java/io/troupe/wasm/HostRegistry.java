@@ -32,28 +32,23 @@ public final class HostRegistry {
 
   /**
    * What the chain records of a host call, when that must not be all of it (docs/chain.md,
-   * "Secrets"): the recorded input and output, from the real ones. The guest still gets the real
-   * output.
+   * "Secrets"): the recorded params tuple from the real one, and the recorded {@code {"Ok": …}} or
+   * {@code {"Err": …}} from the real params and output. The guest still gets the real output.
    */
-  public interface Redaction {
-    Redaction NONE =
-        new Redaction() {
-          @Override
-          public JsonNode input(JsonNode input) {
-            return input;
-          }
+  public record Redaction(
+      java.util.function.UnaryOperator<JsonNode> input,
+      java.util.function.BinaryOperator<JsonNode> output) {
+    public static final Redaction NONE = new Redaction(in -> in, (in, out) -> out);
 
-          @Override
-          public JsonNode output(JsonNode input, JsonNode output) {
-            return output;
-          }
-        };
+    /** Only the params are recorded differently. */
+    public static Redaction ofInput(java.util.function.UnaryOperator<JsonNode> input) {
+      return new Redaction(input, NONE.output);
+    }
 
-    /** The params tuple as recorded. */
-    JsonNode input(JsonNode input);
-
-    /** {@code {"Ok": …}} or {@code {"Err": …}} as recorded, for the real {@code input}. */
-    JsonNode output(JsonNode input, JsonNode output);
+    /** Only the output is recorded differently (it may depend on the params). */
+    public static Redaction ofOutput(java.util.function.BinaryOperator<JsonNode> output) {
+      return new Redaction(NONE.input, output);
+    }
   }
 
   private final ObjectMapper mapper;

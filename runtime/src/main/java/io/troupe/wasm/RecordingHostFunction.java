@@ -74,7 +74,7 @@ final class RecordingHostFunction implements WasmFunctionHandle {
         output.put("Err", function + ": internal error: " + e);
       }
     }
-    sink.record(function, redaction.input(input), redaction.output(input, output));
+    sink.record(function, redaction.input().apply(input), redaction.output().apply(input, output));
     JsonNode ok = output.get("Ok");
     if (ok != null && ok.isNull()) {
       return new long[] {0L};

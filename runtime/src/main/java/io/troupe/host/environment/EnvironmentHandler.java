@@ -1,8 +1,9 @@
 package io.troupe.host.environment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.troupe.chain.Sha256;
 import io.troupe.host.Handler;
 import io.troupe.host.HandlerCatalog;
@@ -84,46 +85,29 @@ public final class EnvironmentHandler implements HandlerFactory {
     r.redact(
         INTERFACE,
         "get-var",
-        new HostRegistry.Redaction() {
-          @Override
-          public JsonNode input(JsonNode input) {
-            return input;
-          }
-
-          @Override
-          public JsonNode output(JsonNode input, JsonNode output) {
-            JsonNode value = output.get("Ok");
-            if (value == null || !value.isTextual() || !secret.contains(input.path(0).asText())) {
-              return output;
-            }
-            return ((ObjectNode) output.deepCopy()).put("Ok", hashed(value.asText()));
-          }
-        });
+        HostRegistry.Redaction.ofOutput(
+            (input, output) -> {
+              JsonNode value = output.get("Ok");
+              return value != null && value.isTextual() && secret.contains(input.path(0).asText())
+                  ? ((ObjectNode) output.deepCopy()).put("Ok", hashed(value.asText()))
+                  : output;
+            }));
     r.redact(
         INTERFACE,
         "list-vars",
-        new HostRegistry.Redaction() {
-          @Override
-          public JsonNode input(JsonNode input) {
-            return input;
-          }
-
-          @Override
-          public JsonNode output(JsonNode input, JsonNode output) {
-            JsonNode list = output.get("Ok");
-            if (list == null || !list.isArray()) {
-              return output;
-            }
-            ObjectNode copy = output.deepCopy();
-            for (JsonNode pair : copy.get("Ok")) {
-              if (pair.isArray() && secret.contains(pair.path(0).asText())) {
-                ((com.fasterxml.jackson.databind.node.ArrayNode) pair)
-                    .set(1, JsonNodeFactory.instance.textNode(hashed(pair.path(1).asText())));
+        HostRegistry.Redaction.ofOutput(
+            (input, output) -> {
+              if (!output.path("Ok").isArray()) {
+                return output;
               }
-            }
-            return copy;
-          }
-        });
+              ObjectNode copy = output.deepCopy();
+              for (JsonNode pair : copy.get("Ok")) {
+                if (pair.isArray() && secret.contains(pair.path(0).asText())) {
+                  ((ArrayNode) pair).set(1, TextNode.valueOf(hashed(pair.path(1).asText())));
+                }
+              }
+              return copy;
+            }));
   }
 
   /** How the chain records a secret value: {@code sha256:<hex>} of its UTF-8 bytes. */

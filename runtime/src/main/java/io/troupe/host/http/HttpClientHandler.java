@@ -156,21 +156,14 @@ public final class HttpClientHandler implements HandlerFactory {
     r.redact(
         INTERFACE,
         "send-http",
-        new HostRegistry.Redaction() {
-          @Override
-          public JsonNode input(JsonNode input) {
-            if (!input.isArray() || !input.path(0).isObject()) {
-              return input;
-            }
-            JsonNode copy = input.deepCopy();
-            return redact((ObjectNode) copy.get(0)) ? copy : input;
-          }
-
-          @Override
-          public JsonNode output(JsonNode input, JsonNode output) {
-            return output;
-          }
-        });
+        HostRegistry.Redaction.ofInput(
+            input -> {
+              if (!input.isArray() || !input.path(0).isObject()) {
+                return input;
+              }
+              JsonNode copy = input.deepCopy();
+              return redact((ObjectNode) copy.get(0)) ? copy : input;
+            }));
   }
 
   @Override
