@@ -156,7 +156,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
                   + "' must be the sha256: ref of an uploaded module");
         }
         manifest = manifest.withModule(req.getModuleRef());
-        system.modules().resolve(req.getModuleRef());
+        system.module(req.getModuleRef());
       } else if (!manifest.module().startsWith("sha256:")) {
         throw new InvalidArgumentException(
             source
@@ -165,7 +165,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
                 + "' names a file, and a node reads no files for a client: send the module's bytes,"
                 + " or upload it and give its sha256: ref");
       } else {
-        system.modules().resolve(manifest.module());
+        system.module(manifest.module());
       }
       forward.setId(id.value());
       Optional<TroupeGrpc.TroupeStub> home = forwarding.home(id);

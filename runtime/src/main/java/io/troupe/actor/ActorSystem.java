@@ -206,7 +206,8 @@ public final class ActorSystem implements AutoCloseable {
     if (shutdown) {
       throw new ActorNotRunningException("node is shutting down");
     }
-    LoadedModule module = load(modules.resolve(manifest.module()));
+    // an uploaded module this node compiled already is not read from the cluster again
+    LoadedModule module = module(manifest.module());
     var handlers = services.handlers().create(manifest.handlers(), manifest.source());
     return new Actor(
         id, manifest, module, handlers, services, parent, initState, epoch, chain, history);
@@ -218,6 +219,16 @@ public final class ActorSystem implements AutoCloseable {
    */
   public LoadedModule load(byte[] bytes) {
     return loader.load(bytes);
+  }
+
+  /**
+   * The module {@code ref} names, loaded: found by its hash when this node has it already, else
+   * read (a file, or an uploaded module) and loaded.
+   *
+   * @throws io.troupe.error.InvalidModuleException when there is no such module
+   */
+  public LoadedModule module(String ref) {
+    return loader.load(ref, modules::resolve);
   }
 
   /** What manifests and modules may ask for on this node. */

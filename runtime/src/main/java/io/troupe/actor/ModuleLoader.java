@@ -72,6 +72,20 @@ final class ModuleLoader implements AutoCloseable {
     }
   }
 
+  /**
+   * The module {@code ref} names: one this node loaded already, found by its hash without reading
+   * anything, or the bytes {@code read} returns for it, loaded.
+   */
+  LoadedModule load(String ref, java.util.function.Function<String, byte[]> read) {
+    if (ref.startsWith("sha256:")) {
+      var known = engine.known(ref.substring("sha256:".length()));
+      if (known.isPresent()) {
+        return known.get();
+      }
+    }
+    return load(read.apply(ref));
+  }
+
   @Override
   public void close() {
     compiler.shutdownNow();

@@ -60,6 +60,15 @@ public final class WasmEngine {
     return loaded;
   }
 
+  /**
+   * The module already loaded from bytes whose SHA-256 is {@code hex} (its binary, or its WAT
+   * text), if any.
+   */
+  public java.util.Optional<LoadedModule> known(String hex) {
+    LoadedModule m = cache.get(hex);
+    return java.util.Optional.ofNullable(m != null ? m : fromText.get(hex));
+  }
+
   /** Number of distinct WAT texts whose binary module is known (compiled from text once each). */
   public int cachedTexts() {
     return fromText.size();
