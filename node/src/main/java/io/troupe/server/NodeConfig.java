@@ -1,19 +1,12 @@
 package io.troupe.server;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.troupe.cluster.MemberSettings;
 import io.troupe.error.InvalidArgumentException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * How a node runs: its name and ports, whom it joins, and how the cluster replicates and detects
@@ -110,22 +103,7 @@ public record NodeConfig(
     }
     Objects.requireNonNull(dataDir);
     Objects.requireNonNull(security);
-    if (!loopback(apiHost)
-        && !security.insecure()
-        && !(security.apiTls() && security.tokens().isPresent())) {
-      throw new InvalidArgumentException(
-          "the client API on "
-              + apiHost
-              + " is reachable from other machines: give --tls-cert, --tls-key and --tokens"
-              + " (docs/security.md), or --insecure to serve it open on purpose");
-    }
-    if (!loopback(host) && !security.insecure() && !security.clusterTls()) {
-      throw new InvalidArgumentException(
-          "the node links on "
-              + host
-              + " are reachable from other machines: give --cluster-ca, --cluster-cert and"
-              + " --cluster-key (docs/security.md), or --insecure to serve them open on purpose");
-    }
+    security.checkExposure(apiHost, host);
     if (!store.equals(MEMORY) && !store.equals(SQLITE) && !store.startsWith(POSTGRESQL)) {
       throw new InvalidArgumentException(
           "store must be sqlite, memory or jdbc:postgresql://HOST:PORT/DB?user=U&password=P, got '"
@@ -140,14 +118,6 @@ public record NodeConfig(
               + " jdbc:postgresql://HOST:PORT/DB?user=U&password=P (or --store memory, for tests and"
               + " demos, where nothing survives a restart)");
     }
-  }
-
-  /** Whether {@code host} is this machine only (127.0.0.0/8, ::1, localhost). */
-  static boolean loopback(String host) {
-    return host.equals("localhost")
-        || host.equals("::1")
-        || host.equals("[::1]")
-        || host.matches("127(\\.\\d{1,3}){3}");
   }
 
   /** {@code store}: the embedded default, SQLite in the data dir (one node). */
@@ -210,121 +180,9 @@ public record NodeConfig(
     return b;
   }
 
-  private static final Set<String> KEYS =
-      Set.of(
-          "name",
-          "host",
-          "api_host",
-          "grpc_port",
-          "link_port",
-          "hz_port",
-          "members",
-          "cluster_name",
-          "backup_count",
-          "expected_members",
-          "quorum",
-          "heartbeat_ms",
-          "max_no_heartbeat_ms",
-          "request_timeout_ms",
-          "actors",
-          "committers",
-          "worker_slots",
-          "metrics_port",
-          "store",
-          "data_dir",
-          "tls_cert",
-          "tls_key",
-          "client_ca",
-          "tokens",
-          "cluster_ca",
-          "cluster_cert",
-          "cluster_key",
-          "policy",
-          "insecure",
-          "dev");
-
   /** Reads a TOML config file; unknown keys are an error, missing keys take their defaults. */
   public static Builder load(Path file) {
-    JsonNode root;
-    try {
-      root =
-          new TomlMapper()
-              .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-              .readTree(Files.readString(file));
-    } catch (IOException e) {
-      throw new InvalidArgumentException("cannot read node config " + file + ": " + e.getMessage());
-    }
-    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!KEYS.contains(key)) {
-        throw new InvalidArgumentException(
-            "node config " + file + ": unknown key '" + key + "' (known: " + KEYS + ")");
-      }
-    }
-    Builder b = builder();
-    if (root.has("name")) b.name(root.get("name").asText());
-    if (root.has("host")) b.host(root.get("host").asText());
-    if (root.has("api_host")) b.apiHost(root.get("api_host").asText());
-    if (root.has("grpc_port")) b.grpcPort(root.get("grpc_port").asInt());
-    if (root.has("link_port")) b.linkPort(root.get("link_port").asInt());
-    if (root.has("hz_port")) b.hzPort(root.get("hz_port").asInt());
-    if (root.has("cluster_name")) b.clusterName(root.get("cluster_name").asText());
-    if (root.has("backup_count")) b.backupCount(root.get("backup_count").asInt());
-    if (root.has("quorum")) b.quorum(root.get("quorum").asInt());
-    if (root.has("expected_members")) b.expectedMembers(root.get("expected_members").asInt());
-    if (root.has("dev")) b.dev(root.get("dev").asBoolean());
-    if (root.has("heartbeat_ms")) b.heartbeat(Duration.ofMillis(root.get("heartbeat_ms").asLong()));
-    if (root.has("max_no_heartbeat_ms")) {
-      b.maxNoHeartbeat(Duration.ofMillis(root.get("max_no_heartbeat_ms").asLong()));
-    }
-    if (root.has("request_timeout_ms")) {
-      b.requestTimeout(Duration.ofMillis(root.get("request_timeout_ms").asLong()));
-    }
-    if (root.has("committers")) b.committers(root.get("committers").asInt());
-    if (root.has("worker_slots")) b.workerSlots(root.get("worker_slots").asInt());
-    if (root.has("metrics_port")) b.metricsPort(root.get("metrics_port").asInt());
-    if (root.has("store")) b.store(root.get("store").asText());
-    if (root.has("data_dir")) {
-      Path base = file.toAbsolutePath().getParent();
-      Path dir = Path.of(root.get("data_dir").asText());
-      b.dataDir(base == null || dir.isAbsolute() ? dir : base.resolve(dir).normalize());
-    }
-    b.security(security(root, file.toAbsolutePath().getParent()));
-    if (root.has("members")) {
-      List<String> members = new ArrayList<>();
-      root.get("members").forEach(m -> members.add(m.asText()));
-      b.members(members);
-    }
-    if (root.has("actors")) {
-      Path base = file.toAbsolutePath().getParent();
-      for (JsonNode a : root.get("actors")) {
-        String manifest = a.path("manifest").asText();
-        Path p = base == null ? Path.of(manifest) : base.resolve(manifest).normalize();
-        b.actor(a.path("id").asText(), p.toString());
-      }
-    }
-    return b;
-  }
-
-  private static NodeSecurity security(JsonNode root, Path base) {
-    java.util.function.Function<String, java.util.Optional<Path>> file =
-        key -> {
-          if (!root.has(key)) {
-            return java.util.Optional.empty();
-          }
-          Path p = Path.of(root.get(key).asText());
-          return java.util.Optional.of(base == null || p.isAbsolute() ? p : base.resolve(p));
-        };
-    return new NodeSecurity(
-        file.apply("tls_cert"),
-        file.apply("tls_key"),
-        file.apply("client_ca"),
-        file.apply("tokens"),
-        file.apply("cluster_ca"),
-        file.apply("cluster_cert"),
-        file.apply("cluster_key"),
-        file.apply("policy"),
-        root.path("insecure").asBoolean(false));
+    return NodeConfigFile.load(file);
   }
 
   /** Builds a {@link NodeConfig}; every setting has a default. */

@@ -1,5 +1,6 @@
 package io.troupe.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.troupe.error.InvalidArgumentException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -44,6 +45,58 @@ public record NodeSecurity(
       throw new InvalidArgumentException(
           "node links need all of --cluster-ca, --cluster-cert and --cluster-key");
     }
+  }
+
+  /**
+   * @throws InvalidArgumentException when a door on an address other than loopback would be open:
+   *     the client API on {@code apiHost} without TLS and tokens, the node links on {@code host}
+   *     without cluster TLS (unless {@code insecure})
+   */
+  void checkExposure(String apiHost, String host) {
+    if (!loopback(apiHost) && !insecure() && !(apiTls() && tokens().isPresent())) {
+      throw new InvalidArgumentException(
+          "the client API on "
+              + apiHost
+              + " is reachable from other machines: give --tls-cert, --tls-key and --tokens"
+              + " (docs/md), or --insecure to serve it open on purpose");
+    }
+    if (!loopback(host) && !insecure() && !clusterTls()) {
+      throw new InvalidArgumentException(
+          "the node links on "
+              + host
+              + " are reachable from other machines: give --cluster-ca, --cluster-cert and"
+              + " --cluster-key (docs/md), or --insecure to serve them open on purpose");
+    }
+  }
+
+  /** Whether {@code host} is this machine only (127.0.0.0/8, ::1, localhost). */
+  static boolean loopback(String host) {
+    return host.equals("localhost")
+        || host.equals("::1")
+        || host.equals("[::1]")
+        || host.matches("127(\\.\\d{1,3}){3}");
+  }
+
+  /** The security keys of a node config file ({@code base}: its folder, for relative paths). */
+  static NodeSecurity fromToml(JsonNode root, Path base) {
+    java.util.function.Function<String, java.util.Optional<Path>> file =
+        key -> {
+          if (!root.has(key)) {
+            return java.util.Optional.empty();
+          }
+          Path p = Path.of(root.get(key).asText());
+          return java.util.Optional.of(base == null || p.isAbsolute() ? p : base.resolve(p));
+        };
+    return new NodeSecurity(
+        file.apply("tls_cert"),
+        file.apply("tls_key"),
+        file.apply("client_ca"),
+        file.apply("tokens"),
+        file.apply("cluster_ca"),
+        file.apply("cluster_cert"),
+        file.apply("cluster_key"),
+        file.apply("policy"),
+        root.path("insecure").asBoolean(false));
   }
 
   /** Nothing guarded: plaintext, no tokens (a node on loopback, or tests). */
