@@ -50,8 +50,8 @@ import java.util.concurrent.Flow;
  * "sensitive_headers"}) are sent as given and recorded in the chain as {@code "<redacted>"}; such a
  * request is not sent again from the chain after a failover (docs/chain.md, "Secrets").
  *
- * <p>Redirects (at most {@value #MAX_REDIRECTS}) are followed only to hosts the actor may reach;
- * the runner checks every URL against the actor's {@code allowed_hosts}, wherever it runs.
+ * <p>Redirects (at most {@value Redirects#MAX}) are followed only to hosts the actor may reach; the
+ * runner checks every URL against the actor's {@code allowed_hosts}, wherever it runs.
  *
  * <p>Requests are dispatched: they run on the least-loaded node. If that node dies while a request
  * is in flight, an idempotent request (GET, PUT, DELETE, HEAD, OPTIONS) is sent again from another
@@ -66,15 +66,6 @@ public final class HttpClientHandler implements HandlerFactory {
   private static final Set<String> IDEMPOTENT = Set.of("GET", "PUT", "DELETE", "HEAD", "OPTIONS");
 
   static final String KIND = "http-client.send-http";
-
-  /** Redirects followed at most, each to an allowed host. */
-  static final int MAX_REDIRECTS = 5;
-
-  /** Headers recorded as {@code "<redacted>"} in every request. */
-  static final Set<String> SENSITIVE =
-      Set.of("authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token");
-
-  static final String REDACTED_VALUE = "<redacted>";
 
   record Request(JsonNode request) {}
 
@@ -140,7 +131,7 @@ public final class HttpClientHandler implements HandlerFactory {
           ArrayNode hosts = work.putArray("allowed_hosts");
           s.hosts().stream().sorted().forEach(hosts::add);
           ObjectNode recorded = work.deepCopy();
-          if (redact((ObjectNode) recorded.get("request"))) {
+          if (Credentials.redact((ObjectNode) recorded.get("request"))) {
             recorded.put(AsyncOperations.REDACTED, true);
           }
           // dispatched: it may run on any node; if that node dies, it is sent again elsewhere
@@ -162,7 +153,7 @@ public final class HttpClientHandler implements HandlerFactory {
                 return input;
               }
               JsonNode copy = input.deepCopy();
-              return redact((ObjectNode) copy.get(0)) ? copy : input;
+              return Credentials.redact((ObjectNode) copy.get(0)) ? copy : input;
             }));
   }
 
@@ -184,28 +175,9 @@ public final class HttpClientHandler implements HandlerFactory {
         });
   }
 
-  /**
-   * Replaces the values of {@code request}'s sensitive headers with {@value #REDACTED_VALUE};
-   * whether there were any.
-   */
-  static boolean redact(ObjectNode request) {
-    Set<String> sensitive = new HashSet<>(SENSITIVE);
-    request
-        .path("sensitive_headers")
-        .forEach(h -> sensitive.add(h.asText().toLowerCase(Locale.ROOT)));
-    JsonNode headers = request.get("headers");
-    if (headers == null || !headers.isObject()) {
-      return false;
-    }
-    boolean any = false;
-    for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> h = it.next();
-      if (sensitive.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-        h.setValue(JsonNodeFactory.instance.textNode(REDACTED_VALUE));
-        any = true;
-      }
-    }
-    return any;
+  /** Whether an actor whose {@code allowed_hosts} are {@code hosts} may reach {@code host}. */
+  static boolean allowed(Set<String> hosts, String host) {
+    return hosts.contains("*") || hosts.contains(host);
   }
 
   private HttpRequest toRequest(JsonNode spec, Settings s) {
@@ -224,7 +196,7 @@ public final class HttpClientHandler implements HandlerFactory {
       throw new InvalidArgumentException("url must be http(s)://host/..., got '" + url + "'");
     }
     String host = uri.getHost().toLowerCase(Locale.ROOT);
-    if (!s.hosts().contains("*") && !s.hosts().contains(host)) {
+    if (!allowed(s.hosts(), host)) {
       throw new InvalidArgumentException(
           "host '" + host + "' is not in this actor's http-client allowed_hosts");
     }
@@ -256,7 +228,7 @@ public final class HttpClientHandler implements HandlerFactory {
 
   /**
    * Sends {@code request}; a redirect is followed (as a new request, re-checked against the allowed
-   * hosts) up to {@value #MAX_REDIRECTS} times.
+   * hosts) up to {@value Redirects#MAX} times.
    */
   private CompletableFuture<JsonNode> send(HttpRequest request, Settings s, int redirects) {
     CompletableFuture<HttpResponse<byte[]>> exchange =
@@ -264,7 +236,8 @@ public final class HttpClientHandler implements HandlerFactory {
     CompletableFuture<JsonNode> out =
         exchange.thenCompose(
             response -> {
-              Optional<HttpRequest> next = redirect(request, response, s, redirects);
+              Optional<HttpRequest> next =
+                  Redirects.next(request, response, s.hosts(), s.timeout(), networks, redirects);
               return next.isPresent()
                   ? send(next.get(), s, redirects + 1)
                   : CompletableFuture.completedFuture(toJson(response));
@@ -277,64 +250,6 @@ public final class HttpClientHandler implements HandlerFactory {
           }
         });
     return out;
-  }
-
-  /** The request a redirect response asks for, checked like the first; empty for no redirect. */
-  private Optional<HttpRequest> redirect(
-      HttpRequest sent, HttpResponse<byte[]> response, Settings s, int redirects) {
-    int status = response.statusCode();
-    Optional<String> location = response.headers().firstValue("location");
-    if (!List.of(301, 302, 303, 307, 308).contains(status) || location.isEmpty()) {
-      return Optional.empty();
-    }
-    if (redirects >= MAX_REDIRECTS) {
-      throw new InvalidArgumentException("more than " + MAX_REDIRECTS + " redirects");
-    }
-    URI target;
-    try {
-      target = sent.uri().resolve(location.get());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidArgumentException("bad redirect location '" + location.get() + "'");
-    }
-    String host = target.getHost() == null ? "" : target.getHost().toLowerCase(Locale.ROOT);
-    if (!("http".equals(target.getScheme()) || "https".equals(target.getScheme()))) {
-      throw new InvalidArgumentException("redirect to a non-http(s) url: " + target);
-    }
-    if (!s.hosts().contains("*") && !s.hosts().contains(host)) {
-      throw new InvalidArgumentException(
-          "redirect to host '"
-              + host
-              + "', which is not in this actor's http-client allowed_hosts");
-    }
-    networks.check(host);
-    // 303 (and 301/302 after a POST, as browsers do) become a GET without a body
-    boolean keep =
-        status == 307
-            || status == 308
-            || sent.method().equals("GET")
-            || sent.method().equals("HEAD");
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(target)
-            .timeout(sent.timeout().orElse(s.timeout()))
-            .method(
-                keep && status != 303 ? sent.method() : "GET",
-                keep && status != 303
-                    ? sent.bodyPublisher().orElse(HttpRequest.BodyPublishers.noBody())
-                    : HttpRequest.BodyPublishers.noBody());
-    boolean sameOrigin =
-        host.equals(sent.uri().getHost().toLowerCase(Locale.ROOT))
-            && target.getPort() == sent.uri().getPort()
-            && target.getScheme().equals(sent.uri().getScheme());
-    sent.headers()
-        .map()
-        .forEach(
-            (name, values) -> {
-              // credentials go to the same origin only
-              if (sameOrigin || !SENSITIVE.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> b.header(name, v));
-              }
-            });
-    return Optional.of(b.build());
   }
 
   private HttpClient client() {
