@@ -160,19 +160,6 @@ public record NodeSecurity(
         insecure);
   }
 
-  public NodeSecurity withPolicy(Path file) {
-    return new NodeSecurity(
-        tlsCert,
-        tlsKey,
-        clientCa,
-        tokens,
-        clusterCa,
-        clusterCert,
-        clusterKey,
-        Optional.of(file),
-        insecure);
-  }
-
   public NodeSecurity withInsecure(boolean insecure) {
     return new NodeSecurity(
         tlsCert, tlsKey, clientCa, tokens, clusterCa, clusterCert, clusterKey, policy, insecure);
