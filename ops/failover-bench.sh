@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# failover-bench.sh [ROUNDS]: kill -9 the busiest of three local nodes ROUNDS times (default 10),
+# failover-bench.sh [ROUNDS]: kill -9 one of three local nodes ROUNDS times (default 10), rotating
+# the victim through every member position (the oldest first), with a breakdown per round, each
 # timing each until its actors are served again; prints p50/max (and writes
 # integration-tests/target/failover-bench.txt). Record the figures in docs/benchmarks.md.
 set -euo pipefail

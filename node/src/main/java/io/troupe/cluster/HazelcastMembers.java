@@ -6,7 +6,10 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.partition.MigrationListener;
+import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.Partition;
+import com.hazelcast.partition.ReplicaMigrationEvent;
 import io.troupe.actor.ActorId;
 import io.troupe.home.Members;
 import io.troupe.home.NodeRef;
@@ -26,6 +29,12 @@ public final class HazelcastMembers implements Members, AutoCloseable {
     void joined(NodeRef node);
 
     void left(NodeRef node);
+
+    /**
+     * Partitions changed owners (backups promoted after a member left, or a migration finished):
+     * actors this node now owns may need a home.
+     */
+    void partitionsMoved();
 
     /** Hazelcast stopped while the node did not ask it to (terminated, or out of memory). */
     void stopped();
@@ -64,6 +73,27 @@ public final class HazelcastMembers implements Members, AutoCloseable {
               public void memberRemoved(MembershipEvent e) {
                 listener.left(ref(e.getMember()));
               }
+            });
+    hz.getPartitionService()
+        .addMigrationListener(
+            new MigrationListener() {
+              @Override
+              public void migrationStarted(MigrationState state) {}
+
+              @Override
+              public void migrationFinished(MigrationState state) {
+                listener.partitionsMoved();
+              }
+
+              @Override
+              public void replicaMigrationCompleted(ReplicaMigrationEvent event) {
+                if (event.getReplicaIndex() == 0) {
+                  listener.partitionsMoved();
+                }
+              }
+
+              @Override
+              public void replicaMigrationFailed(ReplicaMigrationEvent event) {}
             });
     hz.getLifecycleService()
         .addLifecycleListener(

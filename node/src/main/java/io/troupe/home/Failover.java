@@ -45,6 +45,7 @@ public final class Failover {
   private final Links links;
   private final ActorStore store; // null: nothing on disk
   private final Recovery recovery;
+  private final Clock clock;
 
   /** Actors being taken over or handed off by this node right now. */
   private final Set<ActorId> moving = ConcurrentHashMap.newKeySet();
@@ -73,6 +74,7 @@ public final class Failover {
     this.hosting = hosting;
     this.links = links;
     this.store = store.orElse(null);
+    this.clock = clock;
     this.recovery = store.map(s -> new Recovery(members, records, hosting, s, clock)).orElse(null);
   }
 
@@ -214,6 +216,7 @@ public final class Failover {
   private void takeOver(ActorId id, ActorSummary s) {
     moving.add(id);
     NodeRef self = members.self();
+    long t0 = clock.millis();
     try {
       Optional<Takeover> taken = records.takeOver(id, s.home(), self);
       if (taken.isEmpty()) {
@@ -241,8 +244,15 @@ public final class Failover {
       if (r == null) {
         return;
       }
+      long t1 = clock.millis();
       hosting.resume(r).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      log.info("took actor {} over from node {} (epoch {})", id, t.fromNode(), t.epoch());
+      log.info(
+          "took actor {} over from node {} (epoch {}; record {} ms, resume {} ms)",
+          id,
+          t.fromNode(),
+          t.epoch(),
+          t1 - t0,
+          clock.millis() - t1);
     } catch (Exception e) {
       log.error("taking actor {} over from node {} failed: {}", id, s.home(), e.toString());
     } finally {

@@ -83,6 +83,8 @@ public final class TroupeNode implements AutoCloseable {
   private final Failover failover;
   private final MetricsEndpoint metrics;
   private final Optional<ActorStore> store;
+  private final java.util.concurrent.atomic.AtomicBoolean reconcileQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean shutdown;
 
   private TroupeNode(NodeConfig config) throws IOException {
@@ -315,6 +317,21 @@ public final class TroupeNode implements AutoCloseable {
     }
   }
 
+  /** A failover pass as soon as the failover thread is free; many requests, one pass. */
+  private void reconcileSoon() {
+    if (reconcileQueued.compareAndSet(false, true)) {
+      try {
+        failoverThread.execute(
+            () -> {
+              reconcileQueued.set(false);
+              failover.reconcile();
+            });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        reconcileQueued.set(false); // shutting down
+      }
+    }
+  }
+
   /** Members joining and leaving, and this member stopping under the node. */
   private final class Membership implements HazelcastMembers.Listener {
     @Override
@@ -324,10 +341,16 @@ public final class TroupeNode implements AutoCloseable {
 
     @Override
     public void left(NodeRef node) {
+      log.info("node {} left the cluster", node.name());
       hub.memberRemoved(node);
       system.hosting().dispatcher().workerLost(node.name());
       channels.forget(node);
-      failoverThread.execute(failover::reconcile);
+      reconcileSoon();
+    }
+
+    @Override
+    public void partitionsMoved() {
+      reconcileSoon();
     }
 
     @Override

@@ -19,9 +19,9 @@ import java.util.function.Function;
 /**
  * Unary calls against a client's nodes, with failover: the current node first; on UNAVAILABLE (the
  * node is down, or the actor's home is moving) or no answer within the attempt timeout (the node
- * hangs) the next, with a short pause after each round, until the call's deadline. Calls are
- * asynchronous and independent: any number may be in flight at once; the blocking form waits for
- * one.
+ * hangs) the next, with a short pause after each round (10 ms, doubling up to 100 ms), until the
+ * call's deadline. Calls are asynchronous and independent: any number may be in flight at once; the
+ * blocking form waits for one.
  */
 final class Calls {
   private static final Metadata.Key<String> KIND =
@@ -139,8 +139,12 @@ final class Calls {
               if (code != Status.Code.UNAVAILABLE && !hung) {
                 giveUp();
               } else if ((n + 1) % channels.size() == 0) { // a round: pause before the next
+                // 10, 20, 40, 80, then 100 ms: a home moving is back within a few hundred ms
+                long rounds = (n + 1) / channels.size();
                 long pauseMs =
-                    Math.min(100, Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000));
+                    Math.min(
+                        Math.min(100, 10L << Math.min(4, rounds - 1)),
+                        Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000));
                 CompletableFuture.delayedExecutor(pauseMs, TimeUnit.MILLISECONDS)
                     .execute(() -> next(n + 1));
               } else {
