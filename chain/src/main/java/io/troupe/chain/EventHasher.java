@@ -18,19 +18,30 @@ final class EventHasher {
     sha.update(DOMAIN);
     sha.update(num.putLong(0, seq).array(), 0, 8);
     sha.update(parent.raw());
-    lengthPrefixed(sha, actor.getBytes(StandardCharsets.UTF_8));
-    lengthPrefixed(sha, type.getBytes(StandardCharsets.UTF_8));
+    lengthPrefixed(sha, num, actor.getBytes(StandardCharsets.UTF_8));
+    lengthPrefixed(sha, num, type.getBytes(StandardCharsets.UTF_8));
     sha.update(num.putLong(0, timestamp).array(), 0, 8);
-    lengthPrefixed(sha, data);
+    lengthPrefixed(sha, num, data);
     return EventHash.of(sha.digest());
   }
 
-  private static void lengthPrefixed(MessageDigest sha, byte[] bytes) {
-    sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+  private static void lengthPrefixed(MessageDigest sha, ByteBuffer num, byte[] bytes) {
+    sha.update(num.putInt(0, bytes.length).array(), 0, 4);
     sha.update(bytes);
   }
 
+  private static final MessageDigest PROTOTYPE = newSha256();
+
+  /** A fresh SHA-256 digest: a clone of a prototype, which skips the provider lookup. */
   static MessageDigest sha256() {
+    try {
+      return (MessageDigest) PROTOTYPE.clone();
+    } catch (CloneNotSupportedException e) {
+      return newSha256();
+    }
+  }
+
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

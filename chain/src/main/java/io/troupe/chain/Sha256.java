@@ -6,6 +6,11 @@ import java.util.HexFormat;
 public final class Sha256 {
   private Sha256() {}
 
+  /** A fresh SHA-256 digest, for hashing in parts. */
+  public static java.security.MessageDigest digest() {
+    return EventHasher.sha256();
+  }
+
   public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(EventHasher.sha256().digest(bytes));
   }

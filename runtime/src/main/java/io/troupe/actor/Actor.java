@@ -420,6 +420,11 @@ final class Actor implements Recipient {
   /** What the commit pipeline reads from this actor. */
   private final class CommitSource implements CommitPipeline.Source {
     @Override
+    public ActorId id() {
+      return id;
+    }
+
+    @Override
     public Chain chain() {
       return chain;
     }

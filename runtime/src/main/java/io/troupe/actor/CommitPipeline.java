@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 final class CommitPipeline {
   /** What the pipeline reads from its actor at a flush. */
   interface Source {
+    ActorId id();
+
     Chain chain();
 
     byte[] stateBytes();
@@ -158,7 +160,7 @@ final class CommitPipeline {
           submitted == 0 ? EventHash.ZERO : events.get(0).parent(); // linked by construction
       commit =
           new ChainStore.Commit(
-              ActorId.of(events.get(0).actor()),
+              source.id(),
               source.epoch(),
               submitted,
               expected,

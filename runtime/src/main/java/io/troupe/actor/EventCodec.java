@@ -69,19 +69,46 @@ public final class EventCodec {
    */
   public byte[] encodeCall(
       String function, Optional<String> messageId, Optional<ActorId> sender, byte[] params) {
-    StringBuilder head = new StringBuilder("{\"function\":").append(f.textNode(function));
+    var out = new java.io.ByteArrayOutputStream(64 + params.length);
+    out.writeBytes(CALL_FUNCTION);
+    quoted(out, function);
     if (messageId.isPresent()) {
-      head.append(",\"message_id\":").append(f.textNode(messageId.get()));
-      head.append(",\"sender\":")
-          .append(sender.map(s -> f.textNode(s.value()).toString()).orElse("null"));
+      out.writeBytes(CALL_MESSAGE_ID);
+      quoted(out, messageId.get());
+      out.writeBytes(CALL_SENDER);
+      if (sender.isPresent()) {
+        quoted(out, sender.get().value());
+      } else {
+        out.writeBytes(NULL);
+      }
     }
-    head.append(",\"params\":");
-    byte[] h = head.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] data = new byte[h.length + params.length + 1];
-    System.arraycopy(h, 0, data, 0, h.length);
-    System.arraycopy(params, 0, data, h.length, params.length);
-    data[data.length - 1] = '}';
-    return data;
+    out.writeBytes(CALL_PARAMS);
+    out.writeBytes(params);
+    out.write('}');
+    return out.toByteArray();
+  }
+
+  private static final byte[] CALL_FUNCTION = ascii("{\"function\":");
+  private static final byte[] CALL_MESSAGE_ID = ascii(",\"message_id\":");
+  private static final byte[] CALL_SENDER = ascii(",\"sender\":");
+  private static final byte[] CALL_PARAMS = ascii(",\"params\":");
+  private static final byte[] NULL = ascii("null");
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** {@code s} as a JSON string, escaped as Jackson writes it. */
+  private void quoted(java.io.ByteArrayOutputStream out, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isSurrogate(s.charAt(i))) { // rare: as the tree writer does it
+        out.writeBytes(f.textNode(s).toString().getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+    }
+    out.write('"');
+    out.writeBytes(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(s));
+    out.write('"');
   }
 
   /**

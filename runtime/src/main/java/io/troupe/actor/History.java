@@ -128,15 +128,51 @@ public record History(
    * or is read back from the chain.
    */
   static String digest(String callback, JsonNode message) {
-    try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-      sha.update(callback.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(String.valueOf(message).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(sha.digest(), 0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    java.security.MessageDigest sha = io.troupe.chain.Sha256.digest();
+    sha.update(callback.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    sha.update((byte) 0);
+    sha.update(compactJson(message));
+    return java.util.HexFormat.of().formatHex(sha.digest(), 0, 16);
+  }
+
+  /** Compact JSON in UTF-8, characters outside the BMP as themselves (as in a String's bytes). */
+  private static final com.fasterxml.jackson.databind.ObjectWriter COMPACT =
+      new com.fasterxml.jackson.databind.ObjectMapper(
+              com.fasterxml.jackson.core.JsonFactory.builder()
+                  .enable(
+                      com.fasterxml.jackson.core.json.JsonWriteFeature
+                          .COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                  .build())
+          .writer();
+
+  /** {@code String.valueOf(message)} as UTF-8, written straight to bytes. */
+  private static byte[] compactJson(JsonNode message) {
+    if (message == null || message.isMissingNode()) {
+      return String.valueOf(message).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
+    try {
+      byte[] fast = COMPACT.writeValueAsBytes(message);
+      if (!escapesSurrogate(fast)) {
+        return fast;
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      // not expected of a tree; the slow form then
+    }
+    // a lone surrogate: the generator escapes it, a String's bytes make it '?'
+    return message.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Whether {@code json} holds a {@code \\uD800}–{@code \\uDFFF} escape (or looks like one). */
+  private static boolean escapesSurrogate(byte[] json) {
+    for (int i = 0; i + 3 < json.length; i++) {
+      if (json[i] == '\\'
+          && json[i + 1] == 'u'
+          && (json[i + 2] | 0x20) == 'd'
+          && "89abAB".indexOf(json[i + 3]) >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Reads {@code events} (a chain from its genesis, or from a checkpoint, in seq order) once. */

@@ -95,6 +95,38 @@ class EventCodecTest {
     }
   }
 
+  /** The spliced call writes its strings byte for byte as Jackson's tree writer did. */
+  @Test
+  void theSplicedCallEscapesAsTheTreeWriterDid() {
+    byte[] params = "[1]".getBytes(StandardCharsets.UTF_8);
+    for (String id :
+        List.of(
+            "m1",
+            "quote \" back \\ slash",
+            "ctl \n\t\u0001\u001f\u007f",
+            "h\u00e9llo \u4e16 \ud83d\ude00",
+            "lone \ud83d",
+            "</script>")) {
+      var f = json.getNodeFactory();
+      String expected =
+          "{\"function\":"
+              + f.textNode("fn " + id)
+              + ",\"message_id\":"
+              + f.textNode(id)
+              + ",\"sender\":"
+              + f.textNode("s." + id)
+              + ",\"params\":[1]}";
+      byte[] spliced =
+          codec.encodeCall("fn " + id, Optional.of(id), Optional.of(ActorId.of("s.x")), params);
+      assertThat(spliced)
+          .as(id)
+          .isEqualTo(
+              expected
+                  .replace(f.textNode("s." + id).toString(), "\"s.x\"")
+                  .getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   @Test
   void theSplicedCallIsTheSameDocumentAsTheTypedOne() throws Exception {
     byte[] params = "[\"m1\",{\"n\":1}]".getBytes(StandardCharsets.UTF_8);

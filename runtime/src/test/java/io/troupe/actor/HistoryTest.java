@@ -234,4 +234,35 @@ class HistoryTest {
     assertThat(c.answered()).hasSizeLessThanOrEqualTo(10).containsKey("r10");
     assertThat(codec.encode(c).length).isLessThan(History.ANSWER_BYTES_IN_A_CHECKPOINT + 64 * 1024);
   }
+
+  /**
+   * Checkpoints keep message digests: the fast form must give what the first one did (SHA-256 of
+   * the callback, a zero byte and {@code String.valueOf(message)}).
+   */
+  @Test
+  void theMessageDigestIsTheOneCheckpointsRecorded() throws Exception {
+    for (String m :
+        List.of(
+            "5",
+            "-1.5e300",
+            "0.1",
+            "12345678901234567890123",
+            "\"total?\"",
+            "\"h\u00e9llo \u00fc\"",
+            "\"\u4e16\u754c\"",
+            "\"\ud83d\ude00\"",
+            "\"lone \\ud83d surrogate\"",
+            "{\"add\":1.5,\"b\":[true,null,{\"x\":\"\\n\\t\\\"\"}]}",
+            "[]",
+            "null")) {
+      JsonNode node = tree(m);
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update("handle-send".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(String.valueOf(node).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(History.digest("handle-send", node))
+          .as(m)
+          .isEqualTo(java.util.HexFormat.of().formatHex(sha.digest(), 0, 16));
+    }
+  }
 }
