@@ -72,6 +72,13 @@ final class StartCommand implements Callable<Integer> {
   Integer backupCount;
 
   @Option(
+      names = "--passivate-after-ms",
+      description =
+          "An actor idle this long drops its instance until its next message (default 300000;"
+              + " 0: never).")
+  Long passivateAfterMs;
+
+  @Option(
       names = "--metrics-port",
       description = "Serve Prometheus metrics on http://HOST:PORT/metrics (0: a free port).")
   Integer metricsPort;
@@ -114,6 +121,7 @@ final class StartCommand implements Callable<Integer> {
     if (expectedMembers != null) b.expectedMembers(expectedMembers);
     if (dev) b.dev(true);
     if (backupCount != null) b.backupCount(backupCount);
+    if (passivateAfterMs != null) b.passivateAfter(java.time.Duration.ofMillis(passivateAfterMs));
     if (metricsPort != null) b.metricsPort(metricsPort);
     String chosen = store != null ? store : System.getenv("TROUPE_STORE");
     if (chosen != null && !chosen.isBlank()) b.store(chosen);

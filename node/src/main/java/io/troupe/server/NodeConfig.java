@@ -35,6 +35,8 @@ import java.util.Objects;
  * @param committers threads that commit chain appends to the cluster, each one round trip at a time
  *     (default 16)
  * @param workerSlots dispatched operations this node runs at once (default: max(4, cores))
+ * @param passivateAfter an actor that ran nothing for this long drops its guest instance until its
+ *     next turn (default 5 min; zero: never)
  * @param metricsPort HTTP port of {@code GET /metrics} (Prometheus text), 0 for a free one, -1 for
  *     none (default)
  * @param store where actors are kept across restarts: {@code sqlite} (the embedded default: a file
@@ -63,6 +65,7 @@ public record NodeConfig(
     List<StartupActor> actors,
     int committers,
     int workerSlots,
+    Duration passivateAfter,
     int metricsPort,
     String store,
     Path dataDir,
@@ -94,6 +97,10 @@ public record NodeConfig(
     }
     if (committers < 1) {
       throw new InvalidArgumentException("committers must be >= 1, got " + committers);
+    }
+    if (passivateAfter.isNegative()) {
+      throw new InvalidArgumentException(
+          "passivate_after_ms must be >= 0 (0: never), got " + passivateAfter.toMillis());
     }
     if (workerSlots < 1) {
       throw new InvalidArgumentException("worker_slots must be >= 1, got " + workerSlots);
@@ -172,6 +179,7 @@ public record NodeConfig(
     b.actors = new ArrayList<>(actors);
     b.committers = committers;
     b.workerSlots = workerSlots;
+    b.passivateAfter = passivateAfter;
     b.metricsPort = metricsPort;
     b.store = store;
     b.dataDir = dataDir;
@@ -205,6 +213,7 @@ public record NodeConfig(
     private List<StartupActor> actors = new ArrayList<>();
     private int committers = 16;
     private int workerSlots = Math.max(4, Runtime.getRuntime().availableProcessors());
+    private Duration passivateAfter = Duration.ofMinutes(5);
 
     private Builder() {}
 
@@ -238,6 +247,11 @@ public record NodeConfig(
     /** {@code GET /metrics} on this port (0: a free one); -1, the default, for none. */
     public Builder metricsPort(int port) {
       this.metricsPort = port;
+      return this;
+    }
+
+    public Builder passivateAfter(Duration idle) {
+      this.passivateAfter = idle;
       return this;
     }
 
@@ -361,6 +375,7 @@ public record NodeConfig(
           actors,
           committers,
           workerSlots,
+          passivateAfter,
           metricsPort,
           store,
           dataDir != null ? dataDir : Path.of("troupe-data", n),

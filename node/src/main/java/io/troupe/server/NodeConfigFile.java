@@ -40,6 +40,7 @@ final class NodeConfigFile {
           "actors",
           "committers",
           "worker_slots",
+          "passivate_after_ms",
           "metrics_port",
           "store",
           "data_dir",
@@ -92,6 +93,9 @@ final class NodeConfigFile {
     }
     if (root.has("committers")) b.committers(root.get("committers").asInt());
     if (root.has("worker_slots")) b.workerSlots(root.get("worker_slots").asInt());
+    if (root.has("passivate_after_ms")) {
+      b.passivateAfter(Duration.ofMillis(root.get("passivate_after_ms").asLong()));
+    }
     if (root.has("metrics_port")) b.metricsPort(root.get("metrics_port").asInt());
     if (root.has("store")) b.store(root.get("store").asText());
     if (root.has("data_dir")) {

@@ -157,6 +157,7 @@ public final class TroupeNode implements AutoCloseable {
                 new Workers(members, hub, loads, Workers::processCpu),
                 (actor, op, value, error) -> router[0].deliver(actor, op, value, error))
             .workers(config.workerSlots(), 1024)
+            .passivateAfter(config.passivateAfter())
             .meters(meters)
             .build();
     this.placement = new Placement(members, records, system.hosting(), store);

@@ -62,6 +62,9 @@ final class Actor implements Recipient {
   /** The seq of the last checkpoint (or where the held chain begins); mailbox only. */
   private long checkpointSeq;
 
+  /** When the last turn (or any mailbox task) ended, in clock millis. */
+  private volatile long lastActive;
+
   /** Bytes of event data appended since then; mailbox only. */
   private long bytesSinceCheckpoint;
 
@@ -98,6 +101,7 @@ final class Actor implements Recipient {
     this.context = new ActorContext(this);
     this.turns = new Turns(this, module, handlers, initialState, history.lastState());
     turns.instantiate();
+    this.lastActive = services.passivation().now();
   }
 
   ActorId id() {
@@ -223,6 +227,38 @@ final class Actor implements Recipient {
   private void afterTask() {
     checkpointIfDue();
     commits.flush();
+    lastActive = services.passivation().now();
+  }
+
+  /**
+   * Puts the actor to sleep ({@link Passivation}) when it runs, has nothing queued and ran nothing
+   * for {@code idleMillis}: checked here, and again in the mailbox, where no turn can be running.
+   */
+  void sleepIfIdle(long now, long idleMillis) {
+    if (!idle(now, idleMillis)) {
+      return;
+    }
+    inbox
+        .mailbox()
+        .offerAlways(
+            () -> {
+              if (idle(services.passivation().now(), idleMillis)) {
+                turns.passivate();
+                services.passivation().slept();
+              }
+            });
+  }
+
+  private boolean idle(long now, long idleMillis) {
+    return status == ActorStatus.RUNNING
+        && !turns.passive()
+        && inbox.mailbox().depth() == 0
+        && now - lastActive >= idleMillis;
+  }
+
+  /** Whether the actor sleeps without a guest instance ({@link Passivation}). */
+  boolean sleeping() {
+    return turns.passive();
   }
 
   /**

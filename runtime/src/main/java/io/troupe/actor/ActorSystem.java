@@ -86,6 +86,14 @@ public final class ActorSystem implements AutoCloseable {
     Gauge.builder("troupe.actors", residents, Residents::size)
         .description("actors on this node")
         .register(b.meters);
+    Passivation passivation = new Passivation(b.passivateAfter, b.clock);
+    Gauge.builder("troupe.actors.sleeping", this, ActorSystem::sleeping)
+        .description("actors on this node asleep without an instance (passivated)")
+        .register(b.meters);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "troupe.actors.wakes", passivation, Passivation::wakes)
+        .description("sleeping actors woken by a turn")
+        .register(b.meters);
     Directory remote = b.remote;
     this.services =
         new Services(
@@ -114,7 +122,9 @@ public final class ActorSystem implements AutoCloseable {
             dispatcher,
             residents,
             new SupervisionTree(residents),
+            passivation,
             this::launch);
+    passivation.start(scheduler, residents);
   }
 
   public static ActorSystemBuilder builder() {
@@ -362,6 +372,18 @@ public final class ActorSystem implements AutoCloseable {
       services.executor().shutdown();
       services.scheduler().shutdown();
     }
+  }
+
+  /** Actors here asleep without a guest instance (passivated): counted now, one pass. */
+  public int sleeping() {
+    int[] n = {0};
+    residents.forEach(
+        a -> {
+          if (a.sleeping()) {
+            n[0]++;
+          }
+        });
+    return n[0];
   }
 
   public boolean isShutdown() {

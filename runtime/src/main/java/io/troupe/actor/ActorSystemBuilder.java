@@ -43,6 +43,7 @@ public final class ActorSystemBuilder {
   Dispatcher.ResultSink resultSink;
   MeterRegistry meters = new SimpleMeterRegistry();
   io.troupe.policy.Policy policy = io.troupe.policy.Policy.open();
+  Duration passivateAfter = Passivation.OFF;
 
   ActorSystemBuilder() {}
 
@@ -137,6 +138,19 @@ public final class ActorSystemBuilder {
       throw new IllegalArgumentException("deadlineTick must be positive, got " + tick);
     }
     this.deadlineTick = tick;
+    return this;
+  }
+
+  /**
+   * An actor that ran nothing for this long drops its guest instance until its next turn, which
+   * makes a new one (default: never; {@link Duration#ZERO} turns it off). See the node's {@code
+   * passivate_after_ms}.
+   */
+  public ActorSystemBuilder passivateAfter(Duration idle) {
+    if (idle.isNegative()) {
+      throw new IllegalArgumentException("passivateAfter must not be negative");
+    }
+    this.passivateAfter = idle;
     return this;
   }
 

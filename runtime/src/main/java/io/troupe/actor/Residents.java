@@ -26,6 +26,11 @@ final class Residents {
     return find(id).map(ActorHandle::actor);
   }
 
+  /** Each actor here, without a copy of the registry (a sweep over many actors). */
+  void forEach(java.util.function.Consumer<Actor> action) {
+    actors.values().forEach(h -> action.accept(h.actor()));
+  }
+
   List<ActorHandle> list() {
     return new ArrayList<>(actors.values());
   }

@@ -27,6 +27,7 @@ record Services(
     Dispatcher dispatcher,
     Residents residents,
     SupervisionTree tree,
+    Passivation passivation,
     Launcher launcher) {
 
   /** Starts actors: the system's own start, and a parent's spawn. */

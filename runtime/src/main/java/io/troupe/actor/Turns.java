@@ -61,6 +61,31 @@ final class Turns {
     this.recordedState = recordedState;
   }
 
+  /**
+   * Drops the guest instance and its memory: the actor is idle, and the next turn makes a new one
+   * from the compiled module (callbacks get their state as a parameter, so nothing is lost; the
+   * handlers, which hold what the actor opened, stay). Records nothing. Mailbox only.
+   */
+  void passivate() {
+    guest = null;
+  }
+
+  /** Whether the actor sleeps without an instance. */
+  boolean passive() {
+    return guest == null;
+  }
+
+  /** The guest instance, made again if the actor was passivated. Mailbox only. */
+  private GuestInstance guest() {
+    GuestInstance g = guest;
+    if (g == null) {
+      instantiate();
+      g = guest;
+      actor.services().passivation().woke();
+    }
+    return g;
+  }
+
   /** A fresh instance of the module, its imports linked to the actor's handlers. */
   void instantiate() {
     Services s = actor.services();
@@ -83,7 +108,7 @@ final class Turns {
   }
 
   boolean exports(String function) {
-    return guest.hasExport(function);
+    return module.exportedFunctions().contains(function);
   }
 
   /** The state the guest holds (not a copy), or null for none. */
@@ -152,7 +177,7 @@ final class Turns {
       throw new ActorNotRunningException(
           "actor " + actor.id() + " is " + status.name().toLowerCase());
     }
-    if (!guest.hasExport(function)) {
+    if (!exports(function)) {
       throw new InvalidArgumentException("actor " + actor.id() + " does not export " + function);
     }
     Services s = actor.services();
@@ -170,7 +195,7 @@ final class Turns {
     try (Deadline d = s.watchdog().arm(timeout)) {
       deadline = d;
       try {
-        result = guest.call(function, state, paramBytes);
+        result = guest().call(function, state, paramBytes);
       } catch (ChicoryInterruptedException e) {
         throw fault(function, "exceeded its call deadline of " + timeout.toMillis() + " ms");
       } catch (AbiViolation e) {

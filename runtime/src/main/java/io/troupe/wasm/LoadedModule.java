@@ -17,12 +17,22 @@ import java.util.function.Function;
  * @param module the parsed module
  * @param machineFactory how instances of it execute
  * @param mode the execution mode actually in use
+ * @param exportedFunctions names of its exported functions (read once: every turn checks them)
  */
 public record LoadedModule(
     String sha256,
     WasmModule module,
     Function<Instance, Machine> machineFactory,
-    ExecutionMode mode) {
+    ExecutionMode mode,
+    Set<String> exportedFunctions) {
+
+  public LoadedModule(
+      String sha256,
+      WasmModule module,
+      Function<Instance, Machine> machineFactory,
+      ExecutionMode mode) {
+    this(sha256, module, machineFactory, mode, exportsOf(module));
+  }
 
   /** Function imports as {@code module.name} pairs, in declaration order. */
   public List<FunctionImportRef> functionImports() {
@@ -35,8 +45,7 @@ public record LoadedModule(
     return out;
   }
 
-  /** Names of exported functions. */
-  public Set<String> exportedFunctions() {
+  private static Set<String> exportsOf(WasmModule module) {
     Set<String> out = new TreeSet<>();
     var section = module.exportSection();
     for (int i = 0; i < section.exportCount(); i++) {
@@ -45,7 +54,7 @@ public record LoadedModule(
         out.add(e.name());
       }
     }
-    return out;
+    return java.util.Collections.unmodifiableSet(out);
   }
 
   /** One import of the module. */

@@ -18,8 +18,9 @@ import java.util.UUID;
 
 /**
  * {@code troupe:actor/random}: a generator seeded per actor (config {@code seed}, or derived from
- * the actor id), so a fresh actor with the same id draws the same values; every value is also
- * recorded in the chain, so replays never depend on the generator.
+ * the actor id), so a fresh actor with the same id draws the same values; one generator for the
+ * actor's life on a node, which a new instance (after a sleep or a restart) goes on drawing from;
+ * every value is also recorded in the chain, so replays never depend on the generator.
  */
 public final class RandomHandler implements HandlerFactory {
   public static final String INTERFACE = "troupe:actor/random";
@@ -48,12 +49,22 @@ public final class RandomHandler implements HandlerFactory {
     if (seed != null && !seed.isIntegralNumber()) {
       throw new IllegalArgumentException("'seed' must be an integer, got " + seed);
     }
-    return (registry, ctx) -> register(registry, ctx, seed == null ? null : seed.asLong());
+    Long configured = seed == null ? null : seed.asLong();
+    return new Handler() {
+      /** One generator for the actor's life here: a new instance (a wake, a restart) goes on. */
+      private SplittableRandom random;
+
+      @Override
+      public void register(HostRegistry registry, HostContext ctx) {
+        if (random == null) {
+          random = new SplittableRandom(configured != null ? configured : seedFor(ctx.actorId()));
+        }
+        RandomHandler.register(registry, random);
+      }
+    };
   }
 
-  private static void register(HostRegistry r, HostContext ctx, Long configured) {
-    long seed = configured != null ? configured : seedFor(ctx.actorId());
-    SplittableRandom random = new SplittableRandom(seed);
+  private static void register(HostRegistry r, SplittableRandom random) {
     r.registerFunction(
         INTERFACE,
         "random-bytes",

@@ -78,11 +78,14 @@ public final class TcpClientHandler implements HandlerFactory {
             Set.copyOf(allowed),
             HandlerCatalog.positiveInt(config, "max_connections", 4),
             HandlerCatalog.positiveInt(config, "max_buffered_events", 64));
-    return (registry, ctx) -> register(registry, ctx, s);
+    // the actor's connections outlive an instance: a new one (after a sleep or a restart) goes on
+    // with them
+    Map<String, TcpConnection> connections = new ConcurrentHashMap<>();
+    return (registry, ctx) -> register(registry, ctx, s, connections);
   }
 
-  private void register(HostRegistry r, HostContext ctx, Settings s) {
-    Map<String, TcpConnection> connections = new ConcurrentHashMap<>();
+  private void register(
+      HostRegistry r, HostContext ctx, Settings s, Map<String, TcpConnection> connections) {
     r.registerFunction(
         INTERFACE,
         "connect",
