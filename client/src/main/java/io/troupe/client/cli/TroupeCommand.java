@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
     name = "troupe",
     mixinStandardHelpOptions = true,
     version = "troupe 0.1.0",
-    description = "Talks to Troupe: chains, actors, the cluster.",
-    subcommands = {ChainCommand.class, ActorCommand.class, ClusterCommand.class})
+    description = "Talks to Troupe: chains, actors, the cluster; creates actor projects.",
+    subcommands = {ChainCommand.class, ActorCommand.class, ClusterCommand.class, NewCommand.class})
 public final class TroupeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

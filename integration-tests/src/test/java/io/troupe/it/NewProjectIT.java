@@ -1,0 +1,80 @@
+package io.troupe.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code ops/troupe new NAME --lang L}: every template is created, built by its own {@code
+ * build.sh} (the Rust one with Debian's toolchain, which CI installs) and passes its own {@code
+ * test.sh}, which runs the counter on an in-process node: 5, then {"add": 10}, then "total?" → 15.
+ */
+class NewProjectIT {
+  @TempDir Path tmp;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"wat", "rust"})
+  void aNewProjectBuildsAndCountsTo15(String lang) throws Exception {
+    Path dir = tmp.resolve("demo-" + lang);
+    var created =
+        Launcher.run("troupe", "new", "demo-" + lang, "--lang", lang, "--dir", dir.toString());
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(dir.resolve("demo-" + lang + ".toml")).exists();
+    assertThat(dir.resolve("README.md")).exists();
+    assertThat(Files.isExecutable(dir.resolve("build.sh"))).isTrue();
+
+    Result built = sh(dir, "./build.sh");
+    assertThat(built.exit()).as(built.out() + built.err()).isZero();
+    if (lang.equals("rust")) {
+      assertThat(dir.resolve("demo-rust.wasm")).exists();
+    }
+    Result tested = sh(dir, "./test.sh");
+    assertThat(tested.exit()).as(tested.out() + tested.err()).isZero();
+    assertThat(tested.out()).contains("ok: demo-" + lang + " answered 15");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Bad_Name", "1st", "../escape"})
+  void aNameThatCannotBeAnActorIsRefusedInOneLine(String name) throws Exception {
+    var r =
+        Launcher.run("troupe", "new", name, "--lang", "wat", "--dir", tmp.resolve("x").toString());
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err().strip()).startsWith("troupe: name '" + name + "'").doesNotContain("\n\tat ");
+    assertThat(tmp.resolve("x")).doesNotExist();
+  }
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result sh(Path dir, String script) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("sh-out", ".txt");
+    Path err = Files.createTempFile("sh-err", ".txt");
+    Process p =
+        new ProcessBuilder(List.of("bash", script))
+            .directory(dir.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    try {
+      if (!p.waitFor(600, TimeUnit.SECONDS)) {
+        throw new AssertionError(script + " did not finish in 600 s in " + dir);
+      }
+      return new Result(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+}
