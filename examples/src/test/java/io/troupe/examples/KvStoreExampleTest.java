@@ -15,22 +15,38 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class KvStoreExampleTest {
   private final ObjectMapper json = new ObjectMapper();
   @RegisterExtension final ActorSystems systems = new ActorSystems();
   private final ActorSystem system = systems.build();
-  private final ActorHandle kv =
-      system.start(new ManifestParser().parse(Path.of("kv-store/kv-store.toml")));
+  private ActorHandle kv;
+
+  /** The WAT kv-store and its Rust twin: one protocol, one test. */
+  static Stream<String> modules() {
+    return Stream.of("wat", "rust");
+  }
+
+  private void start(String lang) {
+    Path manifest =
+        lang.equals("wat")
+            ? Path.of("kv-store/kv-store.toml")
+            : RustExamples.manifest("kv-store", "kv-store");
+    kv = system.start(new ManifestParser().parse(manifest));
+  }
 
   private JsonNode ask(String msg) throws Exception {
     return kv.request(json.readTree(msg)).join();
   }
 
-  @Test
-  void putGetDelete() throws Exception {
+  @ParameterizedTest
+  @MethodSource("modules")
+  void putGetDelete(String lang) throws Exception {
+    start(lang);
     assertThat(ask("[\"get\", \"a\"]").isNull()).isTrue();
     assertThat(ask("[\"put\", \"a\", {\"x\": [1, 2], \"s\": \"}\\\"]\"}]").asBoolean()).isTrue();
     assertThat(ask("[\"put\", \"b\", 2]").asBoolean()).isTrue();
@@ -42,8 +58,10 @@ class KvStoreExampleTest {
     assertThat(kv.state()).contains(json.readTree("{\"b\":2}"));
   }
 
-  @Test
-  void aBadRequest_isAnErrTheStoreSurvives() throws Exception {
+  @ParameterizedTest
+  @MethodSource("modules")
+  void aBadRequest_isAnErrTheStoreSurvives(String lang) throws Exception {
+    start(lang);
     assertThatThrownBy(() -> ask("[\"frobnicate\", \"a\"]"))
         .hasCauseInstanceOf(GuestErrorException.class)
         .hasMessageContaining("expected [op, key, value?]");
@@ -51,8 +69,10 @@ class KvStoreExampleTest {
     assertThat(ask("[\"put\", \"k\", 1]").asBoolean()).isTrue();
   }
 
-  @Test
-  void randomOperations_matchAJavaMap() throws Exception {
+  @ParameterizedTest
+  @MethodSource("modules")
+  void randomOperations_matchAJavaMap(String lang) throws Exception {
+    start(lang);
     Random random = new Random(42);
     Map<String, Integer> model = new LinkedHashMap<>();
     for (int i = 0; i < 400; i++) {
