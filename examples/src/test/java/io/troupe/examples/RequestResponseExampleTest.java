@@ -13,8 +13,10 @@ import io.troupe.chain.EventTypes;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class RequestResponseExampleTest {
   private final ObjectMapper json = new ObjectMapper();
@@ -23,15 +25,29 @@ class RequestResponseExampleTest {
   private final ActorSystem system = systems.build();
   private final ActorHandle kv =
       system.start(parser.parse(Path.of("kv-store/kv-store.toml")), ActorId.of("kv"));
-  private final ActorHandle front =
-      system.start(parser.parse(Path.of("request-response/front.toml")), ActorId.of("front"));
+  private ActorHandle front;
+
+  /** The WAT front and its Rust twin: one protocol, one test. */
+  static Stream<String> modules() {
+    return Stream.of("wat", "rust");
+  }
+
+  private void start(String lang) {
+    Path manifest =
+        lang.equals("wat")
+            ? Path.of("request-response/front.toml")
+            : RustExamples.manifest("request-response", "front");
+    front = system.start(parser.parse(manifest), ActorId.of("front"));
+  }
 
   private JsonNode ask(String msg) throws Exception {
     return front.request(json.readTree(msg)).get(20, TimeUnit.SECONDS);
   }
 
-  @Test
-  void forwardsRequests_andCountsThem() throws Exception {
+  @ParameterizedTest
+  @MethodSource("modules")
+  void forwardsRequests_andCountsThem(String lang) throws Exception {
+    start(lang);
     assertThat(ask("[\"kv\",[\"put\",\"a\",{\"n\":1}]]").asBoolean()).isTrue();
     assertThat(ask("[\"kv\",[\"get\",\"a\"]]")).isEqualTo(json.readTree("{\"n\":1}"));
     assertThat(front.state()).contains(json.readTree("2"));
@@ -45,8 +61,10 @@ class RequestResponseExampleTest {
         .allSatisfy(d -> assertThat(d).contains("\"sender\":\"front\""));
   }
 
-  @Test
-  void errorsOfTheBackend_andUnknownActors_becomeTheRequestsError() throws Exception {
+  @ParameterizedTest
+  @MethodSource("modules")
+  void errorsOfTheBackend_andUnknownActors_becomeTheRequestsError(String lang) throws Exception {
+    start(lang);
     assertThatThrownBy(() -> ask("[\"kv\",[\"frobnicate\"]]"))
         .hasMessageContaining("expected [op, key, value?]");
     assertThatThrownBy(() -> ask("[\"nobody\",1]")).hasMessageContaining("no actor nobody");
