@@ -14,14 +14,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code ops/troupe new NAME --lang L}: every template is created, built by its own {@code
- * build.sh} (the Rust one with Debian's toolchain, which CI installs) and passes its own {@code
- * test.sh}, which runs the counter on an in-process node: 5, then {"add": 10}, then "total?" → 15.
+ * build.sh} (the Rust one with Debian's toolchain, the AssemblyScript one with the SDK's pinned
+ * compiler; CI installs both) and passes its own {@code test.sh}, which runs the counter on an
+ * in-process node: 5, then {"add": 10}, then "total?" → 15.
  */
 class NewProjectIT {
   @TempDir Path tmp;
 
   @ParameterizedTest
-  @ValueSource(strings = {"wat", "rust"})
+  @ValueSource(strings = {"wat", "rust", "assemblyscript"})
   void aNewProjectBuildsAndCountsTo15(String lang) throws Exception {
     Path dir = tmp.resolve("demo-" + lang);
     var created =
@@ -33,8 +34,8 @@ class NewProjectIT {
 
     Result built = sh(dir, "./build.sh");
     assertThat(built.exit()).as(built.out() + built.err()).isZero();
-    if (lang.equals("rust")) {
-      assertThat(dir.resolve("demo-rust.wasm")).exists();
+    if (!lang.equals("wat")) {
+      assertThat(dir.resolve("demo-" + lang + ".wasm")).exists();
     }
     Result tested = sh(dir, "./test.sh");
     assertThat(tested.exit()).as(tested.out() + tested.err()).isZero();

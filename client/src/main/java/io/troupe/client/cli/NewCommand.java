@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code troupe new NAME --lang rust|wat [--dir DIR]}: a new actor project, a counter, with its
- * manifest {@code NAME.toml}, a README, an executable {@code build.sh} that builds the module next
- * to the manifest, and {@code test.sh}, which runs it on an in-process node.
+ * {@code troupe new NAME --lang assemblyscript|rust|wat [--dir DIR]}: a new actor project, a
+ * counter, with its manifest {@code NAME.toml}, a README, an executable {@code build.sh} that
+ * builds the module next to the manifest, and {@code test.sh}, which runs it on an in-process node.
  */
 @Command(
     name = "new",
@@ -29,6 +29,7 @@ final class NewCommand implements Callable<Integer> {
 
   /** The languages there are templates for. */
   enum Lang {
+    assemblyscript,
     rust,
     wat;
   }
