@@ -18,8 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ChatRoomExampleTest {
   private final ObjectMapper json = new ObjectMapper();
@@ -27,15 +28,20 @@ class ChatRoomExampleTest {
   @RegisterExtension final ActorSystems systems = new ActorSystems();
   private final ActorSystem system = systems.build();
 
-  @Test
+  /** The manifest of actor {@code name} (room or member) in {@code lang}. */
+  private static Path manifest(String lang, String name) {
+    return GuestExamples.manifest("chat-room", lang, name);
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.troupe.examples.GuestExamples#languages")
   @LeavesOpen(
       value = LeavesOpen.What.CHANNELS,
       because = "the members stay in the room; the node's shutdown closes their channels")
-  void membersHearEveryMessage_andALeavingClientIsDropped() throws Exception {
-    ActorHandle room =
-        system.start(parser.parse(Path.of("chat-room/room.toml")), ActorId.of("room"));
-    ActorHandle alice = system.start(parser.parse(Path.of("chat-room/member.toml")));
-    ActorHandle bob = system.start(parser.parse(Path.of("chat-room/member.toml")));
+  void membersHearEveryMessage_andALeavingClientIsDropped(String lang) throws Exception {
+    ActorHandle room = system.start(parser.parse(manifest(lang, "room")), ActorId.of("room"));
+    ActorHandle alice = system.start(parser.parse(manifest(lang, "member")));
+    ActorHandle bob = system.start(parser.parse(manifest(lang, "member")));
     List<JsonNode> heard = new CopyOnWriteArrayList<>();
     ClientChannel carol =
         system

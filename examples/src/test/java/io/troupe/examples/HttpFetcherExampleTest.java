@@ -19,8 +19,9 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class HttpFetcherExampleTest {
   private final ObjectMapper json = new ObjectMapper();
@@ -35,8 +36,13 @@ class HttpFetcherExampleTest {
     server.stop(0);
   }
 
-  @Test
-  void fetchesWithoutBlocking_andTheResponseBecomesTheState() throws Exception {
+  private static Path fetcher(String lang) {
+    return GuestExamples.manifest("http-fetcher", lang, "fetcher");
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.troupe.examples.GuestExamples#languages")
+  void fetchesWithoutBlocking_andTheResponseBecomesTheState(String lang) throws Exception {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.createContext(
@@ -55,8 +61,7 @@ class HttpFetcherExampleTest {
         });
     server.start();
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/slow";
-    ActorHandle fetcher =
-        system.start(new ManifestParser().parse(Path.of("http-fetcher/fetcher.toml")));
+    ActorHandle fetcher = system.start(new ManifestParser().parse(fetcher(lang)));
 
     fetcher.send(json.readTree("{\"url\":\"" + url + "\"}")).get(10, TimeUnit.SECONDS);
     // the response is held back, yet the actor keeps answering: the fetch is not in its turn

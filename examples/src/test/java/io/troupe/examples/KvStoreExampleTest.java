@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,16 +25,8 @@ class KvStoreExampleTest {
   private final ActorSystem system = systems.build();
   private ActorHandle kv;
 
-  /** The WAT kv-store and its Rust twin: one protocol, one test. */
-  static Stream<String> modules() {
-    return Stream.of("wat", "rust");
-  }
-
   private void start(String lang) {
-    Path manifest =
-        lang.equals("wat")
-            ? Path.of("kv-store/kv-store.toml")
-            : RustExamples.manifest("kv-store", "kv-store");
+    Path manifest = GuestExamples.manifest("kv-store", lang, "kv-store");
     kv = system.start(new ManifestParser().parse(manifest));
   }
 
@@ -44,7 +35,7 @@ class KvStoreExampleTest {
   }
 
   @ParameterizedTest
-  @MethodSource("modules")
+  @MethodSource("io.troupe.examples.GuestExamples#languages")
   void putGetDelete(String lang) throws Exception {
     start(lang);
     assertThat(ask("[\"get\", \"a\"]").isNull()).isTrue();
@@ -59,7 +50,7 @@ class KvStoreExampleTest {
   }
 
   @ParameterizedTest
-  @MethodSource("modules")
+  @MethodSource("io.troupe.examples.GuestExamples#languages")
   void aBadRequest_isAnErrTheStoreSurvives(String lang) throws Exception {
     start(lang);
     assertThatThrownBy(() -> ask("[\"frobnicate\", \"a\"]"))
@@ -70,7 +61,7 @@ class KvStoreExampleTest {
   }
 
   @ParameterizedTest
-  @MethodSource("modules")
+  @MethodSource("io.troupe.examples.GuestExamples#languages")
   void randomOperations_matchAJavaMap(String lang) throws Exception {
     start(lang);
     Random random = new Random(42);

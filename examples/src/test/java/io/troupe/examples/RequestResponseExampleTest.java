@@ -13,7 +13,6 @@ import io.troupe.chain.EventTypes;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,16 +26,8 @@ class RequestResponseExampleTest {
       system.start(parser.parse(Path.of("kv-store/kv-store.toml")), ActorId.of("kv"));
   private ActorHandle front;
 
-  /** The WAT front and its Rust twin: one protocol, one test. */
-  static Stream<String> modules() {
-    return Stream.of("wat", "rust");
-  }
-
   private void start(String lang) {
-    Path manifest =
-        lang.equals("wat")
-            ? Path.of("request-response/front.toml")
-            : RustExamples.manifest("request-response", "front");
+    Path manifest = GuestExamples.manifest("request-response", lang, "front");
     front = system.start(parser.parse(manifest), ActorId.of("front"));
   }
 
@@ -45,7 +36,7 @@ class RequestResponseExampleTest {
   }
 
   @ParameterizedTest
-  @MethodSource("modules")
+  @MethodSource("io.troupe.examples.GuestExamples#languages")
   void forwardsRequests_andCountsThem(String lang) throws Exception {
     start(lang);
     assertThat(ask("[\"kv\",[\"put\",\"a\",{\"n\":1}]]").asBoolean()).isTrue();
@@ -62,7 +53,7 @@ class RequestResponseExampleTest {
   }
 
   @ParameterizedTest
-  @MethodSource("modules")
+  @MethodSource("io.troupe.examples.GuestExamples#languages")
   void errorsOfTheBackend_andUnknownActors_becomeTheRequestsError(String lang) throws Exception {
     start(lang);
     assertThatThrownBy(() -> ask("[\"kv\",[\"frobnicate\"]]"))

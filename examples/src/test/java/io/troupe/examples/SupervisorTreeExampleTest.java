@@ -13,8 +13,9 @@ import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SupervisorTreeExampleTest {
   private final ObjectMapper json = new ObjectMapper();
@@ -25,10 +26,14 @@ class SupervisorTreeExampleTest {
     return a.chain().stream().filter(e -> e.type().equals(EventTypes.ACTOR_RESTARTED)).count();
   }
 
-  @Test
-  void aCrashingWorker_isRestarted_andKeepsItsCount() throws Exception {
-    ActorHandle sup =
-        system.start(new ManifestParser().parse(Path.of("supervisor-tree/supervisor.toml")));
+  private static Path supervisor(String lang) {
+    return GuestExamples.manifest("supervisor-tree", lang, "supervisor");
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.troupe.examples.GuestExamples#languages")
+  void aCrashingWorker_isRestarted_andKeepsItsCount(String lang) throws Exception {
+    ActorHandle sup = system.start(new ManifestParser().parse(supervisor(lang)));
     assertThat(sup.children()).hasSize(1);
     ActorHandle worker = system.get(sup.children().get(0));
     assertThat(sup.state()).contains(json.readTree("\"" + worker.id() + "\""));

@@ -8,26 +8,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * The examples ported to Rust (the folder {@code rust/} beside a WAT example): each is built once
- * per test run by its own {@code build.sh}, with Debian's toolchain (which CI installs), and then
- * checked by the same test as its WAT twin.
+ * The examples ported to Rust and AssemblyScript (the folders {@code rust/} and {@code
+ * assemblyscript/} beside a WAT example), checked by the same tests as their WAT twins. Each folder
+ * is built once per test run by its own {@code build.sh} (Rust: Debian's toolchain; AssemblyScript:
+ * Node.js 20+ and the SDK's pinned compiler, installed by {@code npm ci} the first time; CI
+ * installs both). A missing toolchain makes {@code build.sh} print one line naming it, and the test
+ * fails with that line.
  */
-final class RustExamples {
+final class GuestExamples {
   private static final Map<Path, Path> BUILT = new ConcurrentHashMap<>();
 
-  private RustExamples() {}
+  private GuestExamples() {}
 
-  /** The manifest {@code example/rust/NAME.toml}, its module built. */
-  static synchronized Path manifest(String example, String name) {
-    Path dir = Path.of(example, "rust");
-    return BUILT.computeIfAbsent(dir, d -> build(d).resolve(name + ".toml"));
+  /** The languages every ported example is tested in. */
+  static Stream<String> languages() {
+    return Stream.of("wat", "rust", "assemblyscript");
+  }
+
+  /**
+   * The manifest of actor {@code name} of {@code example} in {@code lang}: the WAT one, or {@code
+   * example/LANG/NAME.toml} with its folder built (an example of several actors builds them all).
+   */
+  static synchronized Path manifest(String example, String lang, String name) {
+    if (lang.equals("wat")) {
+      return Path.of(example, name + ".toml");
+    }
+    return BUILT
+        .computeIfAbsent(Path.of(example, lang), GuestExamples::build)
+        .resolve(name + ".toml");
   }
 
   private static Path build(Path dir) {
     try {
-      Path log = Files.createTempFile("rust-build", ".log");
+      Path log = Files.createTempFile("guest-build", ".log");
       Process p =
           new ProcessBuilder(List.of("bash", "build.sh"))
               .directory(dir.toFile())
