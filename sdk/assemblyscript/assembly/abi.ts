@@ -5,7 +5,8 @@
 // Buffers that cross the boundary are raw TLSF blocks (heap.alloc / heap.free), never objects of
 // the garbage collector, so a collection can never take one from under the host. The minimal
 // runtime collects only when asked: `leave` runs `__collect()` once the outermost callback has
-// packed its result, when no object of the turn is still in use.
+// packed its result, when no object of the turn is still in use (every 32 callbacks, or when the
+// memory grew).
 import { parseBytes, quote, Json } from "./json";
 
 // runtime.log is declared here (not in host.ts) because the abort handler needs it too; one
@@ -57,12 +58,25 @@ let depth = 0;
 /** Call first in every exported callback (the `on…` runners of callbacks.ts do). */
 export function enter(): void { depth++; }
 
+/** Outermost callbacks since the last collection, and the memory's size after it. */
+let sinceCollect = 0;
+let pagesAtCollect: i32 = 0;
+
 /**
  * Call last in every exported callback, with its packed result (raw memory, not collected). When
- * the outermost callback unwinds, runs the collector: every object of the turn is garbage then.
+ * the outermost callback unwinds (every object of the turn is garbage then), runs the collector
+ * every 32 callbacks, or at once when the memory grew since the last collection: a full
+ * mark-and-sweep per callback cost the counter more than half its turn.
  */
 export function leave(result: i64): i64 {
-  if (--depth <= 0) { depth = 0; __collect(); }
+  if (--depth <= 0) {
+    depth = 0;
+    if (++sinceCollect >= 32 || memory.size() > pagesAtCollect) {
+      __collect();
+      sinceCollect = 0;
+      pagesAtCollect = memory.size();
+    }
+  }
   return result;
 }
 

@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -100,11 +101,79 @@ public class TurnBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public Object troupeSend() {
+    return sendBatch(actor, message);
+  }
+
+  /**
+   * The counter of {@code ops/troupe new} in each language, turn for turn (issue: guest SDKs, size
+   * and speed): sends of {@code {"add": 1}}. The Rust and AssemblyScript counters are generated and
+   * built on the first run (into {@code benchmarks/target/counters/}): run from the repository's
+   * root with their toolchains installed.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public Object counterSend(Counter c) {
+    return sendBatch(c.actor, c.add);
+  }
+
+  private static Object sendBatch(ActorHandle actor, JsonNode message) {
     CompletableFuture<Void> last = null;
     for (int i = 0; i < BATCH; i++) {
       last = actor.send(message);
     }
     return last.join();
+  }
+
+  /** A counter written in {@link #lang}, fresh each iteration. */
+  @State(Scope.Benchmark)
+  public static class Counter {
+    @Param({"wat", "rust", "assemblyscript"})
+    public String lang;
+
+    private final JsonNode add = new ObjectMapper().createObjectNode().put("add", 1);
+    private io.troupe.manifest.Manifest manifest;
+    private ActorSystem system;
+    private ActorHandle actor;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+      manifest = new ManifestParser().parse(built(lang));
+      system = ActorSystem.builder().handlers(StandardHandlers.catalog()).build();
+    }
+
+    @Setup(Level.Iteration)
+    public void freshActor() {
+      actor = system.start(manifest);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      system.shutdown();
+    }
+
+    /** The manifest of the {@code troupe new} counter in {@code lang}, built. */
+    static Path built(String lang) throws java.io.IOException, InterruptedException {
+      Path dir = Path.of("benchmarks", "target", "counters", lang).toAbsolutePath();
+      Path manifest = dir.resolve("bench-" + lang + ".toml");
+      if (!Files.exists(manifest)) {
+        run(
+            java.util.List.of(
+                "ops/troupe", "new", "bench-" + lang, "--lang", lang, "--dir", dir.toString()),
+            Path.of("."));
+      }
+      if (!lang.equals("wat") && !Files.exists(dir.resolve("bench-" + lang + ".wasm"))) {
+        run(java.util.List.of("bash", "build.sh"), dir);
+      }
+      return manifest;
+    }
+
+    private static void run(java.util.List<String> command, Path in)
+        throws java.io.IOException, InterruptedException {
+      Process p = new ProcessBuilder(command).directory(in.toFile()).inheritIO().start();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed in " + in);
+      }
+    }
   }
 
   @Benchmark
