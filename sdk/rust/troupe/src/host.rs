@@ -279,6 +279,12 @@ pub mod http {
     pub fn get(url: &str) -> Result<String> {
         send("GET", url, &[], None)
     }
+
+    /// Starts a request given as the host takes it, `{"method", "url", "headers", "body"}` (e.g.
+    /// one an actor was sent); its op id.
+    pub fn send_request(request: Value) -> Result<String> {
+        typed(send_, json!([request]))
+    }
 }
 
 /// `tcp-client`: connections as state machines; events come to `handle_tcp_event`.
