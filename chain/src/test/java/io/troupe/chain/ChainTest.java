@@ -102,6 +102,64 @@ class ChainTest {
         .hasMessageContaining("line 2");
   }
 
+  /** The streaming verifier agrees with the list one on every tampering, and stops at the break. */
+  @Test
+  void streamingVerification_agreesWithTheListOne_andStopsAtTheFirstBadEvent() throws Exception {
+    List<ChainEvent> events = sample(6).events();
+    for (int pos = 0; pos < events.size(); pos++) {
+      for (int field = 0; field < 6; field++) {
+        List<ChainEvent> tampered = new ArrayList<>(events);
+        tampered.set(pos, tamper(events.get(pos), field));
+        StringWriter w = new StringWriter();
+        ChainCodec.write(tampered, w);
+        ChainVerifier.Running running = ChainVerifier.streaming();
+        List<ChainEvent> seen = new ArrayList<>();
+        ChainCodec.read(
+            new java.io.ByteArrayInputStream(w.toString().getBytes(StandardCharsets.UTF_8)),
+            e -> {
+              seen.add(e);
+              return running.accept(e);
+            });
+        Verification v = running.result();
+        assertThat(v.valid()).isFalse();
+        assertThat(v.firstBadSeq()).isEqualTo(ChainVerifier.verifyExport(tampered).firstBadSeq());
+        assertThat(v.reason()).isEqualTo(ChainVerifier.verifyExport(tampered).reason());
+        assertThat(seen).as("read no further than the break").hasSize(pos + 1);
+      }
+    }
+    ChainVerifier.Running whole = ChainVerifier.streaming();
+    events.forEach(whole::accept);
+    assertThat(whole.result()).isEqualTo(ChainVerifier.verify(events));
+    // a pruned chain verifies from its anchor, as an export does
+    ChainVerifier.Running pruned = ChainVerifier.streaming();
+    events.subList(2, 6).forEach(pruned::accept);
+    assertThat(pruned.result().valid()).isTrue();
+    assertThat(pruned.firstSeq()).isEqualTo(2);
+    assertThat(pruned.anchor()).isEqualTo(events.get(1).hash());
+  }
+
+  @Test
+  void streamingRead_refusesWhatTheListReadRefuses_namingTheLine() {
+    String good = ChainCodec.toLine(sample(1).events().get(0));
+    for (String bad :
+        List.of(
+            "{\"actor\":\"x\"}",
+            good.replace("\"seq\":0", "\"seq\":\"0\""),
+            good.replace("\"data\":\"", "\"data\":\"!!"),
+            "[1,2]",
+            "{not json")) {
+      String text = good + "\n" + bad + "\n";
+      assertThatThrownBy(
+              () ->
+                  ChainCodec.read(
+                      new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+                      e -> true))
+          .as(bad)
+          .isInstanceOf(ChainCodec.MalformedChainException.class)
+          .hasMessageContaining("line 2");
+    }
+  }
+
   @Test
   void eventHash_rejectsWrongLengths() {
     assertThatThrownBy(() -> EventHash.of(new byte[31])).hasMessageContaining("32 bytes");

@@ -75,12 +75,34 @@ final class Protos {
               + (Limits.MAX_MESSAGE_BYTES >> 20)
               + " MiB)");
     }
-    try {
-      return mapper.readTree(bytes.newInput());
+    try (com.fasterxml.jackson.core.JsonParser p =
+        mapper.getFactory().createParser(bytes.newInput())) {
+      JsonNode value = mapper.readTree(p);
+      if (value == null) {
+        throw new InvalidArgumentException("a JSON message is required (it was only whitespace)");
+      }
+      if (trailing(p)) { // "1 2", {"a":1} x: one value only, never silently cut
+        var at = p.currentTokenLocation();
+        throw new InvalidArgumentException(
+            "message is not valid JSON: extra text after the value, at line "
+                + at.getLineNr()
+                + ", column "
+                + at.getColumnNr());
+      }
+      return value;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new InvalidArgumentException("message is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new InvalidArgumentException("message is not valid JSON");
+    }
+  }
+
+  /** Whether anything but whitespace follows the value {@code p} has just read. */
+  private static boolean trailing(com.fasterxml.jackson.core.JsonParser p) throws IOException {
+    try {
+      return p.nextToken() != null;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return true; // "[1]]": not a value, but text all the same
     }
   }
 

@@ -132,6 +132,30 @@ class ClientInputTest {
     assertThat(ClusterTest.request(api, "echo-big", "[1]")).isEqualTo("[1]"); // still fine
   }
 
+  @Test
+  void extraTextAfterAJsonValueIsRefused_notCut() {
+    api.startActor(withManifest("", "echo-trailing"));
+    for (String text : java.util.List.of("1 2", "{\"a\":1} x", "[1]]", "\"s\" \"t\"")) {
+      assertThatThrownBy(
+              () ->
+                  api.send(
+                      io.troupe.proto.v1.SendRequest.newBuilder()
+                          .setId("echo-trailing")
+                          .setMessageJson(com.google.protobuf.ByteString.copyFromUtf8(text))
+                          .build()))
+          .as(text)
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getStatus().getDescription())
+                    .startsWith("message is not valid JSON: extra text after the value, at line 1")
+                    .doesNotContain("jackson");
+              });
+    }
+    assertThat(ClusterTest.request(api, "echo-trailing", " [1]\n")).isEqualTo("[1]");
+  }
+
   private static StartActorRequest withManifest(String extra, String id) {
     StartActorRequest echo = startRequest("echo/echo.toml", id);
     return echo.toBuilder().setManifestToml(extra + "\n" + echo.getManifestToml()).build();

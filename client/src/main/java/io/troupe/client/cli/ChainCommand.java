@@ -1,16 +1,14 @@
 package io.troupe.client.cli;
 
 import io.troupe.chain.ChainCodec;
-import io.troupe.chain.ChainEvent;
 import io.troupe.chain.ChainVerifier;
 import io.troupe.chain.Verification;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -46,27 +44,27 @@ final class ChainCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      List<ChainEvent> events;
-      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        events = ChainCodec.read(r);
+      // a stream, in constant memory: a chain of millions of events is read once, never held
+      ChainVerifier.Running running = ChainVerifier.streaming();
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        ChainCodec.read(in, running::accept);
       } catch (NoSuchFileException e) {
         throw new IllegalArgumentException("no such file: " + file);
       } catch (ChainCodec.MalformedChainException e) {
         throw new IllegalArgumentException(file + " is not a chain export: " + e.getMessage());
       }
-      Verification v = ChainVerifier.verifyExport(events);
+      Verification v = running.result();
       if (v.valid()) {
-        ChainEvent first = events.isEmpty() ? null : events.get(0);
         spec.commandLine()
             .getOut()
             .println(
-                first == null || first.seq() == 0
+                running.firstSeq() <= 0
                     ? v.describe()
                     : v.describe()
                         + ", from its anchor: the events before seq "
-                        + first.seq()
+                        + running.firstSeq()
                         + " were pruned, the last of them had hash "
-                        + first.parent().toHex());
+                        + running.anchor().toHex());
         return 0;
       }
       spec.commandLine().getErr().println("troupe: " + file + ": " + v.describe());
