@@ -6,9 +6,12 @@ import io.grpc.stub.StreamObserver;
 import io.troupe.actor.ActorSystem;
 import io.troupe.actor.ChannelListener;
 import io.troupe.actor.ClientChannel;
+import io.troupe.error.ErrorKind;
+import io.troupe.error.Errors;
 import io.troupe.error.InvalidArgumentException;
 import io.troupe.proto.v1.ChannelClientMessage;
 import io.troupe.proto.v1.ChannelClosed;
+import io.troupe.proto.v1.ChannelError;
 import io.troupe.proto.v1.ChannelOpened;
 import io.troupe.proto.v1.ChannelServerMessage;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One client's channel to an actor, over one bidirectional stream: the first message opens it, then
  * messages go both ways until either side closes it. What the actor sends and the close reach the
- * client in order; the stream's end (or the client going away) closes the channel.
+ * client in order; a client frame the channel cannot take is answered with an error frame and the
+ * channel goes on; a close from either side ends with a {@code ChannelClosed} frame; the stream's
+ * end (or the client going away) closes the channel.
  */
 final class ChannelSession implements StreamObserver<ChannelClientMessage>, ChannelListener {
   private static final Logger log = LoggerFactory.getLogger(ChannelSession.class);
@@ -46,22 +51,42 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
     try {
       switch (m.getBodyCase()) {
         case OPEN -> open(m);
-        case MESSAGE_JSON -> {
-          ClientChannel c = channel.get();
-          if (c == null) {
-            throw new InvalidArgumentException("the channel is not open yet");
-          }
-          c.send(protos.json(m.getMessageJson()));
-        }
+        case MESSAGE_JSON -> message(m);
         case CLOSE -> {
           closeChannel();
-          complete();
+          closed("closed by the client");
         }
-        default -> throw new InvalidArgumentException("empty channel message");
+        default -> refuse(new InvalidArgumentException("empty channel message"));
       }
     } catch (RuntimeException e) {
       fail(e);
     }
+  }
+
+  /** A message for the actor; one the channel cannot take is answered, and the channel goes on. */
+  private void message(ChannelClientMessage m) {
+    ClientChannel c = channel.get();
+    if (c == null) {
+      refuse(new InvalidArgumentException("the channel is not open yet: send open first"));
+      return;
+    }
+    try {
+      c.send(protos.json(m.getMessageJson()));
+    } catch (RuntimeException e) {
+      refuse(e);
+    }
+  }
+
+  /** An error frame: this client frame was dropped; the channel stays open. */
+  private void refuse(Throwable e) {
+    Throwable cause = Errors.unwrap(e);
+    send(
+        ChannelServerMessage.newBuilder()
+            .setError(
+                ChannelError.newBuilder()
+                    .setKind(ErrorKind.of(cause).name())
+                    .setMessage(cause.getMessage() == null ? "" : cause.getMessage()))
+            .build());
   }
 
   private void open(ChannelClientMessage m) {
@@ -95,7 +120,7 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
   @Override
   public void onCompleted() {
     closeChannel();
-    complete();
+    closed("the client ended the stream");
   }
 
   // ---- from the actor ----
@@ -107,15 +132,18 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
 
   @Override
   public void onClose(String channelId, String reason) {
-    synchronized (this) {
-      if (!finished && !out.isCancelled()) {
-        out.onNext(
-            ChannelServerMessage.newBuilder()
-                .setClosed(ChannelClosed.newBuilder().setReason(reason == null ? "" : reason))
-                .build());
-        finished = true;
-        out.onCompleted();
-      }
+    closed(reason);
+  }
+
+  /** The last frame, {@code ChannelClosed}, then the stream's end. */
+  private synchronized void closed(String reason) {
+    if (!finished && !out.isCancelled()) {
+      out.onNext(
+          ChannelServerMessage.newBuilder()
+              .setClosed(ChannelClosed.newBuilder().setReason(reason == null ? "" : reason))
+              .build());
+      finished = true;
+      out.onCompleted();
     }
   }
 
@@ -124,13 +152,6 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
   private synchronized void send(ChannelServerMessage m) {
     if (!finished && !out.isCancelled()) {
       out.onNext(m);
-    }
-  }
-
-  private synchronized void complete() {
-    if (!finished && !out.isCancelled()) {
-      finished = true;
-      out.onCompleted();
     }
   }
 

@@ -51,19 +51,33 @@ final class Protos {
   /** The client's message id (kept across its retries), or a fresh one. */
   static String messageId(String given) {
     if (given.length() > 128) {
-      throw new InvalidArgumentException("message_id is longer than 128 characters");
+      throw InvalidArgumentException.inField(
+          "message_id", new InvalidArgumentException("message_id is longer than 128 characters"));
     }
     return given.isEmpty() ? UUID.randomUUID().toString() : given;
   }
 
   static ActorId id(String id) {
-    if (id == null || id.isEmpty()) {
-      throw new InvalidArgumentException("an actor id is required");
+    try {
+      if (id == null || id.isEmpty()) {
+        throw new InvalidArgumentException("an actor id is required");
+      }
+      return ActorId.of(id);
+    } catch (InvalidArgumentException e) {
+      throw InvalidArgumentException.inField("id", e);
     }
-    return ActorId.of(id);
   }
 
+  /** A message's JSON ({@code message_json}), refused with the field named when it is not. */
   JsonNode json(ByteString bytes) {
+    try {
+      return parse(bytes);
+    } catch (InvalidArgumentException e) {
+      throw InvalidArgumentException.inField("message_json", e);
+    }
+  }
+
+  private JsonNode parse(ByteString bytes) {
     if (bytes.isEmpty()) {
       throw new InvalidArgumentException("a JSON message is required");
     }

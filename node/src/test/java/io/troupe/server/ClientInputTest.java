@@ -156,6 +156,49 @@ class ClientInputTest {
     assertThat(ClusterTest.request(api, "echo-trailing", " [1]\n")).isEqualTo("[1]");
   }
 
+  /** Errors carry google.rpc.Status details: the kind as ErrorInfo, the field at fault. */
+  @Test
+  void anErrorCarriesItsKindAndTheFieldAtFault_asGoogleRpcStatusDetails() throws Exception {
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                api.send(
+                    io.troupe.proto.v1.SendRequest.newBuilder()
+                        .setId("no spaces allowed")
+                        .setMessageJson(com.google.protobuf.ByteString.copyFromUtf8("1"))
+                        .build()));
+    com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(e);
+    assertThat(details).isNotNull();
+    assertThat(details.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+    assertThat(details.getMessage()).isEqualTo(e.getStatus().getDescription());
+    var info =
+        details.getDetailsList().stream()
+            .filter(any -> any.is(com.google.rpc.ErrorInfo.class))
+            .findFirst()
+            .orElseThrow();
+    assertThat(info.unpack(com.google.rpc.ErrorInfo.class).getReason())
+        .isEqualTo("INVALID_ARGUMENT");
+    assertThat(info.unpack(com.google.rpc.ErrorInfo.class).getDomain()).isEqualTo("troupe.io");
+    var bad =
+        details.getDetailsList().stream()
+            .filter(any -> any.is(com.google.rpc.BadRequest.class))
+            .findFirst()
+            .orElseThrow();
+    assertThat(bad.unpack(com.google.rpc.BadRequest.class).getFieldViolations(0).getField())
+        .isEqualTo("id");
+    // an error without a field: ErrorInfo only
+    var missing =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                api.describeActor(
+                    io.troupe.proto.v1.DescribeActorRequest.newBuilder().setId("nobody").build()));
+    com.google.rpc.Status notFound = io.grpc.protobuf.StatusProto.fromThrowable(missing);
+    assertThat(notFound.getDetailsCount()).isEqualTo(1);
+    assertThat(notFound.getDetails(0).is(com.google.rpc.ErrorInfo.class)).isTrue();
+  }
+
   private static StartActorRequest withManifest(String extra, String id) {
     StartActorRequest echo = startRequest("echo/echo.toml", id);
     return echo.toBuilder().setManifestToml(extra + "\n" + echo.getManifestToml()).build();

@@ -260,6 +260,18 @@ class ClusterTest {
     ChannelServerMessage echoed = received.poll(20, TimeUnit.SECONDS);
     assertThat(echoed).isNotNull();
     assertThat(echoed.getMessageJson().toStringUtf8()).contains("hello room");
+    // a frame that is not JSON is answered with an error frame; the channel goes on
+    up.onNext(ChannelClientMessage.newBuilder().setMessageJson(json("{not json")).build());
+    ChannelServerMessage refused = received.poll(20, TimeUnit.SECONDS);
+    assertThat(refused).isNotNull();
+    assertThat(refused.hasError()).as(refused.toString()).isTrue();
+    assertThat(refused.getError().getKind()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(refused.getError().getMessage()).startsWith("message is not valid JSON");
+    up.onNext(ChannelClientMessage.newBuilder().setMessageJson(json("\"still here\"")).build());
+    ChannelServerMessage again = received.poll(20, TimeUnit.SECONDS);
+    assertThat(again).isNotNull();
+    assertThat(again.getMessageJson().toStringUtf8()).contains("still here");
+    assertThat(errors).isEmpty();
     // stopping the room closes the channel, and the client hears it across the nodes
     cluster
         .client(1)
@@ -270,6 +282,53 @@ class ClusterTest {
     up.onCompleted();
     var d = cluster.client(0).describeActor(DescribeActorRequest.newBuilder().setId(room).build());
     assertThat(d.getStatus()).isEqualTo("stopped");
+  }
+
+  @Test
+  void aClientThatClosesItsChannelGetsChannelClosed_thenTheStreamEnds() throws Exception {
+    String room = idOn(1, "room-close");
+    cluster.client(0).startActor(startRequest("chat-room/room.toml", room));
+    BlockingQueue<ChannelServerMessage> received = new LinkedBlockingQueue<>();
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    StreamObserver<ChannelClientMessage> up =
+        cluster
+            .asyncClient(0)
+            .openChannel(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ChannelServerMessage m) {
+                    received.add(m);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    ended.countDown();
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    ended.countDown();
+                  }
+                });
+    // a message before the channel is open is refused, not fatal
+    up.onNext(ChannelClientMessage.newBuilder().setMessageJson(json("1")).build());
+    ChannelServerMessage early = received.poll(20, TimeUnit.SECONDS);
+    assertThat(early).isNotNull();
+    assertThat(early.getError().getMessage()).contains("not open yet");
+    up.onNext(
+        ChannelClientMessage.newBuilder()
+            .setOpen(ChannelOpen.newBuilder().setId(room).setMessageJson(json("\"dave\"")))
+            .build());
+    assertThat(received.poll(20, TimeUnit.SECONDS).hasOpened()).isTrue();
+    up.onNext(
+        ChannelClientMessage.newBuilder()
+            .setClose(io.troupe.proto.v1.ChannelCloseRequest.getDefaultInstance())
+            .build());
+    ChannelServerMessage closed = received.poll(20, TimeUnit.SECONDS);
+    assertThat(closed).isNotNull();
+    assertThat(closed.getClosed().getReason()).isEqualTo("closed by the client");
+    assertThat(ended.await(20, TimeUnit.SECONDS)).isTrue();
+    up.onCompleted();
   }
 
   @Test
