@@ -199,6 +199,36 @@ class ClientInputTest {
     assertThat(notFound.getDetails(0).is(com.google.rpc.ErrorInfo.class)).isTrue();
   }
 
+  /** One module reference everywhere: what UploadModule returns is what the actor shows. */
+  @Test
+  void theUploadRefIsTheActorsModuleRef_andStartsAnotherActor() {
+    StartActorRequest echo = startRequest("echo/echo.toml", "echo-ref-1");
+    String ref =
+        api.uploadModule(
+                io.troupe.proto.v1.UploadModuleRequest.newBuilder()
+                    .setModule(echo.getModuleBytes()) // WAT text
+                    .build())
+            .getRef();
+    api.startActor(echo.toBuilder().setModuleRef(ref).build());
+    var described =
+        api.describeActor(
+            io.troupe.proto.v1.DescribeActorRequest.newBuilder().setId("echo-ref-1").build());
+    assertThat(described.getModule()).isEqualTo(ref);
+    // the description's module starts another actor
+    api.startActor(
+        echo.toBuilder().setId("echo-ref-2").setModuleRef(described.getModule()).build());
+    assertThat(ClusterTest.request(api, "echo-ref-2", "[2]")).isEqualTo("[2]");
+    // and the chain's genesis records the same
+    var first =
+        api.getChain(
+                io.troupe.proto.v1.GetChainRequest.newBuilder()
+                    .setId("echo-ref-1")
+                    .setToSeq(1)
+                    .build())
+            .next();
+    assertThat(first.getData().toStringUtf8()).contains(ref.substring("sha256:".length()));
+  }
+
   private static StartActorRequest withManifest(String extra, String id) {
     StartActorRequest echo = startRequest("echo/echo.toml", id);
     return echo.toBuilder().setManifestToml(extra + "\n" + echo.getManifestToml()).build();

@@ -49,11 +49,16 @@ public final class ModuleSource {
     };
   }
 
-  /** Stores a module by content; returns its {@code sha256:<hex>} reference. */
+  /**
+   * Stores a module by content; returns its {@code sha256:<hex>} reference: the hash of its binary
+   * form (WAT text is stored as the binary it compiles to), so that the reference an upload returns
+   * is the one the actor's description and its chain's {@code module_sha256} show.
+   */
   public String upload(byte[] bytes) {
-    String ref = "sha256:" + Sha256.hex(bytes);
+    byte[] binary = io.troupe.wasm.WasmEngine.binary(bytes);
+    String ref = "sha256:" + Sha256.hex(binary);
     if (uploaded.get(ref).isEmpty()) {
-      uploaded.put(ref, bytes);
+      uploaded.put(ref, binary);
     }
     return ref;
   }

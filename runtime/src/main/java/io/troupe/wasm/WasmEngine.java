@@ -111,6 +111,16 @@ public final class WasmEngine {
     return true;
   }
 
+  /**
+   * The binary form of a module given as binary or as WAT text: what a module's reference, {@code
+   * sha256:<hex>}, is the hash of, whichever form it was uploaded in.
+   *
+   * @throws InvalidModuleException when the bytes are neither a binary module nor WAT
+   */
+  public static byte[] binary(byte[] bytes) {
+    return isBinary(bytes) ? bytes : watToWasm(bytes);
+  }
+
   private static byte[] watToWasm(byte[] bytes) {
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (!text.contains("(module")) {

@@ -133,7 +133,10 @@ class HostingTest {
               }
             });
     String ref = modules.upload("(module)".getBytes(StandardCharsets.UTF_8));
-    assertThat(modules.resolve(ref)).asString(StandardCharsets.UTF_8).isEqualTo("(module)");
+    // kept as its binary, under the binary's hash
+    byte[] binary = io.troupe.wasm.WasmEngine.binary("(module)".getBytes(StandardCharsets.UTF_8));
+    assertThat(ref).isEqualTo("sha256:" + io.troupe.chain.Sha256.hex(binary));
+    assertThat(modules.resolve(ref)).isEqualTo(binary);
     kept.put(ref, "(module (func))".getBytes(StandardCharsets.UTF_8)); // altered behind our back
     assertThatThrownBy(() -> modules.resolve(ref))
         .isInstanceOf(io.troupe.error.InvalidModuleException.class)
