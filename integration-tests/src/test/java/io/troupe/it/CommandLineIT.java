@@ -40,6 +40,29 @@ class CommandLineIT {
     assertThat(verify.out()).contains("ok: 14 events");
   }
 
+  /**
+   * A library ships no logging configuration: the SDK's jar has none, the CLI's jar has its own.
+   */
+  @Test
+  void theSdkJarShipsNoLoggingConfiguration_theCliJarDoes() throws Exception {
+    Path target = Launcher.REPO.resolve("client/target");
+    List<Path> jars;
+    try (var s = Files.list(target)) {
+      jars = s.filter(p -> p.getFileName().toString().matches("troupe-client-.*\\.jar")).toList();
+    }
+    Path sdk =
+        jars.stream().filter(p -> !p.toString().endsWith("-all.jar")).findFirst().orElseThrow();
+    Path cli =
+        jars.stream().filter(p -> p.toString().endsWith("-all.jar")).findFirst().orElseThrow();
+    try (var sdkJar = new java.util.jar.JarFile(sdk.toFile());
+        var cliJar = new java.util.jar.JarFile(cli.toFile())) {
+      assertThat(sdkJar.getEntry("logback.xml")).as(sdk.toString()).isNull();
+      assertThat(sdkJar.stream().map(java.util.jar.JarEntry::getName))
+          .noneMatch(n -> n.startsWith("ch/qos/logback/"));
+      assertThat(cliJar.getEntry("logback.xml")).as(cli.toString()).isNotNull();
+    }
+  }
+
   @Test
   void run_withSeveralActors_addressesThemByName_andWritesEveryChain() throws Exception {
     Path chains = dir.resolve("tree");

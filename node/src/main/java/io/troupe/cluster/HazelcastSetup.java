@@ -34,11 +34,6 @@ final class HazelcastSetup {
     // failure detection in seconds, not Hazelcast's default minute
     c.setProperty("hazelcast.heartbeat.interval.seconds", secs(n.heartbeat()));
     c.setProperty("hazelcast.max.no.heartbeat.seconds", secs(n.maxNoHeartbeat()));
-    // a member whose connection broke is given up after two failed reconnections 100 ms apart
-    // (Hazelcast's default: four over 300 ms): a killed process refuses at once, a live one
-    // reconnects and resets the count, and a hung one is left to the heartbeat timeout
-    c.setProperty("hazelcast.connection.monitor.interval", "100");
-    c.setProperty("hazelcast.connection.monitor.max.faults", "1");
     c.setProperty("hazelcast.wait.seconds.before.join", "1");
     c.setProperty("hazelcast.max.wait.seconds.before.join", "3");
     // a write whose backup did not confirm in time fails instead of passing as replicated: a
