@@ -27,18 +27,28 @@ final class Launcher {
     List<String> cmd = new ArrayList<>();
     cmd.add(REPO.resolve("ops").resolve(launcher).toString());
     cmd.addAll(List.of(args));
+    return exec(cmd, REPO, env, 120);
+  }
+
+  /**
+   * Runs {@code command} in {@code dir} with {@code env} added, for at most {@code seconds}; kills
+   * it and what it started when it overruns, and always before returning.
+   */
+  static Result exec(List<String> command, Path dir, java.util.Map<String, String> env, int seconds)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("it-out", ".txt");
     Path err = Files.createTempFile("it-err", ".txt");
     ProcessBuilder b =
-        new ProcessBuilder(cmd)
-            .directory(REPO.toFile())
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile());
     b.environment().putAll(env);
     Process p = b.start();
     try {
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        throw new AssertionError(launcher + " did not finish in 120 s: " + cmd);
+      if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+        throw new AssertionError(
+            String.join(" ", command) + " did not finish in " + seconds + " s in " + dir);
       }
       return new Result(
           p.exitValue(),

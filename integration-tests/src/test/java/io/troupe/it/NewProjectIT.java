@@ -2,12 +2,9 @@ package io.troupe.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,12 +29,12 @@ class NewProjectIT {
     assertThat(dir.resolve("README.md")).exists();
     assertThat(Files.isExecutable(dir.resolve("build.sh"))).isTrue();
 
-    Result built = sh(dir, "./build.sh");
+    Launcher.Result built = sh(dir, "./build.sh");
     assertThat(built.exit()).as(built.out() + built.err()).isZero();
     if (!lang.equals("wat")) {
       assertThat(dir.resolve("demo-" + lang + ".wasm")).exists();
     }
-    Result tested = sh(dir, "./test.sh");
+    Launcher.Result tested = sh(dir, "./test.sh");
     assertThat(tested.exit()).as(tested.out() + tested.err()).isZero();
     assertThat(tested.out()).contains("ok: demo-" + lang + " answered 15");
   }
@@ -52,30 +49,7 @@ class NewProjectIT {
     assertThat(tmp.resolve("x")).doesNotExist();
   }
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result sh(Path dir, String script) throws IOException, InterruptedException {
-    Path out = Files.createTempFile("sh-out", ".txt");
-    Path err = Files.createTempFile("sh-err", ".txt");
-    Process p =
-        new ProcessBuilder(List.of("bash", script))
-            .directory(dir.toFile())
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    try {
-      if (!p.waitFor(600, TimeUnit.SECONDS)) {
-        throw new AssertionError(script + " did not finish in 600 s in " + dir);
-      }
-      return new Result(
-          p.exitValue(),
-          Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
-    } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+  private static Launcher.Result sh(Path dir, String script) throws Exception {
+    return Launcher.exec(List.of("bash", script), dir, java.util.Map.of(), 600);
   }
 }

@@ -231,23 +231,7 @@ class ClusterTest {
     BlockingQueue<ChannelServerMessage> received = new LinkedBlockingQueue<>();
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     StreamObserver<ChannelClientMessage> up =
-        cluster
-            .asyncClient(0)
-            .openChannel(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ChannelServerMessage m) {
-                    received.add(m);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    errors.add(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
+        cluster.asyncClient(0).openChannel(collector(received, errors, null));
     up.onNext(
         ChannelClientMessage.newBuilder()
             .setOpen(ChannelOpen.newBuilder().setId(room).setMessageJson(json("\"carol\"")))
@@ -291,25 +275,7 @@ class ClusterTest {
     BlockingQueue<ChannelServerMessage> received = new LinkedBlockingQueue<>();
     java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     StreamObserver<ChannelClientMessage> up =
-        cluster
-            .asyncClient(0)
-            .openChannel(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(ChannelServerMessage m) {
-                    received.add(m);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    ended.countDown();
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    ended.countDown();
-                  }
-                });
+        cluster.asyncClient(0).openChannel(collector(received, null, ended));
     // a message before the channel is open is refused, not fatal
     up.onNext(ChannelClientMessage.newBuilder().setMessageJson(json("1")).build());
     ChannelServerMessage early = received.poll(20, TimeUnit.SECONDS);
@@ -329,6 +295,36 @@ class ClusterTest {
     assertThat(closed.getClosed().getReason()).isEqualTo("closed by the client");
     assertThat(ended.await(20, TimeUnit.SECONDS)).isTrue();
     up.onCompleted();
+  }
+
+  /** A channel's server side: frames into {@code received}, errors into {@code errors}, the end. */
+  private static StreamObserver<ChannelServerMessage> collector(
+      BlockingQueue<ChannelServerMessage> received,
+      List<Throwable> errors,
+      java.util.concurrent.CountDownLatch ended) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(ChannelServerMessage m) {
+        received.add(m);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        if (errors != null) {
+          errors.add(t);
+        }
+        if (ended != null) {
+          ended.countDown();
+        }
+      }
+
+      @Override
+      public void onCompleted() {
+        if (ended != null) {
+          ended.countDown();
+        }
+      }
+    };
   }
 
   @Test
