@@ -111,7 +111,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   private String upload(ByteString module) {
     byte[] bytes = module.toByteArray();
     system.load(bytes); // refuses malformed, oversized or slow WASM/WAT with a clear error
-    return system.modules().upload(bytes);
+    return system.modules().upload(bytes); // only then is WAT turned into the binary it keeps
   }
 
   @Override

@@ -227,33 +227,19 @@ final class Actor implements Recipient {
   private void afterTask() {
     checkpointIfDue();
     commits.flush();
-    lastActive = services.passivation().now();
-  }
-
-  /**
-   * Puts the actor to sleep ({@link Passivation}) when it runs, has nothing queued and ran nothing
-   * for {@code idleMillis}: checked here, and again in the mailbox, where no turn can be running.
-   */
-  void sleepIfIdle(long now, long idleMillis) {
-    if (!idle(now, idleMillis)) {
-      return;
+    if (services.passivation().enabled()) {
+      lastActive = services.passivation().now();
     }
-    inbox
-        .mailbox()
-        .offerAlways(
-            () -> {
-              if (idle(services.passivation().now(), idleMillis)) {
-                turns.passivate();
-                services.passivation().slept();
-              }
-            });
   }
 
-  private boolean idle(long now, long idleMillis) {
-    return status == ActorStatus.RUNNING
-        && !turns.passive()
-        && inbox.mailbox().depth() == 0
-        && now - lastActive >= idleMillis;
+  /** When its last mailbox task ended, in clock millis (kept only while passivation is on). */
+  long lastActive() {
+    return lastActive;
+  }
+
+  /** Drops the guest instance ({@link Passivation}). Mailbox only. */
+  void sleep() {
+    turns.passivate();
   }
 
   /** Whether the actor sleeps without a guest instance ({@link Passivation}). */

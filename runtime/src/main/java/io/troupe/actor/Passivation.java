@@ -44,15 +44,36 @@ final class Passivation {
   void sweep(Residents residents) {
     long now = clock.millis();
     long idle = after.toMillis();
-    residents.forEach(a -> a.sleepIfIdle(now, idle));
+    residents.forEach(a -> sleepIfIdle(a, now, idle));
+  }
+
+  /**
+   * Puts {@code a} to sleep when it runs, has nothing queued and ran nothing for {@code
+   * idleMillis}: checked here, and again in its mailbox, where no turn can be running.
+   */
+  private void sleepIfIdle(Actor a, long now, long idleMillis) {
+    if (!idle(a, now, idleMillis)) {
+      return;
+    }
+    a.mailbox()
+        .offerAlways(
+            () -> {
+              if (idle(a, now(), idleMillis)) {
+                a.sleep();
+                slept.increment();
+              }
+            });
+  }
+
+  private static boolean idle(Actor a, long now, long idleMillis) {
+    return a.status() == ActorStatus.RUNNING
+        && !a.sleeping()
+        && a.mailbox().depth() == 0
+        && now - a.lastActive() >= idleMillis;
   }
 
   long now() {
     return clock.millis();
-  }
-
-  void slept() {
-    slept.increment();
   }
 
   void woke() {
