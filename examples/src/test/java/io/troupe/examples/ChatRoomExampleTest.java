@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChatRoomExampleTest {
   private final ObjectMapper json = new ObjectMapper();
   private final ManifestParser parser = new ManifestParser();
-  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  @RegisterExtension final ActorSystems systems = new ActorSystems().replayingChains();
   private final ActorSystem system = systems.build();
 
   /** The manifest of actor {@code name} (room or member) in {@code lang}. */

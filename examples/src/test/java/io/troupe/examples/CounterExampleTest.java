@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class CounterExampleTest {
-  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  @RegisterExtension final ActorSystems systems = new ActorSystems().replayingChains();
 
   private final ObjectMapper json = new ObjectMapper();
 

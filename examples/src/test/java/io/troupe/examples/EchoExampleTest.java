@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class EchoExampleTest {
-  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  @RegisterExtension final ActorSystems systems = new ActorSystems().replayingChains();
 
   private final ObjectMapper json = new ObjectMapper();
 

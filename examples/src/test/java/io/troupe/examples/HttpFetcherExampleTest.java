@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class HttpFetcherExampleTest {
   private final ObjectMapper json = new ObjectMapper();
-  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  @RegisterExtension final ActorSystems systems = new ActorSystems().replayingChains();
   private final ActorSystem system = systems.build();
   private final CountDownLatch release = new CountDownLatch(1);
   private HttpServer server;

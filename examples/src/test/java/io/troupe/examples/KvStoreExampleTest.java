@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class KvStoreExampleTest {
   private final ObjectMapper json = new ObjectMapper();
-  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  @RegisterExtension final ActorSystems systems = new ActorSystems().replayingChains();
   private final ActorSystem system = systems.build();
   private ActorHandle kv;
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Idle actors sleep without an instance and wake on their next turn, the chain none the wiser. */
 class PassivationTest {
-  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  @RegisterExtension final ActorSystems systems = new ActorSystems().replayingChains();
 
   private final ObjectMapper json = new ObjectMapper();
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RequestResponseExampleTest {
   private final ObjectMapper json = new ObjectMapper();
   private final ManifestParser parser = new ManifestParser();
-  @RegisterExtension final ActorSystems systems = new ActorSystems();
+  @RegisterExtension final ActorSystems systems = new ActorSystems().replayingChains();
   private final ActorSystem system = systems.build();
   private final ActorHandle kv =
       system.start(parser.parse(Path.of("kv-store/kv-store.toml")), ActorId.of("kv"));

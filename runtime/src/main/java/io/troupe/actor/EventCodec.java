@@ -112,6 +112,36 @@ public final class EventCodec {
   }
 
   /**
+   * The params tuple of a {@code wasm.call} byte for byte as the chain holds it (what the guest was
+   * given), not parsed and written again.
+   *
+   * @throws InvalidArgumentException when {@code e} is not a {@code wasm.call} with params
+   */
+  public byte[] rawParams(ChainEvent e) {
+    byte[] data = e.data();
+    try (var p = mapper.getFactory().createParser(data)) {
+      if (e.type().equals(EventTypes.WASM_CALL)
+          && p.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+          boolean params = p.currentName().equals("params");
+          p.nextToken();
+          int start = (int) p.currentTokenLocation().getByteOffset();
+          p.skipChildren();
+          p.finishToken(); // a string is read lazily: its end is known only once read
+          if (params) {
+            int end = (int) p.currentLocation().getByteOffset();
+            return java.util.Arrays.copyOfRange(data, start, end);
+          }
+        }
+      }
+    } catch (IOException ex) {
+      // reported below
+    }
+    throw new InvalidArgumentException(
+        "event " + e.seq() + " of actor " + e.actor() + " is not a wasm.call with params");
+  }
+
+  /**
    * The typed data of {@code e}; {@link Event.Other} for a type this version does not interpret.
    *
    * @throws InvalidArgumentException when the data of a built-in type is not its JSON

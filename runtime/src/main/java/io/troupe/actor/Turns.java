@@ -1,6 +1,5 @@
 package io.troupe.actor;
 
-import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +12,8 @@ import io.troupe.error.InvalidArgumentException;
 import io.troupe.error.TroupeException;
 import io.troupe.error.UnavailableException;
 import io.troupe.host.Handler;
-import io.troupe.manifest.Limits;
 import io.troupe.wasm.AbiViolation;
+import io.troupe.wasm.GuestFaults;
 import io.troupe.wasm.GuestInstance;
 import io.troupe.wasm.GuestResult;
 import io.troupe.wasm.HostRegistry;
@@ -196,14 +195,8 @@ final class Turns {
       deadline = d;
       try {
         result = guest().call(function, state, paramBytes);
-      } catch (ChicoryInterruptedException e) {
-        throw fault(function, "exceeded its call deadline of " + timeout.toMillis() + " ms");
-      } catch (AbiViolation e) {
-        throw fault(function, "ABI violation: " + e.getMessage());
-      } catch (ChicoryException e) {
-        throw fault(function, "trap: " + e.getMessage());
-      } catch (StackOverflowError e) {
-        throw fault(function, "trap: call stack exhausted");
+      } catch (ChicoryException | AbiViolation | StackOverflowError e) {
+        throw fault(function, GuestFaults.message(e, timeout).orElseThrow());
       }
     } finally {
       current = null;
@@ -214,15 +207,9 @@ final class Turns {
       throw new GuestErrorException(function + " returned an error: " + err.message());
     }
     GuestResult.Ok ok = (GuestResult.Ok) result;
-    int size = ok.state().map(b -> b.length).orElse(0);
-    if (size > Limits.MAX_STATE_BYTES) {
-      throw fault(
-          function,
-          "returned a state of "
-              + size
-              + " bytes; an actor keeps at most "
-              + Limits.MAX_STATE_BYTES
-              + " (its state is replicated, stored and read by clients whole)");
+    var oversized = GuestFaults.oversizedState(ok.state().map(b -> b.length).orElse(0));
+    if (oversized.isPresent()) {
+      throw fault(function, oversized.get());
     }
     state = ok.state().orElse(null);
     actor.record(new Event.Result(function, ok.value(), recordState()));

@@ -86,12 +86,24 @@ public final class HostRegistry {
         });
   }
 
+  /**
+   * Registers {@code iface.name} untyped: {@code binding} gets the params tuple as the guest sent
+   * it (a replay answers every import this way, from the chain).
+   */
+  public void registerBinding(String iface, String name, int arity, Binding binding) {
+    put(iface, name, arity, binding);
+  }
+
   private void put(String iface, String name, Class<? extends Record> params, Binding binding) {
+    put(iface, name, params.getRecordComponents().length, binding);
+  }
+
+  private void put(String iface, String name, int arity, Binding binding) {
     String key = iface + "." + name;
     if (bindings.putIfAbsent(key, binding) != null) {
       throw new IllegalStateException("host function " + key + " registered twice");
     }
-    arities.put(key, params.getRecordComponents().length);
+    arities.put(key, arity);
   }
 
   /** Records calls of {@code iface.name} as {@code redaction} says (registered already). */

@@ -67,8 +67,8 @@ final class RecordingHostFunction implements WasmFunctionHandle {
         output.put("Err", e.getMessage());
       } catch (IllegalArgumentException e) {
         output.put("Err", function + ": " + e.getMessage());
-      } catch (ChicoryException | AbiViolation e) {
-        throw e; // deadlines (interrupts) and guest faults end the turn
+      } catch (ChicoryException | AbiViolation | TurnAborted e) {
+        throw e; // deadlines (interrupts), guest faults and aborts end the turn
       } catch (RuntimeException e) {
         log.error("host function {} failed", function, e);
         output.put("Err", function + ": internal error: " + e);

@@ -1,12 +1,22 @@
 package io.troupe.actor;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.troupe.chain.ChainEvent;
 import io.troupe.chain.ChainVerifier;
 import io.troupe.chain.Verification;
+import io.troupe.error.TroupeException;
 import io.troupe.host.standard.StandardHandlers;
+import io.troupe.manifest.Manifest;
+import io.troupe.replay.Replay;
+import io.troupe.replay.ReplayReport;
+import io.troupe.replay.SpawnedStates;
 import java.lang.reflect.AnnotatedElement;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -29,6 +39,16 @@ public final class ActorSystems implements AfterEachCallback {
   private static final long SETTLE_MS = 5_000;
 
   private final List<ActorSystem> systems = new ArrayList<>();
+  private boolean replaying;
+
+  /**
+   * Also replays every actor's chain against its module after the test, before its system shuts
+   * down: each must be reproduced ({@link Replay}).
+   */
+  public ActorSystems replayingChains() {
+    replaying = true;
+    return this;
+  }
 
   /** A system with the standard handlers, checked after the test. */
   public ActorSystem build() {
@@ -63,6 +83,9 @@ public final class ActorSystems implements AfterEachCallback {
     for (ActorSystem s : all) {
       if (!s.isShutdown()) {
         problems.addAll(settle(s, allowed));
+        if (replaying) {
+          problems.addAll(replay(s));
+        }
         s.shutdown();
       }
       for (ActorHandle a : s.list()) {
@@ -76,6 +99,39 @@ public final class ActorSystems implements AfterEachCallback {
       throw new AssertionError(
           "actor invariants after the test:\n  " + String.join("\n  ", problems));
     }
+  }
+
+  /** What does not replay of the chains of {@code s}'s actors. */
+  private static List<String> replay(ActorSystem s) {
+    ObjectMapper mapper = new ObjectMapper();
+    SpawnedStates spawned = new SpawnedStates(mapper);
+    Map<ActorHandle, List<ChainEvent>> chains = new LinkedHashMap<>();
+    for (ActorHandle a : s.list()) {
+      List<ChainEvent> chain = a.chain();
+      chain.forEach(spawned::add);
+      chains.put(a, chain);
+    }
+    List<String> problems = new ArrayList<>();
+    chains.forEach(
+        (a, chain) -> {
+          Manifest m = a.manifest();
+          try (Replay r =
+              Replay.builder(s.module(m.module()))
+                  .limits(m.limits())
+                  .initState(
+                      m.initState().map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null))
+                  .states(spawned)
+                  .build()) {
+            chain.forEach(r::accept);
+            ReplayReport report = r.finish();
+            if (!report.reproduced()) {
+              problems.add("the chain of " + a.id() + " does not replay: " + report.summary());
+            }
+          } catch (TroupeException e) {
+            problems.add("the chain of " + a.id() + " cannot be replayed: " + e.getMessage());
+          }
+        });
+    return problems;
   }
 
   private static Optional<LeavesOpen> allowedBy(Optional<? extends AnnotatedElement> element) {
