@@ -40,6 +40,64 @@ class CommandLineIT {
     assertThat(verify.out()).contains("ok: 14 events");
   }
 
+  @Test
+  void replay_reproducesARecordedChain_andNamesTheSeqWhereAChangedModuleDiverges()
+      throws Exception {
+    Path chain = dir.resolve("counter.jsonl");
+    var run =
+        Launcher.run(
+            "troupe-node",
+            "run",
+            "examples/counter/counter.toml",
+            "--send",
+            "5",
+            "--send",
+            "\"no number\"",
+            "--request",
+            "\"total?\"",
+            "--chain-out",
+            chain.toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+
+    var same =
+        Launcher.run(
+            "troupe-node", "replay", "examples/counter/counter.toml", "--chain", chain.toString());
+    assertThat(same.exit()).as(same.err()).isZero();
+    assertThat(same.out()).startsWith("ok: 12 events reproduced (actor ");
+
+    // the same counter, but a message without a number now adds 2
+    String wat = Files.readString(Launcher.REPO.resolve("examples/counter/counter.wat"));
+    Path changed = dir.resolve("changed.wat");
+    Files.writeString(
+        changed,
+        wat.replace(
+            "(then (local.set $add (i64.const 1)))", "(then (local.set $add (i64.const 2)))"));
+    var diverged =
+        Launcher.run(
+            "troupe-node",
+            "replay",
+            "examples/counter/counter.toml",
+            "--chain",
+            chain.toString(),
+            "--module",
+            changed.toString());
+    assertThat(diverged.exit()).as(diverged.out() + diverged.err()).isEqualTo(1);
+    assertThat(diverged.out())
+        .startsWith("diverged at seq 7 ")
+        .contains("recorded: troupe:actor/runtime.log [\"count is now 6\"]")
+        .contains("replayed: troupe:actor/runtime.log [\"count is now 7\"]");
+
+    var missing =
+        Launcher.run(
+            "troupe-node",
+            "replay",
+            "examples/counter/counter.toml",
+            "--chain",
+            dir.resolve("none.jsonl").toString());
+    assertThat(missing.exit()).isEqualTo(2);
+    assertOneLineError(missing, "chain file not found");
+  }
+
   /**
    * A library ships no logging configuration: the SDK's jar has none, the CLI's jar has its own.
    */

@@ -11,7 +11,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "troupe-node 0.1.0",
     description = "Runs WebAssembly actors.",
-    subcommands = {RunCommand.class, DemoCommand.class, StartCommand.class, CertsCommand.class})
+    subcommands = {
+      RunCommand.class,
+      DemoCommand.class,
+      StartCommand.class,
+      CertsCommand.class,
+      ReplayCommand.class
+    })
 public final class NodeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
