@@ -43,6 +43,7 @@ final class Authentication {
           Map.entry("SubscribeChain", Right.READ),
           Map.entry("GetChain", Right.READ),
           Map.entry("VerifyChain", Right.READ),
+          Map.entry("ReplayActor", Right.READ),
           Map.entry("GetState", Right.READ),
           Map.entry("ClusterStatus", Right.STATUS));
 

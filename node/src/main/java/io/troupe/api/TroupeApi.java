@@ -35,6 +35,8 @@ import io.troupe.proto.v1.GetStateRequest;
 import io.troupe.proto.v1.GetStateResponse;
 import io.troupe.proto.v1.ListActorsRequest;
 import io.troupe.proto.v1.ListActorsResponse;
+import io.troupe.proto.v1.ReplayActorRequest;
+import io.troupe.proto.v1.ReplayActorResponse;
 import io.troupe.proto.v1.RequestRequest;
 import io.troupe.proto.v1.RequestResponse;
 import io.troupe.proto.v1.SendRequest;
@@ -67,6 +69,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   private final Forwarding forwarding;
   private final Supplier<ClusterStatusResponse> status;
   private final Protos protos;
+  private final ObjectMapper mapper;
   private final ManifestParser manifests = new ManifestParser();
 
   /**
@@ -84,6 +87,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     this.forwarding = new Forwarding(placement, channels);
     this.status = status;
     this.protos = new Protos(mapper);
+    this.mapper = mapper;
   }
 
   /**
@@ -335,6 +339,13 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
               .setHead(ByteString.copyFrom(check.head().toBytes()))
               .build();
         });
+  }
+
+  @Override
+  public void replayActor(ReplayActorRequest req, StreamObserver<ReplayActorResponse> out) {
+    unary(
+        out,
+        () -> ReplayRun.response(ReplayRun.of(system, records, readable(req.getId()), mapper)));
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.troupe.chain.ChainCodec;
 import io.troupe.chain.ChainEvent;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.StaleAppendException;
+import io.troupe.home.ActorDefinition;
 import io.troupe.home.ActorSummary;
 import io.troupe.home.NodeRef;
 import io.troupe.home.Records;
@@ -103,6 +104,33 @@ public final class ClusterChainStore implements ChainStore, Records {
   @Override
   public boolean retainsHistory() {
     return store != null;
+  }
+
+  @Override
+  public void keepState(byte[] state) {
+    if (store != null) {
+      committers.execute(
+          () -> {
+            try {
+              store.content().put(state);
+            } catch (RuntimeException e) {
+              log.warn("a checkpoint's state was not kept: {}", e.getMessage());
+            }
+          });
+    }
+  }
+
+  /** The state with SHA-256 {@code hex} that a checkpoint named, if the store kept it. */
+  public Optional<byte[]> keptState(String hex) {
+    return store == null ? Optional.empty() : store.content().get("sha256:" + hex);
+  }
+
+  /** The manifest and module reference actor {@code id} was started from, if it is known. */
+  public Optional<ActorDefinition> definition(ActorId id) {
+    ActorRecord r = ClusterErrors.call(() -> actors.get(id.value()));
+    return r == null || r.manifest == null
+        ? Optional.empty()
+        : Optional.of(new ActorDefinition(r.manifest, r.moduleRef));
   }
 
   @Override

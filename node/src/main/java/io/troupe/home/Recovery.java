@@ -4,10 +4,8 @@ import io.troupe.actor.ActorId;
 import io.troupe.hosting.Hosting;
 import io.troupe.hosting.Resumption;
 import io.troupe.manifest.Manifest;
-import io.troupe.manifest.ManifestParser;
 import io.troupe.store.ActorStore;
 import io.troupe.store.StoredActor;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -31,7 +29,6 @@ final class Recovery {
   private static final Logger log = LoggerFactory.getLogger(Recovery.class);
   private static final Duration WAIT = Duration.ofSeconds(30);
   static final Duration AGAIN = Duration.ofSeconds(1);
-  private static final ManifestParser MANIFESTS = new ManifestParser();
 
   private final Members members;
   private final Records records;
@@ -141,8 +138,6 @@ final class Recovery {
    * from its module's folder.
    */
   static Manifest manifest(ActorId id, String toml, String moduleRef) {
-    Path folder =
-        moduleRef.startsWith("sha256:") ? null : Path.of(moduleRef).toAbsolutePath().getParent();
-    return MANIFESTS.parse(toml, folder, "manifest of " + id).withModule(moduleRef);
+    return new ActorDefinition(toml, moduleRef).manifest(id);
   }
 }

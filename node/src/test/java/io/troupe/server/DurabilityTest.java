@@ -16,6 +16,7 @@ import io.troupe.actor.ActorId;
 import io.troupe.chain.ChainEvent;
 import io.troupe.error.InvalidArgumentException;
 import io.troupe.proto.v1.DescribeActorRequest;
+import io.troupe.proto.v1.ReplayActorRequest;
 import io.troupe.proto.v1.SendRequest;
 import io.troupe.proto.v1.StopActorRequest;
 import io.troupe.proto.v1.TroupeGrpc;
@@ -93,6 +94,11 @@ class DurabilityTest {
     assertThat(moved.type()).isEqualTo("actor.moved");
     assertThat(moved.dataAsString())
         .contains("\"from_node\":\"solo\"", "\"epoch\":1", "recovered from store");
+    // the history across the restart is what the module does, re-executed on the node
+    var replayed = again.replayActor(ReplayActorRequest.newBuilder().setId("counter").build());
+    assertThat(replayed.getReproduced()).as(replayed.getSummary()).isTrue();
+    assertThat(replayed.getEvents()).isEqualTo(chain.size());
+    assertThat(replayed.getSummary()).startsWith("ok: " + chain.size() + " events reproduced");
 
     // a stopped actor stays stopped, and readable
     assertThat(second.system().find(ActorId.of("kv"))).isEmpty();
@@ -161,6 +167,17 @@ class DurabilityTest {
     assertThat(verified.getValid()).as(verified.getProblem()).isTrue();
     assertThat(verified.getEvents()).isEqualTo(kept.size());
     assertThat(request(api, "counter", "\"total?\"")).isEqualTo("150");
+    // replay starts at the first kept checkpoint, from the state the store kept for it
+    var replay = ReplayActorRequest.newBuilder().setId("counter").build();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              var r = api.replayActor(replay);
+              assertThat(r.getReproduced()).as(r.getSummary()).isTrue();
+              assertThat(r.getFromSeq()).isGreaterThan(kept.get(0).seq());
+              assertThat(r.getSummary()).contains("from its checkpoint at seq " + r.getFromSeq());
+            });
 
     // what it let go of is refused by name; a subscription from 0 starts at what it keeps
     assertThatThrownBy(

@@ -262,6 +262,9 @@ final class Actor implements Recipient {
       return;
     }
     History history = History.read(chain.range(checkpointSeq, chain.size()), services.events());
+    if (turns.state() != null) {
+      services.chainStore().keepState(turns.state().clone()); // where a replay can start
+    }
     record(history.checkpoint());
     long seq = chain.size() - 1;
     checkpointSeq = seq;

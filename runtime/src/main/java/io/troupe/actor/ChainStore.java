@@ -33,6 +33,13 @@ public interface ChainStore {
     return false;
   }
 
+  /**
+   * Keeps {@code state}, which a checkpoint of an actor names by its SHA-256, so that a replay of
+   * the chain from that checkpoint has it (the events before may be pruned). Best effort, off the
+   * caller's thread; a store that keeps no history keeps no states either.
+   */
+  default void keepState(byte[] state) {}
+
   /** A store that keeps nothing: every commit is durable at once. */
   static ChainStore inMemory() {
     return c -> CompletableFuture.completedFuture(null);

@@ -7,6 +7,7 @@ import io.troupe.chain.EventHash;
 import io.troupe.client.sdk.TroupeClient;
 import io.troupe.proto.v1.ActorDescription;
 import io.troupe.proto.v1.GetStateResponse;
+import io.troupe.proto.v1.ReplayActorResponse;
 import io.troupe.proto.v1.VerifyChainResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Spec;
       ActorCommand.ListActors.class,
       ActorCommand.Chain.class,
       ActorCommand.Verify.class,
+      ActorCommand.Replay.class,
       ActorCommand.State.class
     })
 final class ActorCommand implements Runnable {
@@ -228,6 +230,30 @@ final class ActorCommand implements Runnable {
         }
         spec.commandLine().getErr().println(v.getProblem());
         return 1;
+      }
+    }
+
+    @Override
+    void run(TroupeClient client) {}
+  }
+
+  @Command(
+      name = "replay",
+      description =
+          "Replays the actor's committed chain against its module on the node, host calls"
+              + " answered from the chain: exits 0 when every event is reproduced, 1 naming the"
+              + " first seq that differs.")
+  static final class Replay extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() throws Exception {
+      try (TroupeClient client = actor.root.client()) {
+        ReplayActorResponse r = client.replay(id);
+        out().println(r.getSummary());
+        out().flush();
+        return r.getReproduced() ? 0 : 1;
       }
     }
 

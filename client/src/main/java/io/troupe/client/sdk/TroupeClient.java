@@ -22,6 +22,8 @@ import io.troupe.proto.v1.GetChainRequest;
 import io.troupe.proto.v1.GetStateRequest;
 import io.troupe.proto.v1.GetStateResponse;
 import io.troupe.proto.v1.ListActorsRequest;
+import io.troupe.proto.v1.ReplayActorRequest;
+import io.troupe.proto.v1.ReplayActorResponse;
 import io.troupe.proto.v1.RequestRequest;
 import io.troupe.proto.v1.SendRequest;
 import io.troupe.proto.v1.StartActorRequest;
@@ -286,6 +288,14 @@ public final class TroupeClient implements AutoCloseable {
 
   public VerifyChainResponse verify(String id) {
     return calls.blocking(s -> s.verifyChain(VerifyChainRequest.newBuilder().setId(id).build()));
+  }
+
+  /**
+   * Replays actor {@code id}'s committed chain against its module on the node (host calls answered
+   * from the chain; nothing changes): reproduced, or the first seq that differs.
+   */
+  public ReplayActorResponse replay(String id) {
+    return calls.blocking(s -> s.replayActor(ReplayActorRequest.newBuilder().setId(id).build()));
   }
 
   public GetStateResponse state(String id) {

@@ -1,0 +1,129 @@
+package io.troupe.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.troupe.actor.ActorId;
+import io.troupe.actor.ActorSystem;
+import io.troupe.chain.ChainEvent;
+import io.troupe.cluster.ClusterChainStore;
+import io.troupe.error.ActorNotFoundException;
+import io.troupe.home.ActorSummary;
+import io.troupe.manifest.Manifest;
+import io.troupe.proto.v1.ReplayActorResponse;
+import io.troupe.proto.v1.ReplayDivergence;
+import io.troupe.replay.Replay;
+import io.troupe.replay.ReplayReport;
+import io.troupe.replay.SpawnedStates;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * {@code ReplayActor}: re-executes an actor's committed chain against its module, page by page (so
+ * a long chain never sits in memory), from its genesis or, when its earlier events were pruned,
+ * from the first checkpoint whose state the store kept. A spawned child's first state is read from
+ * its parent's chain.
+ */
+final class ReplayRun {
+  private static final int PAGE = 2048;
+
+  private ReplayRun() {}
+
+  static ReplayReport of(
+      ActorSystem system, ClusterChainStore records, ActorId id, ObjectMapper mapper) {
+    ActorSummary summary = records.require(id);
+    Manifest manifest =
+        records
+            .definition(id)
+            .orElseThrow(() -> new ActorNotFoundException("no actor " + id))
+            .manifest(id);
+    Function<String, Optional<byte[]>> spawned = childStates(records, summary, mapper);
+    try (Replay replay =
+        Replay.builder(system.module(manifest.module()))
+            .limits(system.policy().apply(manifest).limits())
+            .initState(
+                manifest.initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null))
+            .states(hex -> records.keptState(hex).or(() -> spawned.apply(hex)))
+            .mapper(mapper)
+            .build()) {
+      each(records, id, summary.chainLength(), replay::accept);
+      return replay.finish();
+    }
+  }
+
+  /** Feeds the committed chain of {@code id} up to {@code length} to {@code each}, until false. */
+  private static void each(
+      ClusterChainStore records,
+      ActorId id,
+      long length,
+      java.util.function.Predicate<ChainEvent> each) {
+    long seq = records.anchor(id).map(a -> a.seq() + 1).orElse(0L);
+    while (seq < length) {
+      List<ChainEvent> page = records.page(id, seq, (int) Math.min(PAGE, length - seq));
+      if (page.isEmpty()) {
+        return;
+      }
+      for (ChainEvent e : page) {
+        if (!each.test(e)) {
+          return;
+        }
+      }
+      seq += page.size();
+    }
+  }
+
+  /** The first states {@code summary}'s parent gave its children, read once, when first asked. */
+  private static Function<String, Optional<byte[]>> childStates(
+      ClusterChainStore records, ActorSummary summary, ObjectMapper mapper) {
+    return new Function<>() {
+      private SpawnedStates states;
+
+      @Override
+      public Optional<byte[]> apply(String hex) {
+        if (summary.parent().isEmpty()) {
+          return Optional.empty();
+        }
+        if (states == null) {
+          states = new SpawnedStates(mapper);
+          ActorId parent = summary.parent().get();
+          records
+              .describe(parent)
+              .ifPresent(
+                  p ->
+                      each(
+                          records,
+                          parent,
+                          p.chainLength(),
+                          e -> {
+                            states.add(e);
+                            return true;
+                          }));
+        }
+        return states.apply(hex);
+      }
+    };
+  }
+
+  /** {@code report} as the API answers it. */
+  static ReplayActorResponse response(ReplayReport report) {
+    ReplayActorResponse.Builder b =
+        ReplayActorResponse.newBuilder()
+            .setReproduced(report.reproduced())
+            .setEvents(report.events())
+            .setTurns(report.turns())
+            .setFromSeq(report.from())
+            .addAllNotes(report.notes())
+            .setSummary(report.summary());
+    report
+        .divergence()
+        .ifPresent(
+            d ->
+                b.setDivergence(
+                    ReplayDivergence.newBuilder()
+                        .setSeq(d.seq())
+                        .setWhat(d.what())
+                        .setRecorded(d.recorded())
+                        .setReplayed(d.replayed())));
+    return b.build();
+  }
+}
