@@ -100,28 +100,31 @@ async function counter(suffix) {
     events.on('end', resolve);
   });
 
-  // A message_id makes a retried call safe: the actor handles each id once (docs/api.md).
-  await call('Send', { id, message_json: json({ add: 5 }), message_id: randomUUID() });
-  console.log('sent {"add":5}');
-  const res = await call('Request', {
-    id,
-    message_json: json('total?'),
-    message_id: randomUUID(),
-    timeout_ms: 5000,
-  });
-  console.log(`request "total?" -> ${JSON.stringify(parse(res.response_json))}`);
+  try {
+    // A message_id makes a retried call safe: the actor handles each id once (docs/api.md).
+    await call('Send', { id, message_json: json({ add: 5 }), message_id: randomUUID() });
+    console.log('sent {"add":5}');
+    const res = await call('Request', {
+      id,
+      message_json: json('total?'),
+      message_id: randomUUID(),
+      timeout_ms: 5000, // the call's deadline (10 s) is longer: the node answers first
+    });
+    console.log(`request "total?" -> ${JSON.stringify(parse(res.response_json))}`);
 
-  // The request's turn reaches the subscription once it is committed.
-  const result = await withTimeout(answered, 10, 'no handle-request result on the chain');
-  console.log(`chain shows the answer ${JSON.stringify(result)}`);
-  events.cancel(); // a subscription runs until the client cancels it
-  await ended;
+    // The request's turn reaches the subscription once it is committed.
+    const result = await withTimeout(answered, 10, 'no handle-request result on the chain');
+    console.log(`chain shows the answer ${JSON.stringify(result)}`);
+  } finally {
+    events.cancel(); // a subscription runs until the client cancels it
+    await ended;
+  }
   return id;
 }
 
 async function chatRoom(suffix) {
   const id = await startActor('chat-room/room.toml', 'chat-room/room.wat', `room-${suffix}`);
-  const channel = client.OpenChannel(metadata());
+  const channel = client.OpenChannel(metadata(), { deadline: Date.now() + 30_000 });
   // The first client message opens the channel (with a JSON message for the actor's
   // handle-channel-open); the node answers `opened`, then JSON goes both ways.
   channel.write({ open: { id, message_json: json({ name: 'node-client' }) } });

@@ -105,26 +105,28 @@ def counter(suffix):
     reader = threading.Thread(target=read_events)
     reader.start()
 
-    # A message_id makes a retried call safe: the actor handles each id once (docs/api.md).
-    stub.Send(
-        pb.SendRequest(id=actor, message_json=to_json({"add": 5}), message_id=str(uuid.uuid4())),
-        metadata=METADATA,
-        timeout=10,
-    )
-    print('sent {"add":5}', flush=True)
-    res = stub.Request(
-        pb.RequestRequest(id=actor, message_json=to_json("total?"), message_id=str(uuid.uuid4()), timeout_ms=5000),
-        metadata=METADATA,
-        timeout=10,
-    )
-    print(f'request "total?" -> {json.dumps(from_json(res.response_json))}', flush=True)
-
-    # The request's turn reaches the subscription once it is committed.
     try:
-        result = answered.get(timeout=10)
+        # A message_id makes a retried call safe: the actor handles each id once (docs/api.md).
+        stub.Send(
+            pb.SendRequest(id=actor, message_json=to_json({"add": 5}), message_id=str(uuid.uuid4())),
+            metadata=METADATA,
+            timeout=10,
+        )
+        print('sent {"add":5}', flush=True)
+        # timeout_ms is the node's deadline; the call's own (10 s) is longer, so the node answers first
+        res = stub.Request(
+            pb.RequestRequest(id=actor, message_json=to_json("total?"), message_id=str(uuid.uuid4()), timeout_ms=5000),
+            metadata=METADATA,
+            timeout=10,
+        )
+        print(f'request "total?" -> {json.dumps(from_json(res.response_json))}', flush=True)
+
+        # The request's turn reaches the subscription once it is committed.
+        try:
+            result = answered.get(timeout=10)
+        except queue.Empty:
+            raise RuntimeError("no handle-request result on the chain within 10 s") from None
         print(f"chain shows the answer {json.dumps(result)}", flush=True)
-    except queue.Empty:
-        raise RuntimeError("no handle-request result on the chain within 10 s")
     finally:
         events.cancel()  # a subscription runs until the client cancels it
         reader.join()
