@@ -44,7 +44,8 @@ else:
     channel = grpc.insecure_channel(TARGET, OPTIONS)  # plaintext: a node on loopback without TLS
 stub = troupe_pb2_grpc.TroupeStub(channel)
 # Call metadata: the bearer token, when there is one.
-METADATA = [("authorization", "Bearer " + os.environ["TROUPE_TOKEN"])] if os.environ.get("TROUPE_TOKEN") else []
+TOKEN = os.environ.get("TROUPE_TOKEN")
+METADATA = [("authorization", f"Bearer {TOKEN}")] if TOKEN else []
 
 
 def describe(err):
@@ -115,7 +116,9 @@ def counter(suffix):
         print('sent {"add":5}', flush=True)
         # timeout_ms is the node's deadline; the call's own (10 s) is longer, so the node answers first
         res = stub.Request(
-            pb.RequestRequest(id=actor, message_json=to_json("total?"), message_id=str(uuid.uuid4()), timeout_ms=5000),
+            pb.RequestRequest(
+                id=actor, message_json=to_json("total?"), message_id=str(uuid.uuid4()), timeout_ms=5000
+            ),
             metadata=METADATA,
             timeout=10,
         )
@@ -139,7 +142,8 @@ def chat_room(suffix):
     # ends at None. The first message opens the channel (with a JSON message for the actor's
     # handle-channel-open); the node answers `opened`, then JSON goes both ways.
     outgoing = queue.Queue()
-    outgoing.put(pb.ChannelClientMessage(open=pb.ChannelOpen(id=actor, message_json=to_json({"name": "python-client"}))))
+    hello = pb.ChannelOpen(id=actor, message_json=to_json({"name": "python-client"}))
+    outgoing.put(pb.ChannelClientMessage(open=hello))
     replies = stub.OpenChannel(iter(outgoing.get, None), metadata=METADATA, timeout=30)
     status = 0
     try:
@@ -170,14 +174,16 @@ def main():
 
     # A failed call: the status carries Troupe's kind besides the gRPC code.
     try:
-        stub.Request(pb.RequestRequest(id=f"missing-{suffix}", message_json=to_json("total?")), metadata=METADATA, timeout=10)
+        missing = pb.RequestRequest(id=f"missing-{suffix}", message_json=to_json("total?"))
+        stub.Request(missing, metadata=METADATA, timeout=10)
         print("error: none (unexpected)", flush=True)
         return 1
     except grpc.RpcError as err:
         print(f"error: {describe(err)}", flush=True)
 
     for actor in (counter_id, room_id):
-        stub.StopActor(pb.StopActorRequest(id=actor, reason="the example is done"), metadata=METADATA, timeout=10)
+        stop = pb.StopActorRequest(id=actor, reason="the example is done")
+        stub.StopActor(stop, metadata=METADATA, timeout=10)
         print(f"stopped {actor}", flush=True)
     print("done", flush=True)
     return status
