@@ -48,6 +48,16 @@ TOKEN = os.environ.get("TROUPE_TOKEN")
 METADATA = [("authorization", f"Bearer {TOKEN}")] if TOKEN else []
 
 
+_printing = threading.Lock()
+
+
+def say(line):
+    """Prints one line of output; the subscription's thread prints too, so one line at a time."""
+    with _printing:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+
 def describe(err):
     """A failed call in Troupe's words: the gRPC code, the kind (trailer troupe-error-kind), the message."""
     if not isinstance(err, grpc.RpcError):
@@ -76,7 +86,7 @@ def start_actor(manifest, module_file, actor_id):
         metadata=METADATA,
         timeout=10,
     )
-    print(f"started {res.id} ({manifest}) on {res.node}", flush=True)
+    say(f"started {res.id} ({manifest}) on {res.node}")
     return res.id
 
 
@@ -96,12 +106,12 @@ def counter(suffix):
             for e in events:
                 data = from_json(e.data)
                 fn = data.get("function", "").split(".")[-1]
-                print(f"chain {e.seq} {e.type}{' ' + fn if fn else ''}", flush=True)
+                say(f"chain {e.seq} {e.type}{' ' + fn if fn else ''}")
                 if e.type == "wasm.result" and fn == "handle-request":
                     answered.put(data["result"])
         except grpc.RpcError as err:
             if err.code() != grpc.StatusCode.CANCELLED:
-                print(f"subscription failed: {describe(err)}", flush=True)
+                say(f"subscription failed: {describe(err)}")
 
     reader = threading.Thread(target=read_events)
     reader.start()
@@ -113,7 +123,7 @@ def counter(suffix):
             metadata=METADATA,
             timeout=10,
         )
-        print('sent {"add":5}', flush=True)
+        say('sent {"add":5}')
         # timeout_ms is the node's deadline; the call's own (10 s) is longer, so the node answers first
         res = stub.Request(
             pb.RequestRequest(
@@ -122,14 +132,14 @@ def counter(suffix):
             metadata=METADATA,
             timeout=10,
         )
-        print(f'request "total?" -> {json.dumps(from_json(res.response_json))}', flush=True)
+        say(f'request "total?" -> {json.dumps(from_json(res.response_json))}')
 
         # The request's turn reaches the subscription once it is committed.
         try:
             result = answered.get(timeout=10)
         except queue.Empty:
             raise RuntimeError("no handle-request result on the chain within 10 s") from None
-        print(f"chain shows the answer {json.dumps(result)}", flush=True)
+        say(f"chain shows the answer {json.dumps(result)}")
     finally:
         events.cancel()  # a subscription runs until the client cancels it
         reader.join()
@@ -150,17 +160,17 @@ def chat_room(suffix):
         for m in replies:
             body = m.WhichOneof("body")
             if body == "opened":
-                print(f"channel opened: {m.opened.channel_id}", flush=True)
+                say(f"channel opened: {m.opened.channel_id}")
                 outgoing.put(pb.ChannelClientMessage(message_json=to_json({"text": "hello from Python"})))
             elif body == "message_json":
                 # the room broadcasts every message to every member, its sender included
-                print(f"channel message: {json.dumps(from_json(m.message_json))}", flush=True)
+                say(f"channel message: {json.dumps(from_json(m.message_json))}")
                 outgoing.put(pb.ChannelClientMessage(close=pb.ChannelCloseRequest()))
             elif body == "error":  # one of our frames was refused; the channel stays open
-                print(f"channel error: {m.error.kind}: {m.error.message}", flush=True)
+                say(f"channel error: {m.error.kind}: {m.error.message}")
                 status = 1
             elif body == "closed":  # the last frame; the stream ends after it
-                print(f"channel closed: {m.closed.reason}", flush=True)
+                say(f"channel closed: {m.closed.reason}")
     finally:
         outgoing.put(None)  # ends the client's side of the stream
     return actor, status
@@ -168,7 +178,7 @@ def chat_room(suffix):
 
 def main():
     suffix = uuid.uuid4().hex[:8]
-    print(f"target {TARGET}", flush=True)
+    say(f"target {TARGET}")
     counter_id = counter(suffix)
     room_id, status = chat_room(suffix)
 
@@ -176,16 +186,16 @@ def main():
     try:
         missing = pb.RequestRequest(id=f"missing-{suffix}", message_json=to_json("total?"))
         stub.Request(missing, metadata=METADATA, timeout=10)
-        print("error: none (unexpected)", flush=True)
+        say("error: none (unexpected)")
         return 1
     except grpc.RpcError as err:
-        print(f"error: {describe(err)}", flush=True)
+        say(f"error: {describe(err)}")
 
     for actor in (counter_id, room_id):
         stop = pb.StopActorRequest(id=actor, reason="the example is done")
         stub.StopActor(stop, metadata=METADATA, timeout=10)
-        print(f"stopped {actor}", flush=True)
-    print("done", flush=True)
+        say(f"stopped {actor}")
+    say("done")
     return status
 
 
