@@ -14,6 +14,7 @@ import io.troupe.proto.v1.ChannelClosed;
 import io.troupe.proto.v1.ChannelError;
 import io.troupe.proto.v1.ChannelOpened;
 import io.troupe.proto.v1.ChannelServerMessage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +34,17 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
   private final ServerCallStreamObserver<ChannelServerMessage> out;
   private final AtomicReference<ClientChannel> channel = new AtomicReference<>();
 
+  /** Set by the first {@code open}: a second one is refused, also while the first is pending. */
+  private final AtomicBoolean opening = new AtomicBoolean();
+
   /** The stream to the client has ended (completed or failed); guarded by this. */
   private boolean finished;
+
+  /**
+   * The client closed, ended the stream or went away; guarded by this. A channel whose open
+   * completes after that is closed at once, never kept.
+   */
+  private boolean ended;
 
   ChannelSession(
       ActorSystem system, Protos protos, StreamObserver<ChannelServerMessage> responses) {
@@ -90,7 +100,7 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
   }
 
   private void open(ChannelClientMessage m) {
-    if (channel.get() != null) {
+    if (!opening.compareAndSet(false, true)) {
       throw new InvalidArgumentException("the channel is already open");
     }
     system
@@ -104,7 +114,17 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
                 fail(e);
                 return;
               }
-              channel.set(c);
+              boolean keep;
+              synchronized (this) {
+                keep = !ended;
+                if (keep) {
+                  channel.set(c);
+                }
+              }
+              if (!keep) {
+                close(c); // the client left while it was opening
+                return;
+              }
               send(
                   ChannelServerMessage.newBuilder()
                       .setOpened(ChannelOpened.newBuilder().setChannelId(c.id()))
@@ -166,13 +186,20 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
   }
 
   private void closeChannel() {
+    synchronized (this) {
+      ended = true;
+    }
     ClientChannel c = channel.getAndSet(null);
     if (c != null) {
-      try {
-        c.close();
-      } catch (RuntimeException e) {
-        log.debug("closing channel {}: {}", c.id(), e.getMessage());
-      }
+      close(c);
+    }
+  }
+
+  private static void close(ClientChannel c) {
+    try {
+      c.close();
+    } catch (RuntimeException e) {
+      log.debug("closing channel {}: {}", c.id(), e.getMessage());
     }
   }
 }

@@ -2,6 +2,7 @@ package io.troupe.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
@@ -35,6 +36,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -295,6 +297,29 @@ class ClusterTest {
     assertThat(closed.getClosed().getReason()).isEqualTo("closed by the client");
     assertThat(ended.await(20, TimeUnit.SECONDS)).isTrue();
     up.onCompleted();
+  }
+
+  /** A client that opens and at once ends its stream leaves no channel behind (it did once). */
+  @Test
+  void aChannelWhoseClientLeavesWhileItOpens_isClosed_notKept() throws Exception {
+    String room = idOn(0, "room-left");
+    cluster.client(0).startActor(startRequest("chat-room/room.toml", room));
+    for (int i = 0; i < 10; i++) {
+      BlockingQueue<ChannelServerMessage> received = new LinkedBlockingQueue<>();
+      java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+      StreamObserver<ChannelClientMessage> up =
+          cluster.asyncClient(0).openChannel(collector(received, null, ended));
+      up.onNext(
+          ChannelClientMessage.newBuilder()
+              .setOpen(ChannelOpen.newBuilder().setId(room).setMessageJson(json("\"eve\"")))
+              .build());
+      up.onCompleted();
+      assertThat(ended.await(20, TimeUnit.SECONDS)).isTrue();
+    }
+    var system = cluster.node(0).system();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(system.channelsOf(ActorId.of(room))).isEmpty());
   }
 
   /** A channel's server side: frames into {@code received}, errors into {@code errors}, the end. */
