@@ -102,5 +102,104 @@ class StartCommandIT {
     assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
     // one actor.moved per restart: the chain goes on, in a new epoch each time
     assertThat(Files.readString(chain).split("\"type\":\"actor.moved\"", -1)).hasSize(3);
+
+    // the history across the stop and the kill is what the module does: re-executed on the node
+    var replayed = Launcher.run("troupe", "--target", target, "actor", "replay", "counter");
+    assertThat(replayed.exit()).as(replayed.out() + replayed.err()).isZero();
+    assertThat(replayed.out()).startsWith("ok: ").contains("events reproduced (actor counter)");
+
+    receiptsAreCheckedWithThePublicKeyAlone(data, chain);
+  }
+
+  /**
+   * The node made its key on its first start and kept it: a receipt it signs now verifies with the
+   * public key it wrote then, against the exported chain, with the CLI and with openssl.
+   */
+  private void receiptsAreCheckedWithThePublicKeyAlone(Path data, Path chain) throws Exception {
+    Path pub = data.resolve("node-key.pub.pem");
+    assertThat(pub).exists();
+    var head = Launcher.run("troupe", "--target", target, "actor", "head", "counter", "--signed");
+    assertThat(head.exit()).as(head.err()).isZero();
+    Path receipt = data.resolve("receipt.json");
+    Files.writeString(receipt, head.out().strip());
+    var checked =
+        Launcher.run(
+            "troupe",
+            "chain",
+            "verify",
+            chain.toString(),
+            "--receipt",
+            receipt.toString(),
+            "--pubkey",
+            pub.toString());
+    assertThat(checked.exit()).as(checked.out() + checked.err()).isZero();
+    assertThat(checked.out()).contains("receipt: node ", "and the chain contains it");
+
+    // the same receipt naming another head fails, as does a chain without that head
+    var r = io.troupe.chain.Receipt.fromJson(head.out());
+    var other =
+        new io.troupe.chain.Receipt(
+            r.actor(),
+            r.seq() - 1,
+            r.head(),
+            r.epoch(),
+            r.node(),
+            r.timeMillis(),
+            r.publicKey(),
+            r.signature());
+    Path forged = data.resolve("forged.json");
+    Files.writeString(forged, other.toJson());
+    var refused =
+        Launcher.run(
+            "troupe",
+            "chain",
+            "verify",
+            chain.toString(),
+            "--receipt",
+            forged.toString(),
+            "--pubkey",
+            pub.toString());
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("signature does not verify");
+    Path shorter = data.resolve("shorter.jsonl");
+    List<String> lines = Files.readAllLines(chain);
+    Files.write(shorter, lines.subList(0, lines.size() - 1));
+    var missing =
+        Launcher.run(
+            "troupe",
+            "chain",
+            "verify",
+            shorter.toString(),
+            "--receipt",
+            receipt.toString(),
+            "--pubkey",
+            pub.toString());
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("the chain has no event " + r.seq());
+
+    // no Troupe needed: openssl checks the signature over the documented bytes
+    Path signed = data.resolve("signed.txt");
+    Files.write(signed, r.signedBytes());
+    Path signature = data.resolve("signature.bin");
+    Files.write(signature, r.signature());
+    Process openssl =
+        new ProcessBuilder(
+                "openssl",
+                "pkeyutl",
+                "-verify",
+                "-pubin",
+                "-inkey",
+                pub.toString(),
+                "-rawin",
+                "-in",
+                signed.toString(),
+                "-sigfile",
+                signature.toString())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(openssl.getInputStream().readAllBytes());
+    assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(openssl.exitValue()).as(said).isZero();
+    assertThat(said).contains("Signature Verified Successfully");
   }
 }

@@ -44,6 +44,7 @@ final class Authentication {
           Map.entry("GetChain", Right.READ),
           Map.entry("VerifyChain", Right.READ),
           Map.entry("ReplayActor", Right.READ),
+          Map.entry("GetHead", Right.READ),
           Map.entry("GetState", Right.READ),
           Map.entry("ClusterStatus", Right.STATUS));
 

@@ -31,6 +31,8 @@ import io.troupe.proto.v1.ClusterStatusRequest;
 import io.troupe.proto.v1.ClusterStatusResponse;
 import io.troupe.proto.v1.DescribeActorRequest;
 import io.troupe.proto.v1.GetChainRequest;
+import io.troupe.proto.v1.GetHeadRequest;
+import io.troupe.proto.v1.GetHeadResponse;
 import io.troupe.proto.v1.GetStateRequest;
 import io.troupe.proto.v1.GetStateResponse;
 import io.troupe.proto.v1.ListActorsRequest;
@@ -70,6 +72,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   private final Supplier<ClusterStatusResponse> status;
   private final Protos protos;
   private final ObjectMapper mapper;
+  private final Receipts receipts;
   private final ManifestParser manifests = new ManifestParser();
 
   /**
@@ -81,6 +84,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
       Placement placement,
       Function<NodeRef, Channel> channels,
       Supplier<ClusterStatusResponse> status,
+      Receipts receipts,
       ObjectMapper mapper) {
     this.system = system;
     this.records = records;
@@ -88,6 +92,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     this.status = status;
     this.protos = new Protos(mapper);
     this.mapper = mapper;
+    this.receipts = receipts;
   }
 
   /**
@@ -244,7 +249,15 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
               callable(req.getId()),
               protos.json(req.getMessageJson()),
               Protos.messageId(req.getMessageId()))
-          .whenComplete((v, e) -> complete(out, e, SendResponse::getDefaultInstance));
+          .whenComplete(
+              (v, e) ->
+                  complete(
+                      out,
+                      e,
+                      () ->
+                          req.getReceipt()
+                              ? SendResponse.newBuilder().setReceipt(receipted(req.getId())).build()
+                              : SendResponse.getDefaultInstance()));
     } catch (RuntimeException e) {
       out.onError(Statuses.toStatus(e));
     }
@@ -266,7 +279,13 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
                   complete(
                       out,
                       e,
-                      () -> RequestResponse.newBuilder().setResponseJson(protos.bytes(v)).build()));
+                      () -> {
+                        var b = RequestResponse.newBuilder().setResponseJson(protos.bytes(v));
+                        if (req.getReceipt()) {
+                          b.setReceipt(receipted(req.getId()));
+                        }
+                        return b.build();
+                      }));
     } catch (RuntimeException e) {
       out.onError(Statuses.toStatus(e));
     }
@@ -338,6 +357,29 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
               .setProblem(check.problem())
               .setHead(ByteString.copyFrom(check.head().toBytes()))
               .build();
+        });
+  }
+
+  /** A receipt of {@code id}'s head, which holds what was just acknowledged. */
+  private io.troupe.proto.v1.Receipt receipted(String id) {
+    return Receipts.proto(receipts.head(ActorId.of(id)));
+  }
+
+  @Override
+  public void getHead(GetHeadRequest req, StreamObserver<GetHeadResponse> out) {
+    unary(
+        out,
+        () -> {
+          ActorSummary s = records.require(readable(req.getId()));
+          GetHeadResponse.Builder b =
+              GetHeadResponse.newBuilder()
+                  .setLength(s.chainLength())
+                  .setHead(ByteString.copyFrom(s.head().toBytes()))
+                  .setEpoch(s.epoch());
+          if (req.getSigned()) {
+            b.setReceipt(Receipts.proto(receipts.of(s)));
+          }
+          return b.build();
         });
   }
 

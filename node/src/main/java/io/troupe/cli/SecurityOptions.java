@@ -54,6 +54,15 @@ final class SecurityOptions {
       description = "Serve an address other than loopback without TLS or tokens, on purpose.")
   boolean insecure;
 
+  @Option(
+      names = "--node-key",
+      paramLabel = "FILE",
+      description =
+          "The node's Ed25519 signing key for receipts (PEM, PKCS#8); made on first start. Default:"
+              + " node-key.pem in the data dir (none kept with --store memory: a new key each"
+              + " start).")
+  Path nodeKey;
+
   void applyTo(NodeConfig.Builder b) {
     NodeSecurity s = b.security();
     s =
@@ -66,6 +75,7 @@ final class SecurityOptions {
             pick(clusterCert, s.clusterCert()),
             pick(clusterKey, s.clusterKey()),
             pick(policy, s.policy()),
+            pick(nodeKey, s.nodeKey()),
             insecure || s.insecure());
     b.security(s);
   }

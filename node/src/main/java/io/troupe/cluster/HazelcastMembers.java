@@ -138,6 +138,11 @@ public final class HazelcastMembers implements Members, AutoCloseable {
   }
 
   /** The gRPC address {@code node} announced, if it is a member. */
+  /** The Ed25519 public key (raw, base64) that signs {@code node}'s receipts. */
+  public Optional<String> publicKey(NodeRef node) {
+    return member(node).map(m -> (String) m.getAttribute(HazelcastSetup.ATTR_KEY));
+  }
+
   public Optional<String> grpcAddress(NodeRef node) {
     return member(node).map(m -> String.valueOf((Object) m.getAttribute(HazelcastSetup.ATTR_GRPC)));
   }

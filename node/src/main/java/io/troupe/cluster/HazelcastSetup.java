@@ -15,6 +15,7 @@ final class HazelcastSetup {
   static final String ATTR_NAME = "troupe.name";
   static final String ATTR_GRPC = "troupe.grpc";
   static final String ATTR_LINK = "troupe.link";
+  static final String ATTR_KEY = "troupe.key";
 
   /** The prefix of the classes of ours that members may deserialize. */
   static final String TROUPE_CLASSES = "io.troupe.";
@@ -59,6 +60,7 @@ final class HazelcastSetup {
     c.getMemberAttributeConfig().setAttribute(ATTR_NAME, n.name());
     c.getMemberAttributeConfig().setAttribute(ATTR_GRPC, n.apiHost() + ":" + grpcPort);
     c.getMemberAttributeConfig().setAttribute(ATTR_LINK, n.host() + ":" + n.linkPort());
+    c.getMemberAttributeConfig().setAttribute(ATTR_KEY, n.publicKey());
 
     c.addSplitBrainProtectionConfig(
         new SplitBrainProtectionConfig(QUORUM, true, n.quorum())

@@ -21,7 +21,8 @@ public record MemberSettings(
     int backupCount,
     int quorum,
     Duration heartbeat,
-    Duration maxNoHeartbeat) {
+    Duration maxNoHeartbeat,
+    String publicKey) {
   public MemberSettings {
     members = List.copyOf(members);
   }

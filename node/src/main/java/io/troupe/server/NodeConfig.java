@@ -144,7 +144,7 @@ public record NodeConfig(
    * How this node joins the cluster, its client API listening on {@code grpcPort} and its node
    * links on {@code linkPort}.
    */
-  public MemberSettings memberSettings(int grpcPort, int linkPort) {
+  public MemberSettings memberSettings(int grpcPort, int linkPort, String publicKey) {
     return new MemberSettings(
         name,
         host,
@@ -157,7 +157,21 @@ public record NodeConfig(
         backupCount,
         quorum,
         heartbeat,
-        maxNoHeartbeat);
+        maxNoHeartbeat,
+        publicKey);
+  }
+
+  /**
+   * Where the node's signing key is kept: {@code --node-key}, else {@code node-key.pem} in the data
+   * dir; empty with the {@code memory} store, whose node makes a new key each start.
+   */
+  public java.util.Optional<Path> nodeKeyFile() {
+    if (security.nodeKey().isPresent()) {
+      return security.nodeKey();
+    }
+    return store.equals("memory")
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(dataDir.resolve("node-key.pem"));
   }
 
   public Builder toBuilder() {

@@ -52,6 +52,7 @@ final class NodeConfigFile {
           "cluster_cert",
           "cluster_key",
           "policy",
+          "node_key",
           "insecure",
           "dev");
 

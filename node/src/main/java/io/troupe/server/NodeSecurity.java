@@ -28,6 +28,7 @@ public record NodeSecurity(
     Optional<Path> clusterCert,
     Optional<Path> clusterKey,
     Optional<Path> policy,
+    Optional<Path> nodeKey,
     boolean insecure) {
 
   public NodeSecurity {
@@ -96,12 +97,14 @@ public record NodeSecurity(
         file.apply("cluster_cert"),
         file.apply("cluster_key"),
         file.apply("policy"),
+        file.apply("node_key"),
         root.path("insecure").asBoolean(false));
   }
 
   /** Nothing guarded: plaintext, no tokens (a node on loopback, or tests). */
   public static NodeSecurity none() {
     return new NodeSecurity(
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
@@ -131,6 +134,7 @@ public record NodeSecurity(
         clusterCert,
         clusterKey,
         policy,
+        nodeKey,
         insecure);
   }
 
@@ -144,6 +148,7 @@ public record NodeSecurity(
         clusterCert,
         clusterKey,
         policy,
+        nodeKey,
         insecure);
   }
 
@@ -157,11 +162,21 @@ public record NodeSecurity(
         Optional.of(cert),
         Optional.of(key),
         policy,
+        nodeKey,
         insecure);
   }
 
   public NodeSecurity withInsecure(boolean insecure) {
     return new NodeSecurity(
-        tlsCert, tlsKey, clientCa, tokens, clusterCa, clusterCert, clusterKey, policy, insecure);
+        tlsCert,
+        tlsKey,
+        clientCa,
+        tokens,
+        clusterCa,
+        clusterCert,
+        clusterKey,
+        policy,
+        nodeKey,
+        insecure);
   }
 }

@@ -45,7 +45,8 @@ final class StatusReport {
             .setClusterName(clusterName)
             .setThisNode(self.name())
             .setPartitions(members.partitions())
-            .setQuorumPresent(members.quorum());
+            .setQuorumPresent(members.quorum())
+            .setPublicKey(members.publicKey(self).orElse(""));
     for (NodeRef m : members.live()) {
       b.addMembers(
           Member.newBuilder()
@@ -55,7 +56,8 @@ final class StatusReport {
               .setGrpcAddress(members.grpcAddress(m).orElse(""))
               .setActors(actors.getOrDefault(m.name(), 0))
               .setOwnedPartitions(partitions.getOrDefault(m, 0))
-              .setLocal(m.equals(self)));
+              .setLocal(m.equals(self))
+              .setPublicKey(members.publicKey(m).orElse("")));
     }
     return b.build();
   }

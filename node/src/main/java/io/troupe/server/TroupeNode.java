@@ -10,6 +10,7 @@ import io.troupe.access.Tokens;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.actor.ModuleSource;
+import io.troupe.api.Receipts;
 import io.troupe.api.Statuses;
 import io.troupe.api.TroupeApi;
 import io.troupe.cluster.ClusterChainStore;
@@ -26,6 +27,7 @@ import io.troupe.home.Workers;
 import io.troupe.host.standard.StandardHandlers;
 import io.troupe.policy.Policy;
 import io.troupe.proto.v1.TroupeGrpc;
+import io.troupe.security.NodeKey;
 import io.troupe.storage.Stores;
 import io.troupe.store.ActorStore;
 import io.troupe.store.MemoryContentStore;
@@ -106,6 +108,14 @@ public final class TroupeNode implements AutoCloseable {
       stopThreads();
       throw e;
     }
+    NodeKey nodeKey;
+    try {
+      nodeKey = config.nodeKeyFile().map(NodeKey::loadOrCreate).orElseGet(NodeKey::ephemeral);
+    } catch (RuntimeException e) {
+      store.ifPresent(ActorStore::close);
+      stopThreads();
+      throw e;
+    }
     // The servers bind next, so that free ports (0) are really ours before Hazelcast announces
     // them; the services are registered once the node is built.
     try {
@@ -117,7 +127,9 @@ public final class TroupeNode implements AutoCloseable {
     }
     try {
       this.members =
-          HazelcastMembers.join(config.memberSettings(servers.apiPort(), servers.linkPort()));
+          HazelcastMembers.join(
+              config.memberSettings(
+                  servers.apiPort(), servers.linkPort(), nodeKey.publicKeyBase64()));
     } catch (RuntimeException e) {
       servers.shutdownNow();
       store.ifPresent(ActorStore::close);
@@ -169,7 +181,15 @@ public final class TroupeNode implements AutoCloseable {
     this.failover = new Failover(members, records, system.hosting(), hub, store, clock);
     hub.start(new PeerInbound(system.hosting(), members, placement, hub, loads, apiPool));
 
-    TroupeApi api = new TroupeApi(system, records, placement, channels::to, this::status, mapper);
+    TroupeApi api =
+        new TroupeApi(
+            system,
+            records,
+            placement,
+            channels::to,
+            this::status,
+            new Receipts(nodeKey, config.name(), records, clock),
+            mapper);
     servers.serve(api.clientDefinition(tokens), hub.service(), api.forwardedDefinition());
     members.listen(new Membership());
     members.live().forEach(hub::memberAdded);

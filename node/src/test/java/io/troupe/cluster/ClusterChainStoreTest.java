@@ -60,7 +60,8 @@ class ClusterChainStoreTest {
                 0,
                 1,
                 Duration.ofSeconds(1),
-                Duration.ofSeconds(10)));
+                Duration.ofSeconds(10),
+                ""));
     // Hazelcast counts a new member towards its quorum only after a heartbeat
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(members::quorum);
     store = SqlStore.sqlite(dir, cluster);

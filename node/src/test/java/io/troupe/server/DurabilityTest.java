@@ -14,8 +14,11 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.troupe.actor.ActorId;
 import io.troupe.chain.ChainEvent;
+import io.troupe.chain.Receipt;
 import io.troupe.error.InvalidArgumentException;
+import io.troupe.proto.v1.ClusterStatusRequest;
 import io.troupe.proto.v1.DescribeActorRequest;
+import io.troupe.proto.v1.GetHeadRequest;
 import io.troupe.proto.v1.ReplayActorRequest;
 import io.troupe.proto.v1.SendRequest;
 import io.troupe.proto.v1.StopActorRequest;
@@ -25,6 +28,7 @@ import io.troupe.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +147,61 @@ class DurabilityTest {
     assertThat(moved.chain().get(0).type()).isEqualTo("actor.checkpoint"); // not from genesis
     assertThat(request(again, "counter", "\"total?\"")).isEqualTo("200");
     ChainAssert.assertThatChain(ClusterTest.chain(again, "counter")).verifies();
+  }
+
+  @Test
+  void anAcknowledgedSendCarriesAReceipt_signedByAKeyTheNodeKeepsAcrossRestarts() {
+    TroupeNode first = start();
+    var api = client(first);
+    api.startActor(startRequest("counter/counter.toml", "counter"));
+    String key = api.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getPublicKey();
+    assertThat(key).isNotEmpty();
+    assertThat(
+            api.clusterStatus(ClusterStatusRequest.getDefaultInstance())
+                .getMembers(0)
+                .getPublicKey())
+        .isEqualTo(key);
+    var sent =
+        api.send(
+            SendRequest.newBuilder()
+                .setId("counter")
+                .setMessageJson(json("5"))
+                .setReceipt(true)
+                .build());
+    Receipt receipt = receipt(sent.getReceipt());
+    List<ChainEvent> chain = ClusterTest.chain(api, "counter");
+    // the head it names holds the send: the send's wasm.result is at or before it
+    ChainEvent last = chain.get((int) receipt.seq());
+    assertThat(last.hash()).isEqualTo(receipt.head());
+    assertThat(chain.subList(0, (int) receipt.seq() + 1))
+        .anyMatch(e -> e.type().equals("wasm.call") && e.dataAsString().contains("handle-send"));
+    assertThat(receipt.verifiesWith(Base64.getDecoder().decode(key))).isTrue();
+    assertThat(receipt.node()).isEqualTo("solo");
+    first.close();
+
+    TroupeNode second = start();
+    var again = client(second);
+    assertThat(again.clusterStatus(ClusterStatusRequest.getDefaultInstance()).getPublicKey())
+        .isEqualTo(key);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> second.system().find(ActorId.of("counter")).isPresent());
+    var head = again.getHead(GetHeadRequest.newBuilder().setId("counter").setSigned(true).build());
+    Receipt later = receipt(head.getReceipt());
+    assertThat(later.seq()).isEqualTo(head.getLength() - 1).isGreaterThan(receipt.seq());
+    assertThat(later.verifiesWith(Base64.getDecoder().decode(key))).isTrue();
+  }
+
+  private static Receipt receipt(io.troupe.proto.v1.Receipt r) {
+    return new Receipt(
+        r.getActor(),
+        r.getSeq(),
+        io.troupe.chain.EventHash.of(r.getHead().toByteArray()),
+        r.getEpoch(),
+        r.getNode(),
+        r.getTimeMs(),
+        r.getPublicKey().toByteArray(),
+        r.getSignature().toByteArray());
   }
 
   @Test

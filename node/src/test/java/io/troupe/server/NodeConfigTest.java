@@ -108,7 +108,16 @@ class NodeConfigTest {
     assertThatThrownBy(
             () ->
                 new NodeSecurity(
-                    none, none, none, none, java.util.Optional.of(f), none, none, none, false))
+                    none,
+                    none,
+                    none,
+                    none,
+                    java.util.Optional.of(f),
+                    none,
+                    none,
+                    none,
+                    none,
+                    false))
         .hasMessageContaining(
             "node links need all of --cluster-ca, --cluster-cert and --cluster-key");
   }

@@ -6,6 +6,7 @@ import io.troupe.chain.ChainCodec;
 import io.troupe.chain.EventHash;
 import io.troupe.client.sdk.TroupeClient;
 import io.troupe.proto.v1.ActorDescription;
+import io.troupe.proto.v1.GetHeadResponse;
 import io.troupe.proto.v1.GetStateResponse;
 import io.troupe.proto.v1.ReplayActorResponse;
 import io.troupe.proto.v1.VerifyChainResponse;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
       ActorCommand.Chain.class,
       ActorCommand.Verify.class,
       ActorCommand.Replay.class,
+      ActorCommand.Head.class,
       ActorCommand.State.class
     })
 final class ActorCommand implements Runnable {
@@ -259,6 +261,39 @@ final class ActorCommand implements Runnable {
 
     @Override
     void run(TroupeClient client) {}
+  }
+
+  @Command(
+      name = "head",
+      description =
+          "Prints the actor's committed head as JSON; with --signed, a receipt signed by the"
+              + " node (check it with `troupe chain verify FILE --receipt R --pubkey K`).")
+  static final class Head extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Option(names = "--signed", description = "Print a receipt the node signs.")
+    boolean signed;
+
+    @Override
+    void run(TroupeClient client) {
+      GetHeadResponse h = client.head(id, signed);
+      if (signed) {
+        out().println(TroupeClient.receipt(h.getReceipt()).toJson());
+      } else {
+        out()
+            .println(
+                "{\"actor\":\""
+                    + id
+                    + "\",\"length\":"
+                    + h.getLength()
+                    + ",\"head\":\""
+                    + io.troupe.chain.EventHash.of(h.getHead().toByteArray()).toHex()
+                    + "\",\"epoch\":"
+                    + h.getEpoch()
+                    + "}");
+      }
+    }
   }
 
   @Command(name = "state", description = "Prints the state of the actor's last committed turn.")

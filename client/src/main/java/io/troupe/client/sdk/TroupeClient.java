@@ -13,12 +13,15 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.troupe.chain.Receipt;
 import io.troupe.proto.v1.ActorDescription;
 import io.troupe.proto.v1.ChainEvent;
 import io.troupe.proto.v1.ClusterStatusRequest;
 import io.troupe.proto.v1.ClusterStatusResponse;
 import io.troupe.proto.v1.DescribeActorRequest;
 import io.troupe.proto.v1.GetChainRequest;
+import io.troupe.proto.v1.GetHeadRequest;
+import io.troupe.proto.v1.GetHeadResponse;
 import io.troupe.proto.v1.GetStateRequest;
 import io.troupe.proto.v1.GetStateResponse;
 import io.troupe.proto.v1.ListActorsRequest;
@@ -195,6 +198,43 @@ public final class TroupeClient implements AutoCloseable {
             .setMessageId(UUID.randomUUID().toString())
             .build();
     return calls.async(s -> s.send(req)).thenApply(r -> null);
+  }
+
+  /**
+   * Like {@link #send}, and returns the node's signed receipt of the actor's chain head once the
+   * send is acknowledged: a head that holds this send's events (docs/chain.md, "Receipts").
+   */
+  public Receipt sendWithReceipt(String id, String json) {
+    SendRequest req =
+        SendRequest.newBuilder()
+            .setId(id)
+            .setMessageJson(utf8(json))
+            .setMessageId(UUID.randomUUID().toString())
+            .setReceipt(true)
+            .build();
+    return receipt(Calls.await(calls.async(s -> s.send(req))).getReceipt());
+  }
+
+  /**
+   * The actor's committed head: its length and hash; with {@code signed}, also a receipt signed by
+   * the node that answers.
+   */
+  public GetHeadResponse head(String id, boolean signed) {
+    return calls.blocking(
+        s -> s.getHead(GetHeadRequest.newBuilder().setId(id).setSigned(signed).build()));
+  }
+
+  /** A receipt as the API carries it, in the form that checks and prints it. */
+  public static Receipt receipt(io.troupe.proto.v1.Receipt r) {
+    return new Receipt(
+        r.getActor(),
+        r.getSeq(),
+        io.troupe.chain.EventHash.of(r.getHead().toByteArray()),
+        r.getEpoch(),
+        r.getNode(),
+        r.getTimeMs(),
+        r.getPublicKey().toByteArray(),
+        r.getSignature().toByteArray());
   }
 
   /** Sends a request; returns the actor's response as JSON text. */
