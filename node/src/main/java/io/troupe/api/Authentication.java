@@ -35,6 +35,8 @@ final class Authentication {
           Map.entry("UploadModule", Right.DEPLOY),
           Map.entry("StartActor", Right.DEPLOY),
           Map.entry("StopActor", Right.DEPLOY),
+          Map.entry("RestartActor", Right.DEPLOY),
+          Map.entry("RemoveActor", Right.DEPLOY),
           Map.entry("Send", Right.CALL),
           Map.entry("Request", Right.CALL),
           Map.entry("OpenChannel", Right.CALL),

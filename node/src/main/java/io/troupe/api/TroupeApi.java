@@ -37,10 +37,14 @@ import io.troupe.proto.v1.GetStateRequest;
 import io.troupe.proto.v1.GetStateResponse;
 import io.troupe.proto.v1.ListActorsRequest;
 import io.troupe.proto.v1.ListActorsResponse;
+import io.troupe.proto.v1.RemoveActorRequest;
+import io.troupe.proto.v1.RemoveActorResponse;
 import io.troupe.proto.v1.ReplayActorRequest;
 import io.troupe.proto.v1.ReplayActorResponse;
 import io.troupe.proto.v1.RequestRequest;
 import io.troupe.proto.v1.RequestResponse;
+import io.troupe.proto.v1.RestartActorRequest;
+import io.troupe.proto.v1.RestartActorResponse;
 import io.troupe.proto.v1.SendRequest;
 import io.troupe.proto.v1.SendResponse;
 import io.troupe.proto.v1.StartActorRequest;
@@ -56,6 +60,7 @@ import io.troupe.proto.v1.VerifyChainResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -73,6 +78,14 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   private final Protos protos;
   private final ObjectMapper mapper;
   private final Receipts receipts;
+  private final Lifecycle lifecycle;
+
+  /** What starts an ended actor again on this node (the home room's failover does it). */
+  @FunctionalInterface
+  public interface Lifecycle {
+    CompletableFuture<Void> revive(ActorId id, String why);
+  }
+
   private final ManifestParser manifests = new ManifestParser();
 
   /**
@@ -85,6 +98,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
       Function<NodeRef, Channel> channels,
       Supplier<ClusterStatusResponse> status,
       Receipts receipts,
+      Lifecycle lifecycle,
       ObjectMapper mapper) {
     this.system = system;
     this.records = records;
@@ -93,6 +107,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     this.protos = new Protos(mapper);
     this.mapper = mapper;
     this.receipts = receipts;
+    this.lifecycle = lifecycle;
   }
 
   /**
@@ -217,6 +232,66 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
       system
           .stop(id, reason)
           .whenComplete((v, e) -> complete(out, e, StopActorResponse::getDefaultInstance));
+    } catch (RuntimeException e) {
+      out.onError(Statuses.toStatus(e));
+    }
+  }
+
+  @Override
+  public void restartActor(RestartActorRequest req, StreamObserver<RestartActorResponse> out) {
+    try {
+      ActorId id = Protos.id(req.getId());
+      Authentication.current().require(Right.DEPLOY, id);
+      Optional<TroupeGrpc.TroupeStub> home = forwarding.home(id);
+      if (home.isPresent()) {
+        home.get().restartActor(req, Forwarding.relay(out));
+        return;
+      }
+      String reason = req.getReason().isEmpty() ? "restarted by a client" : req.getReason();
+      CompletableFuture<Void> ended =
+          system.find(id).filter(h -> h.status().live()).isPresent()
+              ? system.stop(id, "restarting: " + reason)
+              : CompletableFuture.completedFuture(null);
+      ended
+          .thenCompose(
+              v -> {
+                system.forgetEnded(id);
+                return lifecycle.revive(id, reason);
+              })
+          .whenComplete(
+              (v, e) ->
+                  complete(
+                      out,
+                      e,
+                      () -> {
+                        ActorSummary s = records.require(id);
+                        return RestartActorResponse.newBuilder()
+                            .setNode(s.home().name())
+                            .setEpoch(s.epoch())
+                            .build();
+                      }));
+    } catch (RuntimeException e) {
+      out.onError(Statuses.toStatus(e));
+    }
+  }
+
+  @Override
+  public void removeActor(RemoveActorRequest req, StreamObserver<RemoveActorResponse> out) {
+    try {
+      ActorId id = Protos.id(req.getId());
+      Authentication.current().require(Right.DEPLOY, id);
+      Optional<TroupeGrpc.TroupeStub> home = forwarding.home(id);
+      if (home.isPresent()) {
+        home.get().removeActor(req, Forwarding.relay(out));
+        return;
+      }
+      unary(
+          out,
+          () -> {
+            records.remove(id);
+            system.forgetEnded(id);
+            return RemoveActorResponse.getDefaultInstance();
+          });
     } catch (RuntimeException e) {
       out.onError(Statuses.toStatus(e));
     }

@@ -8,6 +8,7 @@ import io.troupe.actor.ModuleSource;
 import io.troupe.chain.ChainCodec;
 import io.troupe.chain.ChainEvent;
 import io.troupe.error.ActorNotFoundException;
+import io.troupe.error.ActorRunningException;
 import io.troupe.error.StaleAppendException;
 import io.troupe.home.ActorDefinition;
 import io.troupe.home.ActorSummary;
@@ -289,6 +290,45 @@ public final class ClusterChainStore implements ChainStore, Records {
                         id.value(),
                         new TakeoverProcessor(formerHome.member(), self.name(), self.member()))))
         .map(TakeoverData::typed);
+  }
+
+  @Override
+  public Optional<Takeover> revive(ActorId id, NodeRef self) {
+    return Optional.ofNullable(
+            ClusterErrors.call(
+                () ->
+                    actors.executeOnKey(
+                        id.value(), new ReviveProcessor(self.name(), self.member()))))
+        .map(TakeoverData::typed);
+  }
+
+  /**
+   * Deletes ended actor {@code id}'s record and chain, from the durable store first (what a restart
+   * reads), then from the cluster's record.
+   *
+   * @throws ActorNotFoundException when there is no such actor
+   * @throws ActorRunningException when it is live: stop it first
+   */
+  public void remove(ActorId id) {
+    ActorSummary s = require(id);
+    if (s.live()) {
+      throw new ActorRunningException(
+          "actor "
+              + id
+              + " is "
+              + s.status().name().toLowerCase()
+              + ": stop it before removing it");
+    }
+    boolean stored = store != null && store.remove(id);
+    String outcome =
+        ClusterErrors.call(() -> actors.executeOnKey(id.value(), new RemoveProcessor()));
+    if (!outcome.equals(RemoveProcessor.REMOVED) && !outcome.equals(RemoveProcessor.NONE)) {
+      throw new ActorRunningException(
+          "actor " + id + " is " + outcome + ": stop it before removing it");
+    }
+    if (!stored && outcome.equals(RemoveProcessor.NONE)) {
+      throw new ActorNotFoundException("no actor " + id);
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.troupe.home;
 
 import io.troupe.actor.ActorId;
+import io.troupe.error.ActorRunningException;
 import io.troupe.error.UnavailableException;
 import io.troupe.hosting.Hosting;
 import io.troupe.hosting.Resident;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -211,6 +213,43 @@ public final class Failover {
       return null;
     }
     return Recovery.resumption(s, t.epoch(), t.fromNode(), why);
+  }
+
+  /**
+   * Starts ended (stopped or failed) actor {@code id} again on this node, in a new epoch, from its
+   * last committed state: the chain goes on with {@code actor.moved} saying {@code why}.
+   *
+   * @return completes once that is durable
+   * @throws ActorRunningException when it is live
+   */
+  public CompletableFuture<Void> revive(ActorId id, String why) {
+    moving.add(id);
+    try {
+      Takeover t =
+          records
+              .revive(id, members.self())
+              .orElseThrow(
+                  () -> new ActorRunningException("actor " + id + " runs already: stop it first"));
+      Resumption r =
+          store == null
+              ? new Resumption(
+                  id,
+                  Recovery.manifest(id, t.manifestToml(), t.moduleRef()),
+                  t.parent(),
+                  t.events(),
+                  t.state(),
+                  t.epoch(),
+                  t.fromNode(),
+                  why)
+              : fromStore(id, t, why);
+      if (r == null) {
+        throw new UnavailableException("actor " + id + " was taken over meanwhile; try again");
+      }
+      return hosting.resume(r).whenComplete((v, e) -> moving.remove(id));
+    } catch (RuntimeException e) {
+      moving.remove(id);
+      throw e;
+    }
   }
 
   private void takeOver(ActorId id, ActorSummary s) {

@@ -35,6 +35,14 @@ public interface Records {
   boolean handOff(ActorId id, long epoch, NodeRef self);
 
   /**
+   * Brings ended (stopped or failed) actor {@code id} back to life with {@code self} as its home,
+   * in a new epoch: on the partition owner, only if it has ended.
+   *
+   * @return what it continues from; empty when there is no such actor or it is live
+   */
+  Optional<Takeover> revive(ActorId id, NodeRef self);
+
+  /**
    * Puts actor {@code s}'s record back into the cluster from the durable store, naming {@code self}
    * as its home in {@code epoch}, unless the cluster has a record of it already.
    *

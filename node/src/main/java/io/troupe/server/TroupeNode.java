@@ -189,6 +189,7 @@ public final class TroupeNode implements AutoCloseable {
             channels::to,
             this::status,
             new Receipts(nodeKey, config.name(), records, clock),
+            failover::revive,
             mapper);
     servers.serve(api.clientDefinition(tokens), hub.service(), api.forwardedDefinition());
     members.listen(new Membership());

@@ -8,6 +8,7 @@ import io.troupe.actor.ChainStore;
 import io.troupe.actor.ModuleSource;
 import io.troupe.chain.ChainEvent;
 import io.troupe.chain.EventHash;
+import io.troupe.error.ActorRunningException;
 import io.troupe.error.TroupeException;
 import io.troupe.store.ActorStore;
 import io.troupe.store.ContentStore;
@@ -238,6 +239,45 @@ public final class SqlStore implements ActorStore {
       throw StoreErrors.translate(e, where);
     }
     return out;
+  }
+
+  @Override
+  public boolean remove(ActorId id) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        String status;
+        try (PreparedStatement s = c.prepareStatement("SELECT status FROM actors WHERE id = ?")) {
+          s.setString(1, id.value());
+          try (ResultSet r = s.executeQuery()) {
+            if (!r.next()) {
+              c.rollback();
+              return false;
+            }
+            status = r.getString(1);
+          }
+        }
+        if (ActorStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT)).live()) {
+          c.rollback();
+          throw new ActorRunningException(
+              "actor " + id + " is " + status + ": stop it before removing it");
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM events WHERE actor = ?")) {
+          s.setString(1, id.value());
+          s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM actors WHERE id = ?")) {
+          s.setString(1, id.value());
+          s.executeUpdate();
+        }
+        c.commit();
+        return true;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw StoreErrors.translate(e, where);
+    }
   }
 
   @Override

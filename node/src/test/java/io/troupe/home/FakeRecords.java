@@ -124,6 +124,22 @@ final class FakeRecords implements Records, ChainStore {
   }
 
   @Override
+  public synchronized Optional<Takeover> revive(ActorId id, NodeRef self) {
+    calls.add("revive " + id);
+    Rec r = records.get(id);
+    if (r == null || r.status.live()) {
+      return Optional.empty();
+    }
+    String from = r.home.name();
+    r.epoch++;
+    r.home = self;
+    r.handedOff = false;
+    r.status = ActorStatus.RUNNING;
+    return Optional.of(
+        new Takeover(r.epoch, from, r.events, r.state, r.manifest, r.moduleRef, r.parent));
+  }
+
+  @Override
   public synchronized boolean handOff(ActorId id, long epoch, NodeRef self) {
     calls.add("handOff " + id + " epoch " + epoch);
     Rec r = records.get(id);

@@ -299,6 +299,31 @@ class ClusterTest {
     up.onCompleted();
   }
 
+  @Test
+  void restartAndRemove_throughAnyNode_reachTheHome() {
+    String id = idOn(2, "restartable");
+    cluster.client(0).startActor(startRequest("counter/counter.toml", id));
+    cluster.client(1).send(SendRequest.newBuilder().setId(id).setMessageJson(json("3")).build());
+    var restarted =
+        cluster
+            .client(0)
+            .restartActor(io.troupe.proto.v1.RestartActorRequest.newBuilder().setId(id).build());
+    assertThat(restarted.getNode()).isEqualTo(cluster.node(2).name());
+    assertThat(request(cluster.client(1), id, "\"total?\"")).isEqualTo("3");
+    cluster.client(1).stopActor(io.troupe.proto.v1.StopActorRequest.newBuilder().setId(id).build());
+    cluster
+        .client(0)
+        .removeActor(io.troupe.proto.v1.RemoveActorRequest.newBuilder().setId(id).build());
+    assertThatThrownBy(
+            () ->
+                cluster
+                    .client(1)
+                    .describeActor(DescribeActorRequest.newBuilder().setId(id).build()))
+        .hasMessageContaining("NOT_FOUND");
+    cluster.client(1).startActor(startRequest("counter/counter.toml", id)); // the id is free again
+    assertThat(request(cluster.client(0), id, "\"total?\"")).isEqualTo("0");
+  }
+
   /** A client that opens and at once ends its stream leaves no channel behind (it did once). */
   @Test
   void aChannelWhoseClientLeavesWhileItOpens_isClosed_notKept() throws Exception {

@@ -19,7 +19,9 @@ import io.troupe.error.InvalidArgumentException;
 import io.troupe.proto.v1.ClusterStatusRequest;
 import io.troupe.proto.v1.DescribeActorRequest;
 import io.troupe.proto.v1.GetHeadRequest;
+import io.troupe.proto.v1.RemoveActorRequest;
 import io.troupe.proto.v1.ReplayActorRequest;
+import io.troupe.proto.v1.RestartActorRequest;
 import io.troupe.proto.v1.SendRequest;
 import io.troupe.proto.v1.StopActorRequest;
 import io.troupe.proto.v1.TroupeGrpc;
@@ -147,6 +149,61 @@ class DurabilityTest {
     assertThat(moved.chain().get(0).type()).isEqualTo("actor.checkpoint"); // not from genesis
     assertThat(request(again, "counter", "\"total?\"")).isEqualTo("200");
     ChainAssert.assertThatChain(ClusterTest.chain(again, "counter")).verifies();
+  }
+
+  @Test
+  void restartBringsAnActorBackFromItsLastState_andRemoveFreesItsId_acrossANodeRestart() {
+    TroupeNode first = start();
+    var api = client(first);
+    api.startActor(startRequest("counter/counter.toml", "counter"));
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("5")).build());
+    api.stopActor(StopActorRequest.newBuilder().setId("counter").setReason("maintenance").build());
+
+    // a stopped actor comes back from its last state, in a new epoch, its chain going on
+    var restarted = api.restartActor(RestartActorRequest.newBuilder().setId("counter").build());
+    assertThat(restarted.getNode()).isEqualTo("solo");
+    assertThat(request(api, "counter", "\"total?\"")).isEqualTo("5");
+    // a running one is stopped first, then continues the same way
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("2")).build());
+    var again =
+        api.restartActor(
+            RestartActorRequest.newBuilder().setId("counter").setReason("new config").build());
+    assertThat(again.getEpoch()).isGreaterThan(restarted.getEpoch());
+    assertThat(request(api, "counter", "\"total?\"")).isEqualTo("7");
+    List<ChainEvent> chain = ClusterTest.chain(api, "counter");
+    ChainAssert.assertThatChain(chain).verifies();
+    assertThat(chain.stream().map(ChainEvent::dataAsString))
+        .anyMatch(d -> d.contains("maintenance"))
+        .anyMatch(d -> d.contains("restarting: new config"))
+        .anyMatch(d -> d.contains("\"reason\":\"new config\""));
+    var replayed = api.replayActor(ReplayActorRequest.newBuilder().setId("counter").build());
+    assertThat(replayed.getReproduced()).as(replayed.getSummary()).isTrue();
+
+    // removing needs it stopped; then the record and chain are gone and the id is free
+    var remove = RemoveActorRequest.newBuilder().setId("counter").build();
+    assertThatThrownBy(() -> api.removeActor(remove))
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessageContaining("FAILED_PRECONDITION")
+        .hasMessageContaining("stop it before removing it");
+    api.stopActor(StopActorRequest.newBuilder().setId("counter").build());
+    api.removeActor(remove);
+    assertThatThrownBy(
+            () -> api.describeActor(DescribeActorRequest.newBuilder().setId("counter").build()))
+        .hasMessageContaining("NOT_FOUND");
+    assertThatThrownBy(() -> api.removeActor(remove)).hasMessageContaining("NOT_FOUND");
+    api.startActor(startRequest("counter/counter.toml", "counter"));
+    assertThat(request(api, "counter", "\"total?\"")).isEqualTo("0");
+    assertThat(ClusterTest.chain(api, "counter").get(0).type()).isEqualTo("actor.started");
+    first.close();
+
+    // the store forgot the old one too: after a restart of the node only the new one is there
+    TroupeNode second = start();
+    var later = client(second);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> second.system().find(ActorId.of("counter")).isPresent());
+    assertThat(request(later, "counter", "\"total?\"")).isEqualTo("0");
+    ChainAssert.assertThatChain(ClusterTest.chain(later, "counter")).verifies();
   }
 
   @Test

@@ -337,6 +337,14 @@ public final class ActorSystem implements AutoCloseable {
   }
 
   /**
+   * Lets go of actor {@code id}'s copy here if it has ended (stopped or failed), so that its id can
+   * be used again; a live copy stays.
+   */
+  public void forgetEnded(ActorId id) {
+    residents.find(id).filter(h -> !h.status().live()).ifPresent(h -> residents.forget(h.actor()));
+  }
+
+  /**
    * Stops the actor after the deliveries queued before this call; records {@code actor.stopped}.
    * Its children stop too; its parent, if any, is told ({@code handle-child-external-stop}).
    */

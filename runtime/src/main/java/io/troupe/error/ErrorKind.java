@@ -11,6 +11,7 @@ public enum ErrorKind {
   ACTOR_NOT_FOUND(ActorNotFoundException.class, ActorNotFoundException::new),
   ACTOR_ALREADY_EXISTS(ActorAlreadyExistsException.class, ActorAlreadyExistsException::new),
   ACTOR_NOT_RUNNING(ActorNotRunningException.class, ActorNotRunningException::new),
+  ACTOR_RUNNING(ActorRunningException.class, ActorRunningException::new),
   CANCELLED(CancelledException.class, CancelledException::new),
   CHANNEL_REJECTED(ChannelRejectedException.class, ChannelRejectedException::new),
   DEADLINE_EXCEEDED(DeadlineExceededException.class, DeadlineExceededException::new),

@@ -67,6 +67,14 @@ public interface ActorStore extends AutoCloseable {
    */
   List<ChainEvent> events(ActorId id, long fromSeq, int max);
 
+  /**
+   * Deletes actor {@code id}'s record and its whole chain, so that the id can be used again.
+   *
+   * @return false when there is no such record
+   * @throws io.troupe.error.ActorRunningException when the actor is live (stop it first)
+   */
+  boolean remove(ActorId id);
+
   /** Uploaded modules, by {@code sha256:<hex>}. */
   ModuleSource.Repository modules();
 

@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ActorCommand.Start.class,
       ActorCommand.Stop.class,
+      ActorCommand.Restart.class,
+      ActorCommand.Remove.class,
       ActorCommand.Send.class,
       ActorCommand.Request.class,
       ActorCommand.Describe.class,
@@ -95,6 +97,48 @@ final class ActorCommand implements Runnable {
     @Override
     void run(TroupeClient client) {
       client.stop(id);
+    }
+  }
+
+  @Command(
+      name = "restart",
+      description =
+          "Starts the actor again from its last committed state, in a new epoch (a running one is"
+              + " stopped first); prints where it runs.")
+  static final class Restart extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Option(names = "--reason", description = "Recorded in its chain.")
+    String reason = "";
+
+    @Override
+    void run(TroupeClient client) {
+      var r = client.restart(id, reason);
+      out()
+          .println(
+              "{\"id\":\""
+                  + id
+                  + "\",\"node\":\""
+                  + r.getNode()
+                  + "\",\"epoch\":"
+                  + r.getEpoch()
+                  + "}");
+    }
+  }
+
+  @Command(
+      name = "remove",
+      description =
+          "Deletes a stopped or failed actor's record and whole chain (export it first with"
+              + " `actor chain ID --out FILE` to keep it); its id can be used again.")
+  static final class Remove extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Override
+    void run(TroupeClient client) {
+      client.remove(id);
     }
   }
 

@@ -25,9 +25,12 @@ import io.troupe.proto.v1.GetHeadResponse;
 import io.troupe.proto.v1.GetStateRequest;
 import io.troupe.proto.v1.GetStateResponse;
 import io.troupe.proto.v1.ListActorsRequest;
+import io.troupe.proto.v1.RemoveActorRequest;
 import io.troupe.proto.v1.ReplayActorRequest;
 import io.troupe.proto.v1.ReplayActorResponse;
 import io.troupe.proto.v1.RequestRequest;
+import io.troupe.proto.v1.RestartActorRequest;
+import io.troupe.proto.v1.RestartActorResponse;
 import io.troupe.proto.v1.SendRequest;
 import io.troupe.proto.v1.StartActorRequest;
 import io.troupe.proto.v1.StartActorResponse;
@@ -179,6 +182,23 @@ public final class TroupeClient implements AutoCloseable {
 
   public void stop(String id) {
     calls.blocking(s -> s.stopActor(StopActorRequest.newBuilder().setId(id).build()));
+  }
+
+  /**
+   * Starts actor {@code id} again on its home from its last committed state, in a new epoch (a
+   * running one is stopped first); {@code reason} is recorded.
+   */
+  public RestartActorResponse restart(String id, String reason) {
+    return calls.blocking(
+        s -> s.restartActor(RestartActorRequest.newBuilder().setId(id).setReason(reason).build()));
+  }
+
+  /**
+   * Deletes ended (stopped or failed) actor {@code id}'s record and whole chain; the id can be used
+   * again.
+   */
+  public void remove(String id) {
+    calls.blocking(s -> s.removeActor(RemoveActorRequest.newBuilder().setId(id).build()));
   }
 
   /** Delivers {@code json} to the actor's handle-send; returns once handled and replicated. */
