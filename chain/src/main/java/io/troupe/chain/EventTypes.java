@@ -15,6 +15,7 @@ public final class EventTypes {
   public static final String ACTOR_STOPPED = "actor.stopped";
   public static final String ACTOR_RESTARTED = "actor.restarted";
   public static final String ACTOR_CHECKPOINT = "actor.checkpoint";
+  public static final String ACTOR_UPGRADED = "actor.upgraded";
 
   private EventTypes() {}
 }

@@ -37,6 +37,7 @@ final class Authentication {
           Map.entry("StopActor", Right.DEPLOY),
           Map.entry("RestartActor", Right.DEPLOY),
           Map.entry("RemoveActor", Right.DEPLOY),
+          Map.entry("UpgradeActor", Right.DEPLOY),
           Map.entry("Send", Right.CALL),
           Map.entry("Request", Right.CALL),
           Map.entry("OpenChannel", Right.CALL),

@@ -6,6 +6,7 @@ import io.troupe.actor.ActorSystem;
 import io.troupe.chain.ChainEvent;
 import io.troupe.cluster.ClusterChainStore;
 import io.troupe.error.ActorNotFoundException;
+import io.troupe.error.InvalidArgumentException;
 import io.troupe.home.ActorSummary;
 import io.troupe.manifest.Manifest;
 import io.troupe.proto.v1.ReplayActorResponse;
@@ -13,6 +14,7 @@ import io.troupe.proto.v1.ReplayDivergence;
 import io.troupe.replay.Replay;
 import io.troupe.replay.ReplayReport;
 import io.troupe.replay.SpawnedStates;
+import io.troupe.wasm.LoadedModule;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +33,36 @@ final class ReplayRun {
 
   static ReplayReport of(
       ActorSystem system, ClusterChainStore records, ActorId id, ObjectMapper mapper) {
+    return run(system, records, id, Optional.empty(), 0, mapper);
+  }
+
+  /**
+   * The check before an upgrade: {@code id}'s recent history — from the first event at least {@code
+   * window} before its head whose state is known, or else from the start of what is kept — replayed
+   * against {@code candidate} throughout.
+   */
+  static ReplayReport check(
+      ActorSystem system,
+      ClusterChainStore records,
+      ActorId id,
+      LoadedModule candidate,
+      long window,
+      ObjectMapper mapper) {
+    long length = records.require(id).chainLength();
+    try {
+      return run(system, records, id, Optional.of(candidate), Math.max(0, length - window), mapper);
+    } catch (InvalidArgumentException e) {
+      return run(system, records, id, Optional.of(candidate), 0, mapper);
+    }
+  }
+
+  private static ReplayReport run(
+      ActorSystem system,
+      ClusterChainStore records,
+      ActorId id,
+      Optional<LoadedModule> candidate,
+      long fromSeq,
+      ObjectMapper mapper) {
     ActorSummary summary = records.require(id);
     Manifest manifest =
         records
@@ -38,16 +70,30 @@ final class ReplayRun {
             .orElseThrow(() -> new ActorNotFoundException("no actor " + id))
             .manifest(id);
     Function<String, Optional<byte[]>> spawned = childStates(records, summary, mapper);
+    Replay.Builder b =
+        Replay.builder(candidate.orElseGet(() -> system.module(manifest.module())))
+            .modules(hex -> known(system, hex));
+    if (candidate.isPresent()) {
+      b.fixedModule();
+    }
     try (Replay replay =
-        Replay.builder(system.module(manifest.module()))
-            .limits(system.policy().apply(manifest).limits())
+        b.limits(system.policy().apply(manifest).limits())
             .initState(
                 manifest.initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null))
             .states(hex -> records.keptState(hex).or(() -> spawned.apply(hex)))
             .mapper(mapper)
             .build()) {
-      each(records, id, summary.chainLength(), replay::accept);
+      each(records, id, fromSeq, summary.chainLength(), replay::accept);
       return replay.finish();
+    }
+  }
+
+  /** The module with SHA-256 {@code hex}, as this node or the cluster has it. */
+  private static Optional<LoadedModule> known(ActorSystem system, String hex) {
+    try {
+      return Optional.of(system.module("sha256:" + hex));
+    } catch (io.troupe.error.TroupeException e) {
+      return Optional.empty();
     }
   }
 
@@ -55,9 +101,10 @@ final class ReplayRun {
   private static void each(
       ClusterChainStore records,
       ActorId id,
+      long from,
       long length,
       java.util.function.Predicate<ChainEvent> each) {
-    long seq = records.anchor(id).map(a -> a.seq() + 1).orElse(0L);
+    long seq = Math.max(from, records.anchor(id).map(a -> a.seq() + 1).orElse(0L));
     while (seq < length) {
       List<ChainEvent> page = records.page(id, seq, (int) Math.min(PAGE, length - seq));
       if (page.isEmpty()) {
@@ -93,6 +140,7 @@ final class ReplayRun {
                       each(
                           records,
                           parent,
+                          0,
                           p.chainLength(),
                           e -> {
                             states.add(e);

@@ -53,6 +53,8 @@ import io.troupe.proto.v1.StopActorRequest;
 import io.troupe.proto.v1.StopActorResponse;
 import io.troupe.proto.v1.SubscribeChainRequest;
 import io.troupe.proto.v1.TroupeGrpc;
+import io.troupe.proto.v1.UpgradeActorRequest;
+import io.troupe.proto.v1.UpgradeActorResponse;
 import io.troupe.proto.v1.UploadModuleRequest;
 import io.troupe.proto.v1.UploadModuleResponse;
 import io.troupe.proto.v1.VerifyChainRequest;
@@ -78,7 +80,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   private final Protos protos;
   private final ObjectMapper mapper;
   private final Receipts receipts;
-  private final Lifecycle lifecycle;
+  private final ActorLifecycle lifecycleCalls;
 
   /** What starts an ended actor again on this node (the home room's failover does it). */
   @FunctionalInterface
@@ -107,7 +109,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     this.protos = new Protos(mapper);
     this.mapper = mapper;
     this.receipts = receipts;
-    this.lifecycle = lifecycle;
+    this.lifecycleCalls = new ActorLifecycle(system, records, lifecycle, mapper);
   }
 
   /**
@@ -239,59 +241,45 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
 
   @Override
   public void restartActor(RestartActorRequest req, StreamObserver<RestartActorResponse> out) {
-    try {
-      ActorId id = Protos.id(req.getId());
-      Authentication.current().require(Right.DEPLOY, id);
-      Optional<TroupeGrpc.TroupeStub> home = forwarding.home(id);
-      if (home.isPresent()) {
-        home.get().restartActor(req, Forwarding.relay(out));
-        return;
-      }
-      String reason = req.getReason().isEmpty() ? "restarted by a client" : req.getReason();
-      CompletableFuture<Void> ended =
-          system.find(id).filter(h -> h.status().live()).isPresent()
-              ? system.stop(id, "restarting: " + reason)
-              : CompletableFuture.completedFuture(null);
-      ended
-          .thenCompose(
-              v -> {
-                system.forgetEnded(id);
-                return lifecycle.revive(id, reason);
-              })
-          .whenComplete(
-              (v, e) ->
-                  complete(
-                      out,
-                      e,
-                      () -> {
-                        ActorSummary s = records.require(id);
-                        return RestartActorResponse.newBuilder()
-                            .setNode(s.home().name())
-                            .setEpoch(s.epoch())
-                            .build();
-                      }));
-    } catch (RuntimeException e) {
-      out.onError(Statuses.toStatus(e));
-    }
+    onHome(
+        req.getId(),
+        out,
+        (home, o) -> home.restartActor(req, o),
+        id -> lifecycleCalls.restart(id, req.getReason()));
   }
 
   @Override
   public void removeActor(RemoveActorRequest req, StreamObserver<RemoveActorResponse> out) {
+    onHome(req.getId(), out, (home, o) -> home.removeActor(req, o), lifecycleCalls::remove);
+  }
+
+  @Override
+  public void upgradeActor(UpgradeActorRequest req, StreamObserver<UpgradeActorResponse> out) {
+    onHome(
+        req.getId(),
+        out,
+        (home, o) -> home.upgradeActor(req, o),
+        id -> lifecycleCalls.upgrade(id, req));
+  }
+
+  /**
+   * A deployer's call about actor {@code rawId}, run on its home: forwarded there, or {@code here}
+   * when this node is it.
+   */
+  private <T> void onHome(
+      String rawId,
+      StreamObserver<T> out,
+      java.util.function.BiConsumer<TroupeGrpc.TroupeStub, StreamObserver<T>> forward,
+      Function<ActorId, CompletableFuture<T>> here) {
     try {
-      ActorId id = Protos.id(req.getId());
+      ActorId id = Protos.id(rawId);
       Authentication.current().require(Right.DEPLOY, id);
       Optional<TroupeGrpc.TroupeStub> home = forwarding.home(id);
       if (home.isPresent()) {
-        home.get().removeActor(req, Forwarding.relay(out));
+        forward.accept(home.get(), Forwarding.relay(out));
         return;
       }
-      unary(
-          out,
-          () -> {
-            records.remove(id);
-            system.forgetEnded(id);
-            return RemoveActorResponse.getDefaultInstance();
-          });
+      here.apply(id).whenComplete((v, e) -> complete(out, e, () -> v));
     } catch (RuntimeException e) {
       out.onError(Statuses.toStatus(e));
     }

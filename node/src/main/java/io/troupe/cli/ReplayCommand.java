@@ -57,8 +57,9 @@ final class ReplayCommand implements Callable<Integer> {
       names = "--module",
       paramLabel = "FILE",
       description =
-          "Replay against this module (.wasm or .wat) instead of the manifest's: does a new"
-              + " version still do what the old one did?")
+          "Replay every turn against this module (.wasm or .wat) instead of the manifest's, also"
+              + " past upgrades the chain records: does a new version still do what the old one"
+              + " did?")
   Path moduleFile;
 
   @Option(
@@ -102,8 +103,12 @@ final class ReplayCommand implements Callable<Integer> {
       states.put(Sha256.hex(state), state);
     }
     ChainVerifier.Running links = ChainVerifier.streaming();
+    Replay.Builder builder = Replay.builder(module);
+    if (moduleFile != null) {
+      builder.fixedModule();
+    }
     try (Replay replay =
-            Replay.builder(module)
+            builder
                 .limits(manifest.limits())
                 .initState(
                     manifest.initState().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null))

@@ -103,6 +103,11 @@ final class AppendProcessor
           + ") on node "
           + r.node;
     }
+    if (fromSeq > 0 && manifest != null) { // an upgrade: the record names the new module
+      r.module = module;
+      r.manifest = manifest;
+      r.moduleRef = moduleRef;
+    }
     r.events.addAll(events);
     if (trim) {
       forgetBeforeLastCheckpoint(r);

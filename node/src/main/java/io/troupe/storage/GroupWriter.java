@@ -229,6 +229,18 @@ final class GroupWriter implements AutoCloseable {
           return stale(c, commit);
         }
       }
+      if (commit.origin().isPresent()) { // an upgrade: the record names the new module
+        ChainStore.Origin o = commit.origin().get();
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE actors SET manifest = ?, module_ref = ?, module_sha256 = ? WHERE id = ?")) {
+          s.setString(1, o.manifestToml());
+          s.setString(2, o.moduleRef());
+          s.setString(3, o.moduleSha256());
+          s.setString(4, id);
+          s.executeUpdate();
+        }
+      }
     }
     try (PreparedStatement s =
         c.prepareStatement(

@@ -25,8 +25,10 @@ import io.troupe.proto.v1.RestartActorRequest;
 import io.troupe.proto.v1.SendRequest;
 import io.troupe.proto.v1.StopActorRequest;
 import io.troupe.proto.v1.TroupeGrpc;
+import io.troupe.proto.v1.UpgradeActorRequest;
 import io.troupe.testing.ChainAssert;
 import io.troupe.testing.FreePorts;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -204,6 +206,91 @@ class DurabilityTest {
         .until(() -> second.system().find(ActorId.of("counter")).isPresent());
     assertThat(request(later, "counter", "\"total?\"")).isEqualTo("0");
     ChainAssert.assertThatChain(ClusterTest.chain(later, "counter")).verifies();
+  }
+
+  @Test
+  void anUpgradeReplaysTheHistoryFirst_refusesAModuleThatDiverges_andSurvivesARestart()
+      throws Exception {
+    TroupeNode first = start();
+    var api = client(first);
+    api.startActor(startRequest("counter/counter.toml", "counter"));
+    for (String m : List.of("5", "3", "\"tick\"")) {
+      api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json(m)).build());
+    }
+    String wat =
+        Files.readString(Path.of("../examples/counter/counter.wat").toAbsolutePath().normalize());
+    String memory = "(memory (export \"memory\") 1)";
+    assertThat(wat).contains(memory);
+    String same = wat.replace(memory, memory + " (func $unused)"); // other bytes, same behaviour
+    String adds2 =
+        wat.replace(
+            "(then (local.set $add (i64.const 1)))", "(then (local.set $add (i64.const 2)))");
+    String sameRef = upload(api, same);
+    String adds2Ref = upload(api, adds2);
+
+    var ok =
+        api.upgradeActor(
+            UpgradeActorRequest.newBuilder().setId("counter").setModuleRef(sameRef).build());
+    assertThat(ok.getUpgraded()).as(ok.getCheck().getSummary()).isTrue();
+    assertThat(ok.getCheck().getReproduced()).isTrue();
+    assertThat(
+            api.describeActor(DescribeActorRequest.newBuilder().setId("counter").build())
+                .getModule())
+        .isEqualTo(sameRef);
+
+    // a module that adds 2 for a message without a number does not reproduce the "tick"
+    var refused =
+        api.upgradeActor(
+            UpgradeActorRequest.newBuilder().setId("counter").setModuleRef(adds2Ref).build());
+    assertThat(refused.getUpgraded()).isFalse();
+    List<ChainEvent> chain = ClusterTest.chain(api, "counter");
+    long tickLog =
+        chain.stream()
+            .filter(e -> e.type().equals("host.call") && e.dataAsString().contains("now 9"))
+            .findFirst()
+            .orElseThrow()
+            .seq();
+    assertThat(refused.getCheck().getDivergence().getSeq()).isEqualTo(tickLog);
+    assertThat(refused.getCheck().getSummary()).startsWith("diverged at seq " + tickLog);
+    assertThat(request(api, "counter", "\"total?\"")).isEqualTo("9"); // unchanged
+
+    var forced =
+        api.upgradeActor(
+            UpgradeActorRequest.newBuilder()
+                .setId("counter")
+                .setModuleRef(adds2Ref)
+                .setForce(true)
+                .build());
+    assertThat(forced.getUpgraded()).isTrue();
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("\"tick\"")).build());
+    assertThat(request(api, "counter", "\"total?\"")).isEqualTo("11");
+    List<ChainEvent> upgraded = ClusterTest.chain(api, "counter");
+    ChainAssert.assertThatChain(upgraded).verifies();
+    assertThat(upgraded.stream().filter(e -> e.type().equals("actor.upgraded")))
+        .hasSize(2)
+        .anySatisfy(e -> assertThat(e.dataAsString()).contains("reproduced"))
+        .anySatisfy(e -> assertThat(e.dataAsString()).contains("\"check\":\"forced: diverged"));
+    // the whole history replays, each part with the module it ran
+    var replayed = api.replayActor(ReplayActorRequest.newBuilder().setId("counter").build());
+    assertThat(replayed.getReproduced()).as(replayed.getSummary()).isTrue();
+    first.close();
+
+    // after a restart the actor runs the module it was upgraded to
+    TroupeNode second = start();
+    var later = client(second);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> second.system().find(ActorId.of("counter")).isPresent());
+    later.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("\"tick\"")).build());
+    assertThat(request(later, "counter", "\"total?\"")).isEqualTo("13");
+  }
+
+  private static String upload(TroupeGrpc.TroupeBlockingStub api, String wat) {
+    return api.uploadModule(
+            io.troupe.proto.v1.UploadModuleRequest.newBuilder()
+                .setModule(com.google.protobuf.ByteString.copyFromUtf8(wat))
+                .build())
+        .getRef();
   }
 
   @Test

@@ -40,7 +40,7 @@ final class Actor implements Recipient {
   private static final Logger log = LoggerFactory.getLogger(Actor.class);
 
   private final ActorId id;
-  private final Manifest manifest;
+  private volatile Manifest manifest; // its module changes on an upgrade
   private final Chain chain;
   private final Services services;
   private final byte[] initialState;
@@ -336,6 +336,36 @@ final class Actor implements Recipient {
    * Stops the actor after the deliveries queued before this call (see {@link #stop}); completes
    * once the stop is durable.
    */
+  /**
+   * Runs {@code module} (kept at {@code moduleRef}) from the next turn on, after the deliveries
+   * queued before: records {@code actor.upgraded} with {@code check}; state and handlers stay.
+   * Completes once that is durable; fails, changing nothing, when the actor is not running or the
+   * module does not fit its handlers.
+   */
+  CompletableFuture<Void> enqueueUpgrade(LoadedModule module, String moduleRef, String check) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    mailbox()
+        .offerAlways(
+            () -> {
+              try {
+                if (status != ActorStatus.RUNNING) {
+                  throw new io.troupe.error.ActorNotRunningException(
+                      "actor " + id + " is " + status.name().toLowerCase());
+                }
+                String from = turns.moduleSha256();
+                turns.upgrade(module);
+                manifest = manifest.withModule(moduleRef);
+                record(
+                    new Event.Upgraded(
+                        from, module.sha256(), moduleRef, check, services.nodeName()));
+                release(done, null, null);
+              } catch (RuntimeException e) {
+                release(done, null, e);
+              }
+            });
+    return done;
+  }
+
   CompletableFuture<Void> enqueueStop(String reason, StopCause cause) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     mailbox()

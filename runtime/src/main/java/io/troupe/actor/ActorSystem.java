@@ -345,6 +345,19 @@ public final class ActorSystem implements AutoCloseable {
   }
 
   /**
+   * Hot code upgrade: actor {@code id} (running here) runs {@code moduleRef} from its next turn on,
+   * its state and handlers kept; records {@code actor.upgraded} saying {@code check}. Whether the
+   * new module reproduces the history is the caller's to check first ({@link
+   * io.troupe.replay.Replay}).
+   *
+   * @return completes once the upgrade is durable
+   */
+  public CompletableFuture<Void> upgrade(ActorId id, String moduleRef, String check) {
+    LoadedModule next = module(moduleRef);
+    return get(id).actor().enqueueUpgrade(next, moduleRef, check);
+  }
+
+  /**
    * Stops the actor after the deliveries queued before this call; records {@code actor.stopped}.
    * Its children stop too; its parent, if any, is told ({@code handle-child-external-stop}).
    */

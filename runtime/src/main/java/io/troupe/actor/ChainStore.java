@@ -53,7 +53,8 @@ public interface ChainStore {
    * @param expectedHead the hash of the event before it ({@link EventHash#ZERO} at seq 0)
    * @param state the actor's state after the last event, or null for none
    * @param status the actor's status after the last event
-   * @param origin set on the commit that carries the genesis event
+   * @param origin set on the commit that carries the genesis event, and on one that carries {@code
+   *     actor.upgraded} (the record then names the new module)
    */
   record Commit(
       ActorId actor,

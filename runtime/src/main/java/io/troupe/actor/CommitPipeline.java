@@ -148,6 +148,16 @@ final class CommitPipeline {
     return () -> listeners.remove(filtered);
   }
 
+  /** A commit that changes the actor's module carries its origin again, for its record. */
+  private static boolean upgrades(List<ChainEvent> events) {
+    for (ChainEvent e : events) {
+      if (e.type().equals(io.troupe.chain.EventTypes.ACTOR_UPGRADED)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void submitNext() {
     ChainStore.Commit commit;
     synchronized (this) {
@@ -168,7 +178,7 @@ final class CommitPipeline {
               readyState,
               readyStatus,
               source.node(),
-              submitted == 0 ? source.origin() : Optional.empty());
+              submitted == 0 || upgrades(events) ? source.origin() : Optional.empty());
       submitted = readyUpTo;
     }
     CompletableFuture<Void> f;

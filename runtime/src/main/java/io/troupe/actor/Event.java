@@ -165,6 +165,20 @@ public sealed interface Event {
   }
 
   /**
+   * The actor runs another module from here on: {@code moduleRef} (binary SHA-256 {@code
+   * moduleSha256}) instead of {@code fromModuleSha256}, its state and handlers kept; {@code check}
+   * says how the new module was checked against the history before (a replay, or forced).
+   */
+  record Upgraded(
+      String fromModuleSha256, String moduleSha256, String moduleRef, String check, String node)
+      implements Event {
+    @Override
+    public String type() {
+      return EventTypes.ACTOR_UPGRADED;
+    }
+  }
+
+  /**
    * A checkpoint: what the chain so far says the actor continues from (its state's hash, the
    * answers to its most recent messages, the requests it owes, its open operations, the results it
    * has not been handed), so that a new home needs only the events from here on.

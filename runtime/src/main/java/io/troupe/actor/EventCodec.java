@@ -59,6 +59,8 @@ public final class EventCodec {
       return moved(e);
     } else if (event instanceof Event.Checkpoint e) {
       return checkpoint(e);
+    } else if (event instanceof Event.Upgraded e) {
+      return upgraded(e);
     }
     throw new IllegalArgumentException("cannot write an event of type " + event.type());
   }
@@ -231,6 +233,13 @@ public final class EventCodec {
               text(d, "state_sha256"),
               strings(d.path("open_ops")));
       case EventTypes.ACTOR_CHECKPOINT -> checkpoint(d);
+      case EventTypes.ACTOR_UPGRADED ->
+          new Event.Upgraded(
+              d.path("from_module_sha256").asText(),
+              d.path("module_sha256").asText(),
+              d.path("module_ref").asText(),
+              d.path("check").asText(),
+              d.path("node").asText());
       default -> new Event.Other(e.type());
     };
   }
@@ -321,7 +330,8 @@ public final class EventCodec {
           EventTypes.ACTOR_STOPPED,
           EventTypes.ACTOR_RESTARTED,
           EventTypes.ACTOR_MOVED,
-          EventTypes.ACTOR_CHECKPOINT ->
+          EventTypes.ACTOR_CHECKPOINT,
+          EventTypes.ACTOR_UPGRADED ->
           true;
       default -> false;
     };
@@ -428,6 +438,16 @@ public final class EventCodec {
     e.note().ifPresent(n -> data.put("note", n));
     data.put("restart", e.restart());
     data.put("state_sha256", e.stateSha256().orElse(null));
+    data.put("node", e.node());
+    return data;
+  }
+
+  private ObjectNode upgraded(Event.Upgraded e) {
+    ObjectNode data = f.objectNode();
+    data.put("from_module_sha256", e.fromModuleSha256());
+    data.put("module_sha256", e.moduleSha256());
+    data.put("module_ref", e.moduleRef());
+    data.put("check", e.check());
     data.put("node", e.node());
     return data;
   }

@@ -100,26 +100,30 @@ final class LocalHosting implements Hosting {
   }
 
   /**
-   * The module an actor goes on with must be the one its chain started with (when the chain still
-   * has its start): a record or module store altered behind the chain's back is not run.
+   * The module an actor goes on with must be the one its chain last named (its start, or its latest
+   * upgrade, when the chain held here has them): a record or module store altered behind the
+   * chain's back is not run.
    */
   private void checkModule(Resumption r, String loaded) {
+    String named = null;
     for (io.troupe.chain.ChainEvent e : r.history()) {
-      if (!e.type().equals(EventTypes.ACTOR_STARTED)) {
-        continue;
+      if (e.type().equals(EventTypes.ACTOR_STARTED)
+          && services().events().decode(e) instanceof Event.Started s) {
+        named = s.moduleSha256();
+      } else if (e.type().equals(EventTypes.ACTOR_UPGRADED)
+          && services().events().decode(e) instanceof Event.Upgraded u) {
+        named = u.moduleSha256();
       }
-      if (services().events().decode(e) instanceof Event.Started s
-          && !s.moduleSha256().equals(loaded)) {
-        throw new InvalidModuleException(
-            "actor "
-                + r.id()
-                + " cannot move here: its module (sha256 "
-                + loaded
-                + ") is not the one its chain started with (sha256 "
-                + s.moduleSha256()
-                + ")");
-      }
-      return;
+    }
+    if (named != null && !named.equals(loaded)) {
+      throw new InvalidModuleException(
+          "actor "
+              + r.id()
+              + " cannot move here: its module (sha256 "
+              + loaded
+              + ") is not the one its chain names (sha256 "
+              + named
+              + ")");
     }
   }
 

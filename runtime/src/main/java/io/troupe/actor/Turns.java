@@ -35,7 +35,7 @@ final class Turns {
   private static final Logger log = LoggerFactory.getLogger(Turns.class);
 
   private final Actor actor;
-  private final LoadedModule module;
+  private LoadedModule module;
   private final List<Handler> handlers;
   private volatile GuestInstance guest;
   private volatile byte[] state;
@@ -100,6 +100,23 @@ final class Turns {
             (function, input, output) -> actor.record(new Event.HostCall(function, input, output)),
             s.handlers()::providerOf,
             s.mapper());
+  }
+
+  /**
+   * Runs {@code next} from the next turn on, in a fresh instance linked to the same handlers (made
+   * now, so that a module that does not fit them is refused before anything changes). Mailbox only.
+   */
+  void upgrade(LoadedModule next) {
+    LoadedModule previous = module;
+    GuestInstance running = guest;
+    module = next;
+    try {
+      instantiate();
+    } catch (RuntimeException e) {
+      module = previous;
+      guest = running;
+      throw e;
+    }
   }
 
   String moduleSha256() {

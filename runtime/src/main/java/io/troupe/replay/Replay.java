@@ -43,7 +43,9 @@ import java.util.function.Function;
 public final class Replay implements AutoCloseable {
   private static final int MAX_NOTES = 20;
 
-  private final LoadedModule module;
+  private LoadedModule module;
+  private final Function<String, Optional<LoadedModule>> modules;
+  private final boolean fixedModule;
   private final int memoryPages;
   private final Duration callTimeout;
   private final Optional<byte[]> initState;
@@ -74,6 +76,8 @@ public final class Replay implements AutoCloseable {
 
   private Replay(Builder b) {
     this.module = Objects.requireNonNull(b.module, "module");
+    this.modules = b.modules;
+    this.fixedModule = b.fixedModule;
     this.memoryPages = b.memoryPages;
     this.callTimeout = b.callTimeout;
     this.initState = b.initState;
@@ -185,6 +189,7 @@ public final class Replay implements AutoCloseable {
         guest = null; // a new home makes a new instance
         continueFrom(e, ((Event.Moved) codec.decode(e)).stateSha256());
       }
+      case EventTypes.ACTOR_UPGRADED -> upgraded(e, (Event.Upgraded) codec.decode(e));
       case EventTypes.ACTOR_RESTARTED -> {
         Event.Restarted r = (Event.Restarted) codec.decode(e);
         guest = null;
@@ -200,6 +205,13 @@ public final class Replay implements AutoCloseable {
   }
 
   private void started(ChainEvent e, Event.Started s) {
+    if (!fixedModule && !s.moduleSha256().equals(module.sha256())) {
+      // the module the chain started with, when the replay has it (a later upgrade changed it)
+      modules
+          .apply(s.moduleSha256())
+          .filter(m -> m.sha256().equals(s.moduleSha256()))
+          .ifPresent(m -> module = m);
+    }
     if (!s.moduleSha256().equals(module.sha256())) {
       note(
           "replayed with module sha256:"
@@ -230,6 +242,37 @@ public final class Replay implements AutoCloseable {
     state = genesisState;
     guest = null;
     from = from < 0 ? e.seq() : from;
+  }
+
+  /** The actor runs another module from here: so does the replay, unless its module is fixed. */
+  private void upgraded(ChainEvent e, Event.Upgraded u) {
+    if (fixedModule) {
+      note(
+          "the chain upgrades to module sha256:"
+              + u.moduleSha256()
+              + " at seq "
+              + e.seq()
+              + "; replayed with the given module throughout");
+      return;
+    }
+    if (u.moduleSha256().equals(module.sha256())) {
+      return;
+    }
+    module =
+        modules
+            .apply(u.moduleSha256())
+            .filter(m -> m.sha256().equals(u.moduleSha256()))
+            .orElseThrow(
+                () ->
+                    new InvalidArgumentException(
+                        "the chain of actor "
+                            + e.actor()
+                            + " upgrades to module sha256:"
+                            + u.moduleSha256()
+                            + " at seq "
+                            + e.seq()
+                            + ", which this replay was not given"));
+    guest = null; // the upgrade made a new instance
   }
 
   /** The actor goes on from the state with hash {@code recorded} (empty: no state). */
@@ -431,6 +474,8 @@ public final class Replay implements AutoCloseable {
     private Function<String, Optional<byte[]>> states = hex -> Optional.empty();
     private ObjectMapper mapper = new ObjectMapper();
     private ScheduledExecutorService timer;
+    private Function<String, Optional<LoadedModule>> modules = hex -> Optional.empty();
+    private boolean fixedModule;
 
     private Builder(LoadedModule module) {
       this.module = module;
@@ -460,6 +505,23 @@ public final class Replay implements AutoCloseable {
 
     public Builder mapper(ObjectMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper);
+      return this;
+    }
+
+    /**
+     * Modules by their SHA-256 hex: what an {@code actor.upgraded} event switches the replay to.
+     */
+    public Builder modules(Function<String, Optional<LoadedModule>> modules) {
+      this.modules = Objects.requireNonNull(modules);
+      return this;
+    }
+
+    /**
+     * Replays every turn with the builder's module, through any {@code actor.upgraded} event: how a
+     * candidate module is checked against a history.
+     */
+    public Builder fixedModule() {
+      this.fixedModule = true;
       return this;
     }
 

@@ -112,7 +112,7 @@ class HostingTest {
                             "test"))
                     .get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(io.troupe.error.InvalidModuleException.class)
-        .hasMessageContaining("is not the one its chain started with");
+        .hasMessageContaining("is not the one its chain names");
     assertThat(heir.hosting().resident(a.id())).isEmpty();
   }
 

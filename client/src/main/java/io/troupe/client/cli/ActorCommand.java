@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       ActorCommand.Stop.class,
       ActorCommand.Restart.class,
       ActorCommand.Remove.class,
+      ActorCommand.Upgrade.class,
       ActorCommand.Send.class,
       ActorCommand.Request.class,
       ActorCommand.Describe.class,
@@ -140,6 +141,56 @@ final class ActorCommand implements Runnable {
     void run(TroupeClient client) {
       client.remove(id);
     }
+  }
+
+  @Command(
+      name = "upgrade",
+      description =
+          "Hot code upgrade: replays the actor's recent history against the new module first, and"
+              + " runs it from the next turn on (state kept) only if that reproduces it, or with"
+              + " --force. Exits 1 naming the diverging seq when refused.")
+  static final class Upgrade extends Sub {
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
+
+    @Option(
+        names = "--module",
+        required = true,
+        paramLabel = "FILE",
+        description = "The new module (.wasm or .wat).")
+    java.nio.file.Path module;
+
+    @Option(
+        names = "--window",
+        paramLabel = "N",
+        description = "Replay at least the latest N events (default: the node's, 10,000).")
+    long window;
+
+    @Option(names = "--force", description = "Upgrade even when the replay diverges.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+      try (TroupeClient client = actor.root.client()) {
+        var r = client.upgrade(id, java.nio.file.Files.readAllBytes(module), window, force);
+        out().println(r.getCheck().getSummary());
+        if (r.getUpgraded()) {
+          out().println("upgraded actor " + id + " to " + r.getModuleRef());
+          out().flush();
+          return 0;
+        }
+        out().flush();
+        spec.commandLine()
+            .getErr()
+            .println(
+                "troupe: not upgraded: the new module does not reproduce the history (--force"
+                    + " to upgrade anyway)");
+        return 1;
+      }
+    }
+
+    @Override
+    void run(TroupeClient client) {}
   }
 
   @Command(name = "send", description = "Sends JSON to handle-send; returns once handled.")

@@ -36,6 +36,9 @@ import io.troupe.proto.v1.StartActorRequest;
 import io.troupe.proto.v1.StartActorResponse;
 import io.troupe.proto.v1.StopActorRequest;
 import io.troupe.proto.v1.SubscribeChainRequest;
+import io.troupe.proto.v1.UpgradeActorRequest;
+import io.troupe.proto.v1.UpgradeActorResponse;
+import io.troupe.proto.v1.UploadModuleRequest;
 import io.troupe.proto.v1.VerifyChainRequest;
 import io.troupe.proto.v1.VerifyChainResponse;
 import java.io.IOException;
@@ -191,6 +194,34 @@ public final class TroupeClient implements AutoCloseable {
   public RestartActorResponse restart(String id, String reason) {
     return calls.blocking(
         s -> s.restartActor(RestartActorRequest.newBuilder().setId(id).setReason(reason).build()));
+  }
+
+  /** Uploads module {@code bytes} (binary or WAT text); returns its {@code sha256:} reference. */
+  public String upload(byte[] bytes) {
+    return calls
+        .blocking(
+            s ->
+                s.uploadModule(
+                    UploadModuleRequest.newBuilder().setModule(ByteString.copyFrom(bytes)).build()))
+        .getRef();
+  }
+
+  /**
+   * Hot code upgrade: uploads {@code module} and, once a replay of at least the latest {@code
+   * window} events (0: the node's default) against it reproduces the actor's history — or anyway,
+   * with {@code force} — runs it from the actor's next turn on, its state kept.
+   */
+  public UpgradeActorResponse upgrade(String id, byte[] module, long window, boolean force) {
+    String ref = upload(module);
+    return calls.blocking(
+        s ->
+            s.upgradeActor(
+                UpgradeActorRequest.newBuilder()
+                    .setId(id)
+                    .setModuleRef(ref)
+                    .setWindow(window)
+                    .setForce(force)
+                    .build()));
   }
 
   /**
