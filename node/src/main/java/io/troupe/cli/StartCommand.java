@@ -79,9 +79,12 @@ final class StartCommand implements Callable<Integer> {
   Long passivateAfterMs;
 
   @Option(
-      names = "--metrics-port",
-      description = "Serve Prometheus metrics on http://HOST:PORT/metrics (0: a free port).")
-  Integer metricsPort;
+      names = {"--http-port", "--metrics-port"},
+      paramLabel = "PORT",
+      description =
+          "Serve the status page on http://HOST:PORT/ and Prometheus metrics on /metrics (0: a"
+              + " free port). --metrics-port is its old name.")
+  Integer httpPort;
 
   @Option(
       names = "--store",
@@ -122,7 +125,7 @@ final class StartCommand implements Callable<Integer> {
     if (dev) b.dev(true);
     if (backupCount != null) b.backupCount(backupCount);
     if (passivateAfterMs != null) b.passivateAfter(java.time.Duration.ofMillis(passivateAfterMs));
-    if (metricsPort != null) b.metricsPort(metricsPort);
+    if (httpPort != null) b.httpPort(httpPort);
     String chosen = store != null ? store : System.getenv("TROUPE_STORE");
     if (chosen != null && !chosen.isBlank()) b.store(chosen);
     if (dataDir != null) b.dataDir(dataDir);
@@ -148,7 +151,9 @@ final class StartCommand implements Callable<Integer> {
                 },
                 "troupe-shutdown"));
     System.out.println("troupe node " + node.name() + " serving on " + node.grpcAddress());
-    node.metricsAddress().ifPresent(m -> System.out.println("metrics on http://" + m + "/metrics"));
+    node.httpAddress()
+        .ifPresent(
+            h -> System.out.println("status page on http://" + h + "/, metrics on /metrics"));
     System.out.flush();
     stopped.await();
     return 0;

@@ -37,8 +37,8 @@ import java.util.Objects;
  * @param workerSlots dispatched operations this node runs at once (default: max(4, cores))
  * @param passivateAfter an actor that ran nothing for this long drops its guest instance until its
  *     next turn (default 5 min; zero: never)
- * @param metricsPort HTTP port of {@code GET /metrics} (Prometheus text), 0 for a free one, -1 for
- *     none (default)
+ * @param httpPort HTTP port of the status page ({@code /}, {@code /status.json}) and of {@code
+ *     /metrics} (Prometheus text), on {@code host}; 0 for a free one, -1 for none (default)
  * @param store where actors are kept across restarts: {@code sqlite} (the embedded default: a file
  *     in {@code dataDir}, for one node), {@code jdbc:postgresql://HOST:PORT/DB?user=U&password=P}
  *     (shared by a cluster's nodes), or {@code memory} (nothing survives; tests and demos)
@@ -66,7 +66,7 @@ public record NodeConfig(
     int committers,
     int workerSlots,
     Duration passivateAfter,
-    int metricsPort,
+    int httpPort,
     String store,
     Path dataDir,
     NodeSecurity security,
@@ -180,7 +180,7 @@ public record NodeConfig(
     b.committers = committers;
     b.workerSlots = workerSlots;
     b.passivateAfter = passivateAfter;
-    b.metricsPort = metricsPort;
+    b.httpPort = httpPort;
     b.store = store;
     b.dataDir = dataDir;
     b.security = security;
@@ -217,7 +217,7 @@ public record NodeConfig(
 
     private Builder() {}
 
-    private int metricsPort = -1;
+    private int httpPort = -1;
     private String store = SQLITE;
     private Path dataDir;
     private NodeSecurity security = NodeSecurity.none();
@@ -244,9 +244,12 @@ public record NodeConfig(
       return this;
     }
 
-    /** {@code GET /metrics} on this port (0: a free one); -1, the default, for none. */
-    public Builder metricsPort(int port) {
-      this.metricsPort = port;
+    /**
+     * The status page, {@code /status.json} and {@code /metrics} on this port (0: a free one); -1,
+     * the default, for none.
+     */
+    public Builder httpPort(int port) {
+      this.httpPort = port;
       return this;
     }
 
@@ -376,7 +379,7 @@ public record NodeConfig(
           committers,
           workerSlots,
           passivateAfter,
-          metricsPort,
+          httpPort,
           store,
           dataDir != null ? dataDir : Path.of("troupe-data", n),
           security,

@@ -41,6 +41,7 @@ final class NodeConfigFile {
           "committers",
           "worker_slots",
           "passivate_after_ms",
+          "http_port",
           "metrics_port",
           "store",
           "data_dir",
@@ -96,7 +97,12 @@ final class NodeConfigFile {
     if (root.has("passivate_after_ms")) {
       b.passivateAfter(Duration.ofMillis(root.get("passivate_after_ms").asLong()));
     }
-    if (root.has("metrics_port")) b.metricsPort(root.get("metrics_port").asInt());
+    if (root.has("http_port") && root.has("metrics_port")) {
+      throw new InvalidArgumentException(
+          "node config " + file + ": give http_port only (metrics_port is its old name)");
+    }
+    if (root.has("http_port")) b.httpPort(root.get("http_port").asInt());
+    if (root.has("metrics_port")) b.httpPort(root.get("metrics_port").asInt()); // the old name
     if (root.has("store")) b.store(root.get("store").asText());
     if (root.has("data_dir")) {
       Path base = file.toAbsolutePath().getParent();
