@@ -50,6 +50,14 @@ final class StartCommand implements Callable<Integer> {
   Integer hzPort;
 
   @Option(
+      names = "--health-port",
+      paramLabel = "PORT",
+      description =
+          "Serve the gRPC health service alone, in plaintext, on HOST:PORT, for probes that cannot"
+              + " speak TLS (0: a free port; default: none).")
+  Integer healthPort;
+
+  @Option(
       names = "--members",
       split = ",",
       description = "Hazelcast addresses host:port to join, comma-separated.")
@@ -119,6 +127,7 @@ final class StartCommand implements Callable<Integer> {
     if (linkPort != null) b.linkPort(linkPort);
     security.applyTo(b);
     if (hzPort != null) b.hzPort(hzPort);
+    if (healthPort != null) b.healthPort(healthPort);
     if (members != null) b.members(members);
     if (quorum != null) b.quorum(quorum);
     if (expectedMembers != null) b.expectedMembers(expectedMembers);

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param linkPort the port peers' node links dial, announced to them through the cluster (default
  *     0: a free port)
  * @param hzPort Hazelcast member port (default 5701)
+ * @param healthPort a port on {@code host} serving the gRPC health service alone, in plaintext, for
+ *     probes that cannot speak TLS; 0 for a free one, -1 for none (default)
  * @param members Hazelcast addresses {@code host:port} to join (TCP-IP; multicast is off)
  * @param clusterName nodes join only a cluster of the same name (default {@code troupe})
  * @param backupCount synchronous backups of every actor record (default 1; 0 only with {@code dev})
@@ -54,6 +56,7 @@ public record NodeConfig(
     int grpcPort,
     int linkPort,
     int hzPort,
+    int healthPort,
     List<String> members,
     String clusterName,
     int backupCount,
@@ -168,6 +171,7 @@ public record NodeConfig(
     b.grpcPort = grpcPort;
     b.linkPort = linkPort;
     b.hzPort = hzPort;
+    b.healthPort = healthPort;
     b.members = new ArrayList<>(members);
     b.clusterName = clusterName;
     b.backupCount = backupCount;
@@ -201,6 +205,7 @@ public record NodeConfig(
     private int grpcPort = 7070;
     private int linkPort = 0;
     private int hzPort = 5701;
+    private int healthPort = -1;
     private List<String> members = new ArrayList<>();
     private String clusterName = "troupe";
     private int backupCount = 1;
@@ -299,6 +304,12 @@ public record NodeConfig(
       return this;
     }
 
+    /** The gRPC health service alone, in plaintext, on this port (0: a free one; -1: none). */
+    public Builder healthPort(int port) {
+      this.healthPort = port;
+      return this;
+    }
+
     public Builder members(List<String> members) {
       this.members = new ArrayList<>(members);
       return this;
@@ -367,6 +378,7 @@ public record NodeConfig(
           grpcPort,
           linkPort,
           hzPort,
+          healthPort,
           members,
           clusterName,
           backupCount,

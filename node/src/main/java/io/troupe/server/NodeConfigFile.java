@@ -29,6 +29,7 @@ final class NodeConfigFile {
           "grpc_port",
           "link_port",
           "hz_port",
+          "health_port",
           "members",
           "cluster_name",
           "backup_count",
@@ -80,6 +81,7 @@ final class NodeConfigFile {
     if (root.has("grpc_port")) b.grpcPort(root.get("grpc_port").asInt());
     if (root.has("link_port")) b.linkPort(root.get("link_port").asInt());
     if (root.has("hz_port")) b.hzPort(root.get("hz_port").asInt());
+    if (root.has("health_port")) b.healthPort(root.get("health_port").asInt());
     if (root.has("cluster_name")) b.clusterName(root.get("cluster_name").asText());
     if (root.has("backup_count")) b.backupCount(root.get("backup_count").asInt());
     if (root.has("quorum")) b.quorum(root.get("quorum").asInt());

@@ -218,7 +218,8 @@ public final class TroupeNode implements AutoCloseable {
     try {
       node = new TroupeNode(config);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start node " + config.name(), e);
+      throw new UncheckedIOException(
+          "cannot start node " + config.name() + ": " + e.getMessage(), e);
     }
     node.awaitQuorumIfAlone();
     // through this node's own link port, as a member: the client port may want TLS and a token
@@ -274,6 +275,12 @@ public final class TroupeNode implements AutoCloseable {
 
   public int grpcPort() {
     return servers.apiPort();
+  }
+
+  /** {@code host:port} of the plaintext health service, when it serves one. */
+  public Optional<String> healthAddress() {
+    int port = servers.healthPort();
+    return port < 0 ? Optional.empty() : Optional.of(config.host() + ":" + port);
   }
 
   /** {@code host:port} where peers dial this node's links. */
