@@ -119,25 +119,7 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    NodeConfig.Builder b = config != null ? NodeConfig.load(config) : NodeConfig.builder();
-    if (name != null) b.name(name);
-    if (host != null) b.host(host);
-    if (apiHost != null) b.apiHost(apiHost);
-    if (grpcPort != null) b.grpcPort(grpcPort);
-    if (linkPort != null) b.linkPort(linkPort);
-    security.applyTo(b);
-    if (hzPort != null) b.hzPort(hzPort);
-    if (healthPort != null) b.healthPort(healthPort);
-    if (members != null) b.members(members);
-    if (quorum != null) b.quorum(quorum);
-    if (expectedMembers != null) b.expectedMembers(expectedMembers);
-    if (dev) b.dev(true);
-    if (backupCount != null) b.backupCount(backupCount);
-    if (passivateAfterMs != null) b.passivateAfter(java.time.Duration.ofMillis(passivateAfterMs));
-    if (httpPort != null) b.httpPort(httpPort);
-    String chosen = store != null ? store : System.getenv("TROUPE_STORE");
-    if (chosen != null && !chosen.isBlank()) b.store(chosen);
-    if (dataDir != null) b.dataDir(dataDir);
+    NodeConfig.Builder b = settings(System.getenv());
     boolean withExamples = examples != null ? examples : config == null && members == null;
     if (withExamples) {
       Path dir = DemoCommand.extractExamples();
@@ -166,5 +148,32 @@ final class StartCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The node's settings: the config file, the flags over it, and the store from {@code
+   * $TROUPE_STORE} in {@code env} when no flag names one.
+   */
+  NodeConfig.Builder settings(java.util.Map<String, String> env) {
+    NodeConfig.Builder b = config != null ? NodeConfig.load(config) : NodeConfig.builder();
+    if (name != null) b.name(name);
+    if (host != null) b.host(host);
+    if (apiHost != null) b.apiHost(apiHost);
+    if (grpcPort != null) b.grpcPort(grpcPort);
+    if (linkPort != null) b.linkPort(linkPort);
+    security.applyTo(b);
+    if (hzPort != null) b.hzPort(hzPort);
+    if (healthPort != null) b.healthPort(healthPort);
+    if (members != null) b.members(members);
+    if (quorum != null) b.quorum(quorum);
+    if (expectedMembers != null) b.expectedMembers(expectedMembers);
+    if (dev) b.dev(true);
+    if (backupCount != null) b.backupCount(backupCount);
+    if (passivateAfterMs != null) b.passivateAfter(java.time.Duration.ofMillis(passivateAfterMs));
+    if (httpPort != null) b.httpPort(httpPort);
+    String chosen = store != null ? store : env.get("TROUPE_STORE");
+    if (chosen != null && !chosen.isBlank()) b.store(chosen);
+    if (dataDir != null) b.dataDir(dataDir);
+    return b;
   }
 }
