@@ -25,7 +25,7 @@ public final class StatusServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
 
   /** A status is read at most this often, however many pages poll it. */
-  static final long FRESH_MILLIS = 1000;
+  static final long FRESH_MILLIS = 2000;
 
   private static final String PAGES = "/io/troupe/status/";
 
