@@ -50,6 +50,14 @@ final class StartCommand implements Callable<Integer> {
   Integer hzPort;
 
   @Option(
+      names = "--health-port",
+      paramLabel = "PORT",
+      description =
+          "Serve the gRPC health service alone, in plaintext, on HOST:PORT, for probes that cannot"
+              + " speak TLS (0: a free port; default: none).")
+  Integer healthPort;
+
+  @Option(
       names = "--members",
       split = ",",
       description = "Hazelcast addresses host:port to join, comma-separated.")
@@ -79,9 +87,12 @@ final class StartCommand implements Callable<Integer> {
   Long passivateAfterMs;
 
   @Option(
-      names = "--metrics-port",
-      description = "Serve Prometheus metrics on http://HOST:PORT/metrics (0: a free port).")
-  Integer metricsPort;
+      names = {"--http-port", "--metrics-port"},
+      paramLabel = "PORT",
+      description =
+          "Serve the status page on http://HOST:PORT/ and Prometheus metrics on /metrics (0: a"
+              + " free port). --metrics-port is its old name.")
+  Integer httpPort;
 
   @Option(
       names = "--store",
@@ -108,24 +119,7 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    NodeConfig.Builder b = config != null ? NodeConfig.load(config) : NodeConfig.builder();
-    if (name != null) b.name(name);
-    if (host != null) b.host(host);
-    if (apiHost != null) b.apiHost(apiHost);
-    if (grpcPort != null) b.grpcPort(grpcPort);
-    if (linkPort != null) b.linkPort(linkPort);
-    security.applyTo(b);
-    if (hzPort != null) b.hzPort(hzPort);
-    if (members != null) b.members(members);
-    if (quorum != null) b.quorum(quorum);
-    if (expectedMembers != null) b.expectedMembers(expectedMembers);
-    if (dev) b.dev(true);
-    if (backupCount != null) b.backupCount(backupCount);
-    if (passivateAfterMs != null) b.passivateAfter(java.time.Duration.ofMillis(passivateAfterMs));
-    if (metricsPort != null) b.metricsPort(metricsPort);
-    String chosen = store != null ? store : System.getenv("TROUPE_STORE");
-    if (chosen != null && !chosen.isBlank()) b.store(chosen);
-    if (dataDir != null) b.dataDir(dataDir);
+    NodeConfig.Builder b = settings(System.getenv());
     boolean withExamples = examples != null ? examples : config == null && members == null;
     if (withExamples) {
       Path dir = DemoCommand.extractExamples();
@@ -148,9 +142,38 @@ final class StartCommand implements Callable<Integer> {
                 },
                 "troupe-shutdown"));
     System.out.println("troupe node " + node.name() + " serving on " + node.grpcAddress());
-    node.metricsAddress().ifPresent(m -> System.out.println("metrics on http://" + m + "/metrics"));
+    node.httpAddress()
+        .ifPresent(
+            h -> System.out.println("status page on http://" + h + "/, metrics on /metrics"));
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The node's settings: the config file, the flags over it, and the store from {@code
+   * $TROUPE_STORE} in {@code env} when no flag names one.
+   */
+  NodeConfig.Builder settings(java.util.Map<String, String> env) {
+    NodeConfig.Builder b = config != null ? NodeConfig.load(config) : NodeConfig.builder();
+    if (name != null) b.name(name);
+    if (host != null) b.host(host);
+    if (apiHost != null) b.apiHost(apiHost);
+    if (grpcPort != null) b.grpcPort(grpcPort);
+    if (linkPort != null) b.linkPort(linkPort);
+    security.applyTo(b);
+    if (hzPort != null) b.hzPort(hzPort);
+    if (healthPort != null) b.healthPort(healthPort);
+    if (members != null) b.members(members);
+    if (quorum != null) b.quorum(quorum);
+    if (expectedMembers != null) b.expectedMembers(expectedMembers);
+    if (dev) b.dev(true);
+    if (backupCount != null) b.backupCount(backupCount);
+    if (passivateAfterMs != null) b.passivateAfter(java.time.Duration.ofMillis(passivateAfterMs));
+    if (httpPort != null) b.httpPort(httpPort);
+    String chosen = store != null ? store : env.get("TROUPE_STORE");
+    if (chosen != null && !chosen.isBlank()) b.store(chosen);
+    if (dataDir != null) b.dataDir(dataDir);
+    return b;
   }
 }

@@ -48,6 +48,7 @@ public final class Failover {
   private final ActorStore store; // null: nothing on disk
   private final Recovery recovery;
   private final Clock clock;
+  private final RecentTakeovers recent = new RecentTakeovers();
 
   /** Actors being taken over or handed off by this node right now. */
   private final Set<ActorId> moving = ConcurrentHashMap.newKeySet();
@@ -78,6 +79,11 @@ public final class Failover {
     this.store = store.orElse(null);
     this.clock = clock;
     this.recovery = store.map(s -> new Recovery(members, records, hosting, s, clock)).orElse(null);
+  }
+
+  /** The last takeovers this node made. */
+  public RecentTakeovers recent() {
+    return recent;
   }
 
   /** Whether this node is taking actor {@code id} over or handing it off right now. */
@@ -285,13 +291,15 @@ public final class Failover {
       }
       long t1 = clock.millis();
       hosting.resume(r).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      long t2 = clock.millis();
+      recent.add(new RecentTakeovers.Takeover(id, t.fromNode(), t.epoch(), why, t2, t2 - t0));
       log.info(
           "took actor {} over from node {} (epoch {}; record {} ms, resume {} ms)",
           id,
           t.fromNode(),
           t.epoch(),
           t1 - t0,
-          clock.millis() - t1);
+          t2 - t1);
     } catch (Exception e) {
       log.error("taking actor {} over from node {} failed: {}", id, s.home(), e.toString());
     } finally {

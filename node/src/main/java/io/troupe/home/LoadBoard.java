@@ -29,7 +29,7 @@ public final class LoadBoard {
   }
 
   /** {@code peer}'s load, unless it is stale. */
-  Optional<Load> current(String peer) {
+  public Optional<Load> current(String peer) {
     Load l = loads.get(peer);
     return l == null || clock.millis() - l.atMillis() > STALE.toMillis()
         ? Optional.empty()

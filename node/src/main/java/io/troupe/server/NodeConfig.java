@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param linkPort the port peers' node links dial, announced to them through the cluster (default
  *     0: a free port)
  * @param hzPort Hazelcast member port (default 5701)
+ * @param healthPort a port on {@code host} serving the gRPC health service alone, in plaintext, for
+ *     probes that cannot speak TLS; 0 for a free one, -1 for none (default)
  * @param members Hazelcast addresses {@code host:port} to join (TCP-IP; multicast is off)
  * @param clusterName nodes join only a cluster of the same name (default {@code troupe})
  * @param backupCount synchronous backups of every actor record (default 1; 0 only with {@code dev})
@@ -37,8 +39,8 @@ import java.util.Objects;
  * @param workerSlots dispatched operations this node runs at once (default: max(4, cores))
  * @param passivateAfter an actor that ran nothing for this long drops its guest instance until its
  *     next turn (default 5 min; zero: never)
- * @param metricsPort HTTP port of {@code GET /metrics} (Prometheus text), 0 for a free one, -1 for
- *     none (default)
+ * @param httpPort HTTP port of the status page ({@code /}, {@code /status.json}) and of {@code
+ *     /metrics} (Prometheus text), on {@code host}; 0 for a free one, -1 for none (default)
  * @param store where actors are kept across restarts: {@code sqlite} (the embedded default: a file
  *     in {@code dataDir}, for one node), {@code jdbc:postgresql://HOST:PORT/DB?user=U&password=P}
  *     (shared by a cluster's nodes), or {@code memory} (nothing survives; tests and demos)
@@ -54,6 +56,7 @@ public record NodeConfig(
     int grpcPort,
     int linkPort,
     int hzPort,
+    int healthPort,
     List<String> members,
     String clusterName,
     int backupCount,
@@ -66,7 +69,7 @@ public record NodeConfig(
     int committers,
     int workerSlots,
     Duration passivateAfter,
-    int metricsPort,
+    int httpPort,
     String store,
     Path dataDir,
     NodeSecurity security,
@@ -182,6 +185,7 @@ public record NodeConfig(
     b.grpcPort = grpcPort;
     b.linkPort = linkPort;
     b.hzPort = hzPort;
+    b.healthPort = healthPort;
     b.members = new ArrayList<>(members);
     b.clusterName = clusterName;
     b.backupCount = backupCount;
@@ -194,7 +198,7 @@ public record NodeConfig(
     b.committers = committers;
     b.workerSlots = workerSlots;
     b.passivateAfter = passivateAfter;
-    b.metricsPort = metricsPort;
+    b.httpPort = httpPort;
     b.store = store;
     b.dataDir = dataDir;
     b.security = security;
@@ -215,6 +219,7 @@ public record NodeConfig(
     private int grpcPort = 7070;
     private int linkPort = 0;
     private int hzPort = 5701;
+    private int healthPort = -1;
     private List<String> members = new ArrayList<>();
     private String clusterName = "troupe";
     private int backupCount = 1;
@@ -231,7 +236,7 @@ public record NodeConfig(
 
     private Builder() {}
 
-    private int metricsPort = -1;
+    private int httpPort = -1;
     private String store = SQLITE;
     private Path dataDir;
     private NodeSecurity security = NodeSecurity.none();
@@ -258,9 +263,12 @@ public record NodeConfig(
       return this;
     }
 
-    /** {@code GET /metrics} on this port (0: a free one); -1, the default, for none. */
-    public Builder metricsPort(int port) {
-      this.metricsPort = port;
+    /**
+     * The status page, {@code /status.json} and {@code /metrics} on this port (0: a free one); -1,
+     * the default, for none.
+     */
+    public Builder httpPort(int port) {
+      this.httpPort = port;
       return this;
     }
 
@@ -307,6 +315,12 @@ public record NodeConfig(
 
     public Builder hzPort(int port) {
       this.hzPort = port;
+      return this;
+    }
+
+    /** The gRPC health service alone, in plaintext, on this port (0: a free one; -1: none). */
+    public Builder healthPort(int port) {
+      this.healthPort = port;
       return this;
     }
 
@@ -378,6 +392,7 @@ public record NodeConfig(
           grpcPort,
           linkPort,
           hzPort,
+          healthPort,
           members,
           clusterName,
           backupCount,
@@ -390,7 +405,7 @@ public record NodeConfig(
           committers,
           workerSlots,
           passivateAfter,
-          metricsPort,
+          httpPort,
           store,
           dataDir != null ? dataDir : Path.of("troupe-data", n),
           security,

@@ -29,6 +29,7 @@ final class NodeConfigFile {
           "grpc_port",
           "link_port",
           "hz_port",
+          "health_port",
           "members",
           "cluster_name",
           "backup_count",
@@ -41,6 +42,7 @@ final class NodeConfigFile {
           "committers",
           "worker_slots",
           "passivate_after_ms",
+          "http_port",
           "metrics_port",
           "store",
           "data_dir",
@@ -80,6 +82,7 @@ final class NodeConfigFile {
     if (root.has("grpc_port")) b.grpcPort(root.get("grpc_port").asInt());
     if (root.has("link_port")) b.linkPort(root.get("link_port").asInt());
     if (root.has("hz_port")) b.hzPort(root.get("hz_port").asInt());
+    if (root.has("health_port")) b.healthPort(root.get("health_port").asInt());
     if (root.has("cluster_name")) b.clusterName(root.get("cluster_name").asText());
     if (root.has("backup_count")) b.backupCount(root.get("backup_count").asInt());
     if (root.has("quorum")) b.quorum(root.get("quorum").asInt());
@@ -97,7 +100,12 @@ final class NodeConfigFile {
     if (root.has("passivate_after_ms")) {
       b.passivateAfter(Duration.ofMillis(root.get("passivate_after_ms").asLong()));
     }
-    if (root.has("metrics_port")) b.metricsPort(root.get("metrics_port").asInt());
+    if (root.has("http_port") && root.has("metrics_port")) {
+      throw new InvalidArgumentException(
+          "node config " + file + ": give http_port only (metrics_port is its old name)");
+    }
+    if (root.has("http_port")) b.httpPort(root.get("http_port").asInt());
+    if (root.has("metrics_port")) b.httpPort(root.get("metrics_port").asInt()); // the old name
     if (root.has("store")) b.store(root.get("store").asText());
     if (root.has("data_dir")) {
       Path base = file.toAbsolutePath().getParent();

@@ -2,6 +2,7 @@ package io.troupe.server;
 
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -22,11 +23,13 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The node's two gRPC servers, each bound to one address (never every interface): the <b>client
- * API</b> (with health and reflection) on {@code grpc_port}, and the <b>node links</b> on {@code
+ * The node's gRPC servers, each bound to one address (never every interface): the <b>client API</b>
+ * (with health and reflection) on {@code grpc_port}, and the <b>node links</b> on {@code
  * link_port}, where peers dial their {@code NodeLink} streams and forward client calls to an
  * actor's home. Peers never use the client port and clients never need the link port, so each door
- * has its own credentials.
+ * has its own credentials. With {@code health_port}, a third serves the health service alone, in
+ * plaintext, for probes that cannot speak TLS (Kubernetes'): it tells SERVING or NOT_SERVING and
+ * nothing else.
  *
  * <p>Both bind before the node joins the cluster, so that the ports it announces (0 picks a free
  * one) are really its own; the services are added once the node is built.
@@ -36,6 +39,7 @@ final class NodeServers {
   private final MutableHandlerRegistry links = new MutableHandlerRegistry();
   private final Server apiServer;
   private final Server linkServer;
+  private final Server healthServer; // null: none
 
   /**
    * Binds the client API on {@code apiHost} and the node links on {@code linkHost}.
@@ -50,6 +54,7 @@ final class NodeServers {
       ServerCredentials apiCredentials,
       int linkPort,
       ServerCredentials linkCredentials,
+      int healthPort,
       HealthStatusManager health,
       Executor apiPool)
       throws IOException {
@@ -89,6 +94,22 @@ final class NodeServers {
       apiServer.shutdownNow();
       throw e;
     }
+    try {
+      this.healthServer =
+          healthPort < 0
+              ? null
+              : NettyServerBuilder.forAddress(
+                      new InetSocketAddress(linkHost, healthPort),
+                      InsecureServerCredentials.create())
+                  .addService(health.getHealthService())
+                  .directExecutor()
+                  .build()
+                  .start();
+    } catch (IOException | RuntimeException e) {
+      apiServer.shutdownNow();
+      linkServer.shutdownNow();
+      throw e;
+    }
   }
 
   /** Both servers, with the credentials {@code security} gives each. */
@@ -102,6 +123,7 @@ final class NodeServers {
         Tls.api(security),
         config.linkPort(),
         Tls.links(security),
+        config.healthPort(),
         health,
         apiPool);
   }
@@ -127,7 +149,15 @@ final class NodeServers {
     return linkServer.getPort();
   }
 
+  /** The health port, or -1 for none. */
+  int healthPort() {
+    return healthServer == null ? -1 : healthServer.getPort();
+  }
+
   void shutdown() {
+    if (healthServer != null) {
+      healthServer.shutdownNow(); // health checks have nothing to finish
+    }
     apiServer.shutdown();
     linkServer.shutdown();
     try {
@@ -146,6 +176,9 @@ final class NodeServers {
   void shutdownNow() {
     apiServer.shutdownNow();
     linkServer.shutdownNow();
+    if (healthServer != null) {
+      healthServer.shutdownNow();
+    }
   }
 
   boolean awaitTermination(long nanos) throws InterruptedException {

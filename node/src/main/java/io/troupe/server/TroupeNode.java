@@ -28,6 +28,8 @@ import io.troupe.host.standard.StandardHandlers;
 import io.troupe.policy.Policy;
 import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.security.NodeKey;
+import io.troupe.status.NodeStatus;
+import io.troupe.status.StatusServer;
 import io.troupe.storage.Stores;
 import io.troupe.store.ActorStore;
 import io.troupe.store.MemoryContentStore;
@@ -83,7 +85,8 @@ public final class TroupeNode implements AutoCloseable {
   private final Placement placement;
   private final ResultRouter results;
   private final Failover failover;
-  private final MetricsEndpoint metrics;
+  private final StatusReport status;
+  private final StatusServer http;
   private final Optional<ActorStore> store;
   private final java.util.concurrent.atomic.AtomicBoolean reconcileQueued =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -181,23 +184,39 @@ public final class TroupeNode implements AutoCloseable {
     this.failover = new Failover(members, records, system.hosting(), hub, store, clock);
     hub.start(new PeerInbound(system.hosting(), members, placement, hub, loads, apiPool));
 
+    var pool = system.hosting().dispatcher().pool();
+    this.status =
+        new StatusReport(
+            config.clusterName(),
+            members,
+            records,
+            loads,
+            () -> new NodeStatus.Load(pool.depth(), pool.capacity(), Workers.processCpu()),
+            failover.recent(),
+            clock);
     TroupeApi api =
         new TroupeApi(
             system,
             records,
             placement,
             channels::to,
-            this::status,
+            status::now,
             new Receipts(nodeKey, config.name(), records, clock),
             failover::revive,
             mapper);
     servers.serve(api.clientDefinition(tokens), hub.service(), api.forwardedDefinition());
     members.listen(new Membership());
     members.live().forEach(hub::memberAdded);
-    this.metrics =
-        config.metricsPort() >= 0
-            ? MetricsEndpoint.start(config.host(), config.metricsPort(), meters)
-            : null;
+    try {
+      this.http =
+          config.httpPort() >= 0
+              ? StatusServer.start(
+                  config.host(), config.httpPort(), status::page, meters::scrape, mapper, clock)
+              : null;
+    } catch (IOException | RuntimeException e) {
+      shutdown();
+      throw e;
+    }
     failoverThread.scheduleWithFixedDelay(
         failover::reconcile,
         RECONCILE_EVERY.toMillis(),
@@ -220,7 +239,8 @@ public final class TroupeNode implements AutoCloseable {
     try {
       node = new TroupeNode(config);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start node " + config.name(), e);
+      throw new UncheckedIOException(
+          "cannot start node " + config.name() + ": " + e.getMessage(), e);
     }
     node.awaitQuorumIfAlone();
     // through this node's own link port, as a member: the client port may want TLS and a token
@@ -278,14 +298,23 @@ public final class TroupeNode implements AutoCloseable {
     return servers.apiPort();
   }
 
+  /** {@code host:port} of the plaintext health service, when it serves one. */
+  public Optional<String> healthAddress() {
+    int port = servers.healthPort();
+    return port < 0 ? Optional.empty() : Optional.of(config.host() + ":" + port);
+  }
+
   /** {@code host:port} where peers dial this node's links. */
   public String linkAddress() {
     return config.host() + ":" + servers.linkPort();
   }
 
-  /** {@code host:port} of this node's metrics endpoint, when it serves one. */
-  public Optional<String> metricsAddress() {
-    return Optional.ofNullable(metrics).map(MetricsEndpoint::address);
+  /**
+   * {@code host:port} of this node's HTTP server (the status page, {@code /status.json} and {@code
+   * /metrics}), when it serves one.
+   */
+  public Optional<String> httpAddress() {
+    return Optional.ofNullable(http).map(StatusServer::address);
   }
 
   public ActorSystem system() {
@@ -324,10 +353,6 @@ public final class TroupeNode implements AutoCloseable {
   public boolean linkedTo(String name) {
     Optional<NodeRef> n = members.named(name);
     return n.isPresent() && (n.get().equals(members.self()) || hub.connected(n.get()));
-  }
-
-  private io.troupe.proto.v1.ClusterStatusResponse status() {
-    return new StatusReport(config.clusterName(), members, records).now();
   }
 
   private void publishLoad() {
@@ -414,8 +439,8 @@ public final class TroupeNode implements AutoCloseable {
     } catch (RuntimeException e) {
       log.debug("Hazelcast shutdown: {}", e.getMessage());
     }
-    if (metrics != null) {
-      metrics.close();
+    if (http != null) {
+      http.close();
     }
     store.ifPresent(ActorStore::close);
     stopThreads();

@@ -87,13 +87,14 @@ class ApiSecurityTest {
         TestCluster.start(
             2,
             b ->
-                b.security(
-                    NodeSecurity.none()
-                        .withApiTls(
-                            dir.resolve("api.pem"),
-                            dir.resolve("api.key"),
-                            java.util.Optional.empty())
-                        .withTokens(dir.resolve("tokens.toml"))));
+                b.healthPort(0)
+                    .security(
+                        NodeSecurity.none()
+                            .withApiTls(
+                                dir.resolve("api.pem"),
+                                dir.resolve("api.key"),
+                                java.util.Optional.empty())
+                            .withTokens(dir.resolve("tokens.toml"))));
   }
 
   @AfterEach
@@ -102,6 +103,24 @@ class ApiSecurityTest {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  @Test
+  void theHealthPortAnswersPlaintextProbesAndServesNothingElse() {
+    ManagedChannel plain =
+        Grpc.newChannelBuilder(
+                cluster.node(0).healthAddress().orElseThrow(), InsecureChannelCredentials.create())
+            .build();
+    channels.add(plain);
+    assertThat(
+            io.grpc.health.v1.HealthGrpc.newBlockingStub(plain)
+                .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance())
+                .getStatus())
+        .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    assertCode(
+        () -> TroupeGrpc.newBlockingStub(plain).listActors(ListActorsRequest.getDefaultInstance()),
+        Status.Code.UNIMPLEMENTED,
+        "troupe.v1.Troupe/ListActors");
   }
 
   @Test

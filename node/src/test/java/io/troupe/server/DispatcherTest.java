@@ -29,7 +29,7 @@ class DispatcherTest {
 
   @Test
   void aBurstFromOneNodeIsSpreadOverTheCluster() throws Exception {
-    try (TestCluster cluster = TestCluster.start(3, b -> b.metricsPort(0))) {
+    try (TestCluster cluster = TestCluster.start(3, b -> b.httpPort(0))) {
       ClusterTest.cluster = cluster;
       List<String> ids = hashersOn(cluster, 0, 4);
       Map<String, Long> before = ran(cluster);
@@ -70,8 +70,7 @@ class DispatcherTest {
         java.net.http.HttpClient.newHttpClient()
             .send(
                 java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(
-                            "http://" + n.metricsAddress().orElseThrow() + "/metrics"))
+                        java.net.URI.create("http://" + n.httpAddress().orElseThrow() + "/metrics"))
                     .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);

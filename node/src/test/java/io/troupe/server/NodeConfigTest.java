@@ -24,7 +24,7 @@ class NodeConfigTest {
     assertThat(c.backupCount()).isEqualTo(1);
     assertThat(c.quorum()).isEqualTo(1);
     assertThat(c.maxNoHeartbeat()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(c.metricsPort()).isEqualTo(-1);
+    assertThat(c.httpPort()).isEqualTo(-1);
     assertThat(c.store()).isEqualTo("sqlite");
     assertThat(c.dataDir()).isEqualTo(java.nio.file.Path.of("troupe-data", "node-7070"));
   }
@@ -44,7 +44,7 @@ class NodeConfigTest {
         heartbeat_ms = 500
         max_no_heartbeat_ms = 3000
         worker_slots = 3
-        metrics_port = 9464
+        http_port = 9464
         store = "jdbc:postgresql://db.example:5432/troupe?user=troupe&password=secret"
         data_dir = "data"
         [[actors]]
@@ -57,7 +57,7 @@ class NodeConfigTest {
     assertThat(c.backupCount()).isEqualTo(2);
     assertThat(c.heartbeat()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.workerSlots()).isEqualTo(3);
-    assertThat(c.metricsPort()).isEqualTo(9464);
+    assertThat(c.httpPort()).isEqualTo(9464);
     assertThat(c.store()).startsWith("jdbc:postgresql://db.example:5432/troupe");
     assertThat(c.dataDir()).isEqualTo(dir.resolve("data"));
     assertThat(c.actors())
@@ -66,6 +66,18 @@ class NodeConfigTest {
             a -> assertThat(a.manifest()).isEqualTo(dir.resolve("actors/counter.toml").toString()));
     // flags override the file
     assertThat(NodeConfig.load(file).grpcPort(7200).build().grpcPort()).isEqualTo(7200);
+  }
+
+  @Test
+  void metricsPortIsTheOldNameOfHttpPort() throws Exception {
+    Path old = dir.resolve("old.toml");
+    Files.writeString(old, "metrics_port = 9464\n");
+    assertThat(NodeConfig.load(old).build().httpPort()).isEqualTo(9464);
+    Path both = dir.resolve("both.toml");
+    Files.writeString(both, "metrics_port = 9464\nhttp_port = 9465\n");
+    assertThatThrownBy(() -> NodeConfig.load(both))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("give http_port only (metrics_port is its old name)");
   }
 
   @Test

@@ -103,6 +103,12 @@ public final class Dispatcher {
   private final AtomicLong lost = new AtomicLong();
   private final MeterRegistry meters;
 
+  /** The reasons of {@code troupe.dispatch.failed}. */
+  private static final String UNPLACEABLE = "unplaceable";
+
+  private static final String QUEUES_FULL = "queues-full";
+  private static final String WORKER_DIED = "worker-died";
+
   /**
    * @param replacements told when work runs elsewhere than first placed (its first worker refused
    *     it or died), so that the actor records where it runs now
@@ -122,6 +128,11 @@ public final class Dispatcher {
     this.sink = sink;
     this.replacements = replacements;
     this.meters = meters;
+    // the counters exist from the start, at zero, so that a rate over them is 0 rather than no data
+    meters.counter("troupe.dispatch.retried");
+    for (String reason : List.of(UNPLACEABLE, QUEUES_FULL, WORKER_DIED)) {
+      meters.counter("troupe.dispatch.failed", "reason", reason);
+    }
   }
 
   public WorkerPool pool() {
@@ -182,7 +193,7 @@ public final class Dispatcher {
                   try {
                     place(w, more, true);
                   } catch (RuntimeException unplaceable) {
-                    failed("unplaceable");
+                    failed(UNPLACEABLE);
                     sink.deliver(
                         w.actor(), w.opId(), null, Errors.unwrap(unplaceable).getMessage());
                   }
@@ -190,7 +201,7 @@ public final class Dispatcher {
               });
       return target.node();
     }
-    failed("queues-full");
+    failed(QUEUES_FULL);
     throw new LimitExceededException("every node's operation queue is full; try again later");
   }
 
@@ -267,7 +278,7 @@ public final class Dispatcher {
         }
       } else {
         lost.incrementAndGet();
-        failed("worker-died");
+        failed(WORKER_DIED);
         sink.deliver(
             w.actor(),
             w.opId(),

@@ -72,6 +72,7 @@ public final class WorkerPool {
         .description("dispatched operations running or waiting on this node")
         .register(meters);
     Gauge.builder("troupe.dispatch.slots", this, WorkerPool::capacity).register(meters);
+    meters.counter("troupe.dispatch.cancelled"); // at zero from the start
   }
 
   /**
