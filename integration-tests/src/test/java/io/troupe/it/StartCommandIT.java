@@ -56,6 +56,15 @@ class StartCommandIT {
     }
   }
 
+  /** {@code ops/troupe --target THIS_NODE ARGS...}. */
+  private Launcher.Result troupe(String... args) throws Exception {
+    String[] all = new String[args.length + 2];
+    all[0] = "--target";
+    all[1] = target;
+    System.arraycopy(args, 0, all, 2, args.length);
+    return Launcher.run("troupe", all);
+  }
+
   private String total() throws Exception {
     var total =
         Launcher.run("troupe", "--target", target, "actor", "request", "counter", "\"total?\"");
@@ -109,6 +118,48 @@ class StartCommandIT {
     assertThat(replayed.out()).startsWith("ok: ").contains("events reproduced (actor counter)");
 
     receiptsAreCheckedWithThePublicKeyAlone(data, chain);
+    upgradeRestartAndRemove(data);
+  }
+
+  /** The lifecycle verbs as a user types them: upgrade (checked by a replay), restart, remove. */
+  private void upgradeRestartAndRemove(Path data) throws Exception {
+    String wat = Files.readString(Launcher.REPO.resolve("examples/counter/counter.wat"));
+    String memory = "(memory (export \"memory\") 1)";
+    Path same = data.resolve("same.wat");
+    Files.writeString(same, wat.replace(memory, memory + " (func $unused)"));
+    Path other = data.resolve("other.wat");
+    Files.writeString(
+        other,
+        wat.replace(
+            "(local.set $count (i64.add (local.get $count) (local.get $add)))",
+            "(local.set $count (i64.add (local.get $count) (i64.add (local.get $add) (i64.const 1))))"));
+    var refused = troupe("actor", "upgrade", "counter", "--module", other.toString());
+    assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(1);
+    assertThat(refused.out()).startsWith("diverged at seq ");
+    assertThat(refused.err()).contains("not upgraded");
+    var upgraded = troupe("actor", "upgrade", "counter", "--module", same.toString());
+    assertThat(upgraded.exit()).as(upgraded.out() + upgraded.err()).isZero();
+    assertThat(upgraded.out()).contains("events reproduced", "upgraded actor counter to sha256:");
+    send("1");
+    assertThat(total()).isEqualTo("8");
+
+    var restarted =
+        Launcher.run(
+            "troupe", "--target", target, "actor", "restart", "counter", "--reason", "ops");
+    assertThat(restarted.exit()).as(restarted.err()).isZero();
+    assertThat(restarted.out()).contains("\"id\":\"counter\"", "\"epoch\":");
+    assertThat(total()).isEqualTo("8");
+
+    var live = Launcher.run("troupe", "--target", target, "actor", "remove", "counter");
+    assertThat(live.exit()).isNotZero();
+    assertThat(live.err()).contains("stop it before removing it");
+    assertThat(Launcher.run("troupe", "--target", target, "actor", "stop", "counter").exit())
+        .isZero();
+    var removed = Launcher.run("troupe", "--target", target, "actor", "remove", "counter");
+    assertThat(removed.exit()).as(removed.err()).isZero();
+    var gone = Launcher.run("troupe", "--target", target, "actor", "describe", "counter");
+    assertThat(gone.exit()).isNotZero();
+    assertThat(gone.err()).contains("no actor counter");
   }
 
   /**

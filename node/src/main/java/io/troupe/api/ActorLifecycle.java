@@ -1,17 +1,30 @@
 package io.troupe.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import io.troupe.access.Principal;
+import io.troupe.access.Right;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.cluster.ClusterChainStore;
+import io.troupe.error.InvalidArgumentException;
+import io.troupe.error.LimitExceededException;
+import io.troupe.error.PermissionDeniedException;
 import io.troupe.home.ActorSummary;
+import io.troupe.manifest.Manifest;
+import io.troupe.manifest.ManifestParser;
 import io.troupe.proto.v1.RemoveActorResponse;
 import io.troupe.proto.v1.RestartActorResponse;
+import io.troupe.proto.v1.StartActorRequest;
+import io.troupe.proto.v1.StartActorResponse;
+import io.troupe.proto.v1.StopActorResponse;
 import io.troupe.proto.v1.UpgradeActorRequest;
 import io.troupe.proto.v1.UpgradeActorResponse;
 import io.troupe.replay.ReplayReport;
 import io.troupe.wasm.LoadedModule;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * What a client asks of an actor's life beyond start and stop, run on its home: restart it from its
@@ -25,6 +38,7 @@ final class ActorLifecycle {
   private final ClusterChainStore records;
   private final TroupeApi.Lifecycle revival;
   private final ObjectMapper mapper;
+  private final ManifestParser manifests = new ManifestParser();
 
   ActorLifecycle(
       ActorSystem system,
@@ -35,6 +49,91 @@ final class ActorLifecycle {
     this.records = records;
     this.revival = revival;
     this.mapper = mapper;
+  }
+
+  /**
+   * A start as the caller may make it: the id (a fresh UUID when none is given), the manifest with
+   * its module resolved, and the request to forward to the actor's home.
+   */
+  record Start(ActorId id, Manifest manifest, StartActorRequest forward) {}
+
+  /**
+   * Checks a start before it goes to the actor's home: the caller's right and quota, the manifest
+   * (which reads none of the node's files), and the module (its bytes, uploaded by {@code upload},
+   * or an uploaded ref).
+   */
+  Start admit(StartActorRequest req, Function<ByteString, String> upload) {
+    Principal who = Authentication.current();
+    if (req.getId().isEmpty() && who.limited()) {
+      throw new PermissionDeniedException(
+          "token '"
+              + who.name()
+              + "' may start only actors whose id starts with "
+              + who.actors()
+              + ": give an id");
+    }
+    ActorId id = ActorId.of(req.getId().isEmpty() ? UUID.randomUUID().toString() : req.getId());
+    who.require(Right.DEPLOY, id);
+    if (who.maxActors().isPresent()) {
+      long live = records.list().stream().filter(s -> s.live() && who.sees(s.id())).count();
+      if (live >= who.maxActors().getAsInt()) {
+        throw new LimitExceededException(
+            "token '"
+                + who.name()
+                + "' may have "
+                + who.maxActors().getAsInt()
+                + " live actors (max_actors), and has "
+                + live);
+      }
+    }
+    String source = req.getManifestName().isEmpty() ? "manifest" : req.getManifestName();
+    Manifest manifest = manifests.parse(req.getManifestToml(), null, source);
+    StartActorRequest.Builder forward = req.toBuilder().setId(id.value());
+    if (req.hasModuleBytes()) {
+      String ref = upload.apply(req.getModuleBytes());
+      manifest = manifest.withModule(ref);
+      forward.setModuleRef(ref);
+    } else if (req.hasModuleRef()) {
+      if (!req.getModuleRef().startsWith("sha256:")) {
+        throw new InvalidArgumentException(
+            "module_ref '"
+                + req.getModuleRef()
+                + "' must be the sha256: ref of an uploaded module");
+      }
+      manifest = manifest.withModule(req.getModuleRef());
+      system.module(req.getModuleRef());
+    } else if (!manifest.module().startsWith("sha256:")) {
+      throw new InvalidArgumentException(
+          source
+              + ": module '"
+              + manifest.module()
+              + "' names a file, and a node reads no files for a client: send the module's bytes,"
+              + " or upload it and give its sha256: ref");
+    } else {
+      system.module(manifest.module());
+    }
+    return new Start(id, manifest, forward.build());
+  }
+
+  /** Starts the actor here, its home; completes once {@code init} ran and the start is durable. */
+  CompletableFuture<StartActorResponse> start(Start start) {
+    return system
+        .startAsync(start.manifest(), start.id())
+        .thenApply(
+            h ->
+                StartActorResponse.newBuilder()
+                    .setId(start.id().value())
+                    .setNode(system.nodeName())
+                    .build());
+  }
+
+  /** Stops {@code id} here, its home (a stopped one stays stopped: that is not an error). */
+  CompletableFuture<StopActorResponse> stop(ActorId id, String given) {
+    if (system.find(id).isEmpty() && !records.require(id).live()) {
+      return CompletableFuture.completedFuture(StopActorResponse.getDefaultInstance());
+    }
+    String reason = given.isEmpty() ? "stopped by a client" : given;
+    return system.stop(id, reason).thenApply(v -> StopActorResponse.getDefaultInstance());
   }
 
   /** Stops {@code id} if it runs, then starts it again here from its last committed state. */

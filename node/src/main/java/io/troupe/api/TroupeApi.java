@@ -16,14 +16,10 @@ import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.cluster.ClusterChainStore;
 import io.troupe.cluster.StateSnapshot;
-import io.troupe.error.InvalidArgumentException;
-import io.troupe.error.PermissionDeniedException;
 import io.troupe.error.UnavailableException;
 import io.troupe.home.ActorSummary;
 import io.troupe.home.NodeRef;
 import io.troupe.home.Placement;
-import io.troupe.manifest.Manifest;
-import io.troupe.manifest.ManifestParser;
 import io.troupe.proto.v1.ActorDescription;
 import io.troupe.proto.v1.ChannelClientMessage;
 import io.troupe.proto.v1.ChannelServerMessage;
@@ -61,7 +57,6 @@ import io.troupe.proto.v1.VerifyChainRequest;
 import io.troupe.proto.v1.VerifyChainResponse;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -87,8 +82,6 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   public interface Lifecycle {
     CompletableFuture<Void> revive(ActorId id, String why);
   }
-
-  private final ManifestParser manifests = new ManifestParser();
 
   /**
    * @param channels the gRPC channel to another node, for calls that run on an actor's home
@@ -143,74 +136,13 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   @Override
   public void startActor(StartActorRequest req, StreamObserver<StartActorResponse> out) {
     try {
-      Principal who = Authentication.current();
-      if (req.getId().isEmpty() && who.limited()) {
-        throw new PermissionDeniedException(
-            "token '"
-                + who.name()
-                + "' may start only actors whose id starts with "
-                + who.actors()
-                + ": give an id");
-      }
-      ActorId id = ActorId.of(req.getId().isEmpty() ? UUID.randomUUID().toString() : req.getId());
-      who.require(Right.DEPLOY, id);
-      if (who.maxActors().isPresent()) {
-        long live = records.list().stream().filter(s -> s.live() && who.sees(s.id())).count();
-        if (live >= who.maxActors().getAsInt()) {
-          throw new io.troupe.error.LimitExceededException(
-              "token '"
-                  + who.name()
-                  + "' may have "
-                  + who.maxActors().getAsInt()
-                  + " live actors (max_actors), and has "
-                  + live);
-        }
-      }
-      String source = req.getManifestName().isEmpty() ? "manifest" : req.getManifestName();
-      // a client's manifest reads none of the node's files
-      Manifest manifest = manifests.parse(req.getManifestToml(), null, source);
-      StartActorRequest.Builder forward = req.toBuilder();
-      if (req.hasModuleBytes()) {
-        String ref = upload(req.getModuleBytes());
-        manifest = manifest.withModule(ref);
-        forward.setModuleRef(ref);
-      } else if (req.hasModuleRef()) {
-        if (!req.getModuleRef().startsWith("sha256:")) {
-          throw new InvalidArgumentException(
-              "module_ref '"
-                  + req.getModuleRef()
-                  + "' must be the sha256: ref of an uploaded module");
-        }
-        manifest = manifest.withModule(req.getModuleRef());
-        system.module(req.getModuleRef());
-      } else if (!manifest.module().startsWith("sha256:")) {
-        throw new InvalidArgumentException(
-            source
-                + ": module '"
-                + manifest.module()
-                + "' names a file, and a node reads no files for a client: send the module's bytes,"
-                + " or upload it and give its sha256: ref");
-      } else {
-        system.module(manifest.module());
-      }
-      forward.setId(id.value());
-      Optional<TroupeGrpc.TroupeStub> home = forwarding.home(id);
+      ActorLifecycle.Start start = lifecycleCalls.admit(req, this::upload);
+      Optional<TroupeGrpc.TroupeStub> home = forwarding.home(start.id());
       if (home.isPresent()) {
-        home.get().startActor(forward.build(), Forwarding.relay(out));
+        home.get().startActor(start.forward(), Forwarding.relay(out));
         return;
       }
-      system
-          .startAsync(manifest, id)
-          .whenComplete(
-              (h, e) ->
-                  complete(
-                      out,
-                      e,
-                      () ->
-                          StartActorResponse.newBuilder()
-                              .setId(id.value())
-                              .setNode(system.nodeName())
-                              .build()));
+      lifecycleCalls.start(start).whenComplete((v, e) -> complete(out, e, () -> v));
     } catch (RuntimeException e) {
       out.onError(Statuses.toStatus(e));
     }
@@ -218,25 +150,11 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
 
   @Override
   public void stopActor(StopActorRequest req, StreamObserver<StopActorResponse> out) {
-    try {
-      ActorId id = Protos.id(req.getId());
-      Authentication.current().require(Right.DEPLOY, id);
-      Optional<TroupeGrpc.TroupeStub> home = forwarding.home(id);
-      if (home.isPresent()) {
-        home.get().stopActor(req, Forwarding.relay(out));
-        return;
-      }
-      if (system.find(id).isEmpty() && !records.require(id).live()) {
-        unary(out, StopActorResponse::getDefaultInstance); // it has stopped already
-        return;
-      }
-      String reason = req.getReason().isEmpty() ? "stopped by a client" : req.getReason();
-      system
-          .stop(id, reason)
-          .whenComplete((v, e) -> complete(out, e, StopActorResponse::getDefaultInstance));
-    } catch (RuntimeException e) {
-      out.onError(Statuses.toStatus(e));
-    }
+    onHome(
+        req.getId(),
+        out,
+        (home, o) -> home.stopActor(req, o),
+        id -> lifecycleCalls.stop(id, req.getReason()));
   }
 
   @Override

@@ -324,6 +324,44 @@ class ClusterTest {
     assertThat(request(cluster.client(0), id, "\"total?\"")).isEqualTo("0");
   }
 
+  @Test
+  void anUpgradeThroughAnyNode_runsOnTheHome_andEveryNodeSeesTheNewModule() throws Exception {
+    String id = idOn(1, "upgradable");
+    cluster.client(0).startActor(startRequest("counter/counter.toml", id));
+    cluster.client(2).send(SendRequest.newBuilder().setId(id).setMessageJson(json("4")).build());
+    String wat =
+        java.nio.file.Files.readString(
+            java.nio.file.Path.of("../examples/counter/counter.wat").toAbsolutePath().normalize());
+    String memory = "(memory (export \"memory\") 1)";
+    String ref =
+        cluster
+            .client(2)
+            .uploadModule(
+                io.troupe.proto.v1.UploadModuleRequest.newBuilder()
+                    .setModule(
+                        com.google.protobuf.ByteString.copyFromUtf8(
+                            wat.replace(memory, memory + " (func $v2)")))
+                    .build())
+            .getRef();
+    var up =
+        cluster
+            .client(2)
+            .upgradeActor(
+                io.troupe.proto.v1.UpgradeActorRequest.newBuilder()
+                    .setId(id)
+                    .setModuleRef(ref)
+                    .build());
+    assertThat(up.getUpgraded()).as(up.getCheck().getSummary()).isTrue();
+    for (int n = 0; n < 3; n++) {
+      assertThat(
+              cluster.client(n).describeActor(DescribeActorRequest.newBuilder().setId(id).build()))
+          .extracting(d -> d.getModule())
+          .isEqualTo(ref);
+    }
+    cluster.client(0).send(SendRequest.newBuilder().setId(id).setMessageJson(json("1")).build());
+    assertThat(request(cluster.client(2), id, "\"total?\"")).isEqualTo("5");
+  }
+
   /** A client that opens and at once ends its stream leaves no channel behind (it did once). */
   @Test
   void aChannelWhoseClientLeavesWhileItOpens_isClosed_notKept() throws Exception {
