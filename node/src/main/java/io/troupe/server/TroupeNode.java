@@ -28,6 +28,8 @@ import io.troupe.host.standard.StandardHandlers;
 import io.troupe.policy.Policy;
 import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.security.NodeKey;
+import io.troupe.sink.ChainSink;
+import io.troupe.sink.ChainSinks;
 import io.troupe.storage.Stores;
 import io.troupe.store.ActorStore;
 import io.troupe.store.MemoryContentStore;
@@ -85,6 +87,7 @@ public final class TroupeNode implements AutoCloseable {
   private final Failover failover;
   private final MetricsEndpoint metrics;
   private final Optional<ActorStore> store;
+  private final Optional<ChainSinks> sinks;
   private final java.util.concurrent.atomic.AtomicBoolean reconcileQueued =
       new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean shutdown;
@@ -116,6 +119,14 @@ public final class TroupeNode implements AutoCloseable {
       stopThreads();
       throw e;
     }
+    Optional<ChainSink> sink;
+    try {
+      sink = NodeSinks.open(config, store, clock);
+    } catch (RuntimeException e) {
+      store.ifPresent(ActorStore::close);
+      stopThreads();
+      throw e;
+    }
     // The servers bind next, so that free ports (0) are really ours before Hazelcast announces
     // them; the services are registered once the node is built.
     try {
@@ -137,6 +148,7 @@ public final class TroupeNode implements AutoCloseable {
       throw e;
     }
     this.records = new ClusterChainStore(members.instance(), commitPool, store);
+    this.sinks = sink.map(s -> NodeSinks.start(s, records, config.name(), clock));
     try {
       records.describe(ActorId.of("troupe.warm-up")); // a partition operation assigns partitions
     } catch (RuntimeException e) {
@@ -160,7 +172,7 @@ public final class TroupeNode implements AutoCloseable {
                     .build())
             .policy(policy)
             .nodeName(config.name())
-            .chainStore(records)
+            .chainStore(sinks.map(s -> s.watch(records)).orElse(records))
             .modules(new ModuleSource(store.map(ActorStore::modules).orElse(records.modules())))
             .remoteDirectory(id -> remote[0].lookup(id))
             .requestTimeout(config.requestTimeout())
@@ -368,6 +380,7 @@ public final class TroupeNode implements AutoCloseable {
       system.hosting().dispatcher().workerLost(node.name());
       channels.forget(node);
       reconcileSoon();
+      sinks.ifPresent(ChainSinks::sweepSoon); // it may have died before it delivered
     }
 
     @Override
@@ -406,6 +419,7 @@ public final class TroupeNode implements AutoCloseable {
     results.close();
     system.hosting().handOffAll(Duration.ofSeconds(10));
     system.shutdown();
+    sinks.ifPresent(ChainSinks::close); // what the handed-off actors committed last, delivered
     hub.close();
     servers.shutdown();
     channels.close();

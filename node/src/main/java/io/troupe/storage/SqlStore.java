@@ -118,6 +118,11 @@ public final class SqlStore implements ActorStore {
     return where;
   }
 
+  /** The chain sinks' cursors, kept in this store. */
+  public io.troupe.sink.Cursors sinkCursors() {
+    return new SqlCursors(pool, where);
+  }
+
   @Override
   public CompletableFuture<Void> append(ChainStore.Commit commit) {
     return writer.submit(commit);
