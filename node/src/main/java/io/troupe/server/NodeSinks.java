@@ -3,6 +3,7 @@ package io.troupe.server;
 import io.troupe.actor.ActorId;
 import io.troupe.chain.ChainEvent;
 import io.troupe.cluster.ClusterChainStore;
+import io.troupe.error.ActorNotFoundException;
 import io.troupe.sink.ChainSink;
 import io.troupe.sink.ChainSinks;
 import io.troupe.sink.ChainSource;
@@ -51,7 +52,11 @@ final class NodeSinks {
     return new ChainSource() {
       @Override
       public List<ChainEvent> read(ActorId id, long from, long to) {
-        return records.chain(id, from, to);
+        List<ChainEvent> events = records.chain(id, from, to);
+        if (events.isEmpty() && records.describe(id).isEmpty()) {
+          throw new ActorNotFoundException("no actor " + id); // removed
+        }
+        return events;
       }
 
       @Override

@@ -53,13 +53,32 @@ final class DirLock {
     int stripe = Math.floorMod(id.value().hashCode(), STRIPES);
     ReentrantLock local = stripes[stripe];
     local.lock();
-    try (FileLock os = channel().lock(stripe, 1, false)) {
-      return body.get();
+    try {
+      FileLock os = lock(stripe);
+      try {
+        return body.get();
+      } finally {
+        release(os);
+      }
+    } finally {
+      local.unlock();
+    }
+  }
+
+  private FileLock lock(int stripe) {
+    try {
+      return channel().lock(stripe, 1, false);
     } catch (IOException e) {
       throw new UnavailableException(
           "cannot lock sink directory " + dir + " (" + FILE + "): " + e.getMessage(), e);
-    } finally {
-      local.unlock();
+    }
+  }
+
+  private static void release(FileLock os) {
+    try {
+      os.release();
+    } catch (IOException e) {
+      // the channel is gone, and the lock with it
     }
   }
 

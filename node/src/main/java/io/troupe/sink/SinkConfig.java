@@ -40,13 +40,14 @@ public record SinkConfig(
       String url =
           endpoint.orElseThrow(
               () -> new InvalidArgumentException("an otlp chain sink needs an endpoint"));
-      URI uri;
+      URI uri = null;
       try {
         uri = URI.create(url);
       } catch (IllegalArgumentException e) {
-        throw new InvalidArgumentException("sink endpoint '" + url + "' is not a URL");
+        // said below
       }
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+      if (uri == null
+          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
           || uri.getHost() == null) {
         throw new InvalidArgumentException(
             "sink endpoint must be http://HOST:PORT or https://HOST:PORT, got '" + url + "'");
