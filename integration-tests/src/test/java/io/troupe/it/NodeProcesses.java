@@ -57,6 +57,7 @@ final class NodeProcesses implements AutoCloseable {
   private final Path logs;
   private String members;
   private String store = "memory";
+  private List<String> extra = List.of();
 
   private NodeProcesses(Path logs) {
     this.logs = logs;
@@ -83,6 +84,25 @@ final class NodeProcesses implements AutoCloseable {
     return start(places, store);
   }
 
+  /**
+   * {@code n} nodes on loopback, on free ports, keeping their actors in {@code store}, each started
+   * with {@code extra} arguments too.
+   */
+  static NodeProcesses start(int n, String store, List<String> extra) throws IOException {
+    List<Place> places = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      places.add(
+          new Place(
+              List.of(),
+              "127.0.0.1",
+              "127.0.0.1",
+              FreePorts.next(),
+              FreePorts.next(),
+              FreePorts.next()));
+    }
+    return start(places, store, extra);
+  }
+
   /** A node in each of {@code net}'s namespaces. */
   static NodeProcesses startIn(NetworkNamespaces net) throws IOException {
     List<Place> places = new ArrayList<>();
@@ -100,9 +120,15 @@ final class NodeProcesses implements AutoCloseable {
   }
 
   private static NodeProcesses start(List<Place> places, String store) throws IOException {
+    return start(places, store, List.of());
+  }
+
+  private static NodeProcesses start(List<Place> places, String store, List<String> extra)
+      throws IOException {
     Path logs = Files.createTempDirectory("troupe-it-nodes");
     NodeProcesses cluster = new NodeProcesses(logs);
     cluster.store = store;
+    cluster.extra = List.copyOf(extra);
     try {
       cluster.members =
           places.stream().map(p -> p.host() + ":" + p.hzPort()).collect(Collectors.joining(","));
@@ -143,6 +169,7 @@ final class NodeProcesses implements AutoCloseable {
             store,
             "--metrics-port",
             Integer.toString(place.metricsPort())));
+    command.addAll(extra);
     if (!place.host().startsWith("127.")) {
       command.add("--insecure"); // a test network of its own, on purpose without TLS
     }

@@ -110,6 +110,21 @@ final class StartCommand implements Callable<Integer> {
   Path dataDir;
 
   @Option(
+      names = "--sink-jsonl",
+      paramLabel = "DIR",
+      description =
+          "Deliver every committed event to DIR/<actor id>.jsonl (docs/operations.md, \"Chain"
+              + " sinks\").")
+  Path sinkJsonl;
+
+  @Option(
+      names = "--sink-otlp",
+      paramLabel = "URL",
+      description =
+          "Deliver every committed event as an OTLP log record to URL (http://HOST:4317).")
+  String sinkOtlp;
+
+  @Option(
       names = "--examples",
       negatable = true,
       description =
@@ -174,6 +189,12 @@ final class StartCommand implements Callable<Integer> {
     String chosen = store != null ? store : env.get("TROUPE_STORE");
     if (chosen != null && !chosen.isBlank()) b.store(chosen);
     if (dataDir != null) b.dataDir(dataDir);
+    if (sinkJsonl != null && sinkOtlp != null) {
+      throw new io.troupe.error.InvalidArgumentException(
+          "a node has one chain sink: give --sink-jsonl or --sink-otlp, not both");
+    }
+    if (sinkJsonl != null) b.sink(io.troupe.sink.SinkConfig.jsonl(sinkJsonl.toAbsolutePath()));
+    if (sinkOtlp != null) b.sink(io.troupe.sink.SinkConfig.otlp(sinkOtlp));
     return b;
   }
 }

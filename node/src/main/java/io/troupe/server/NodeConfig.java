@@ -2,11 +2,13 @@ package io.troupe.server;
 
 import io.troupe.cluster.MemberSettings;
 import io.troupe.error.InvalidArgumentException;
+import io.troupe.sink.SinkConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a node runs: its name and ports, whom it joins, and how the cluster replicates and detects
@@ -48,6 +50,8 @@ import java.util.Objects;
  * @param security TLS, tokens and link certificates (default: none, which only a node on loopback
  *     or one given {@code insecure} accepts)
  * @param dev a development node: settings that can lose acknowledged writes are allowed
+ * @param sink where the node delivers its actors' committed events (default: nowhere;
+ *     docs/operations.md, "Chain sinks")
  */
 public record NodeConfig(
     String name,
@@ -73,7 +77,8 @@ public record NodeConfig(
     String store,
     Path dataDir,
     NodeSecurity security,
-    boolean dev) {
+    boolean dev,
+    Optional<SinkConfig> sink) {
 
   /** An actor started with the node: {@code id} from manifest file {@code manifest}. */
   public record StartupActor(String id, String manifest) {}
@@ -113,6 +118,7 @@ public record NodeConfig(
     }
     Objects.requireNonNull(dataDir);
     Objects.requireNonNull(security);
+    Objects.requireNonNull(sink);
     security.checkExposure(apiHost, host);
     if (!store.equals(MEMORY) && !store.equals(SQLITE) && !store.startsWith(POSTGRESQL)) {
       throw new InvalidArgumentException(
@@ -203,6 +209,7 @@ public record NodeConfig(
     b.dataDir = dataDir;
     b.security = security;
     b.dev = dev;
+    b.sink = sink.orElse(null);
     return b;
   }
 
@@ -240,6 +247,13 @@ public record NodeConfig(
     private String store = SQLITE;
     private Path dataDir;
     private NodeSecurity security = NodeSecurity.none();
+    private SinkConfig sink;
+
+    /** Where the node delivers its actors' committed events (null: nowhere, the default). */
+    public Builder sink(SinkConfig sink) {
+      this.sink = sink;
+      return this;
+    }
 
     /** TLS, tokens and link certificates. */
     public Builder security(NodeSecurity security) {
@@ -409,7 +423,8 @@ public record NodeConfig(
           store,
           dataDir != null ? dataDir : Path.of("troupe-data", n),
           security,
-          dev);
+          dev,
+          Optional.ofNullable(sink));
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.troupe.error.InvalidArgumentException;
+import io.troupe.sink.SinkConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,8 @@ final class NodeConfigFile {
           "policy",
           "node_key",
           "insecure",
-          "dev");
+          "dev",
+          "sink");
 
   static NodeConfig.Builder load(Path file) {
     JsonNode root;
@@ -113,6 +115,9 @@ final class NodeConfigFile {
       b.dataDir(base == null || dir.isAbsolute() ? dir : base.resolve(dir).normalize());
     }
     b.security(NodeSecurity.fromToml(root, file.toAbsolutePath().getParent()));
+    if (root.has("sink")) {
+      b.sink(SinkConfig.fromToml(root.get("sink"), file.toAbsolutePath().getParent()));
+    }
     if (root.has("members")) {
       List<String> members = new ArrayList<>();
       root.get("members").forEach(m -> members.add(m.asText()));

@@ -28,6 +28,8 @@ import io.troupe.host.standard.StandardHandlers;
 import io.troupe.policy.Policy;
 import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.security.NodeKey;
+import io.troupe.sink.ChainSink;
+import io.troupe.sink.ChainSinks;
 import io.troupe.status.NodeStatus;
 import io.troupe.status.StatusServer;
 import io.troupe.storage.Stores;
@@ -88,6 +90,7 @@ public final class TroupeNode implements AutoCloseable {
   private final StatusReport status;
   private final StatusServer http;
   private final Optional<ActorStore> store;
+  private final Optional<ChainSinks> sinks;
   private final java.util.concurrent.atomic.AtomicBoolean reconcileQueued =
       new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean shutdown;
@@ -119,6 +122,14 @@ public final class TroupeNode implements AutoCloseable {
       stopThreads();
       throw e;
     }
+    Optional<ChainSink> sink;
+    try {
+      sink = NodeSinks.open(config, store, clock);
+    } catch (RuntimeException e) {
+      store.ifPresent(ActorStore::close);
+      stopThreads();
+      throw e;
+    }
     // The servers bind next, so that free ports (0) are really ours before Hazelcast announces
     // them; the services are registered once the node is built.
     try {
@@ -140,6 +151,7 @@ public final class TroupeNode implements AutoCloseable {
       throw e;
     }
     this.records = new ClusterChainStore(members.instance(), commitPool, store);
+    this.sinks = sink.map(s -> NodeSinks.start(s, records, config.name(), clock));
     try {
       records.describe(ActorId.of("troupe.warm-up")); // a partition operation assigns partitions
     } catch (RuntimeException e) {
@@ -163,7 +175,7 @@ public final class TroupeNode implements AutoCloseable {
                     .build())
             .policy(policy)
             .nodeName(config.name())
-            .chainStore(records)
+            .chainStore(sinks.map(s -> s.watch(records)).orElse(records))
             .modules(new ModuleSource(store.map(ActorStore::modules).orElse(records.modules())))
             .remoteDirectory(id -> remote[0].lookup(id))
             .requestTimeout(config.requestTimeout())
@@ -393,6 +405,7 @@ public final class TroupeNode implements AutoCloseable {
       system.hosting().dispatcher().workerLost(node.name());
       channels.forget(node);
       reconcileSoon();
+      sinks.ifPresent(ChainSinks::sweepSoon); // it may have died before it delivered
     }
 
     @Override
@@ -431,6 +444,7 @@ public final class TroupeNode implements AutoCloseable {
     results.close();
     system.hosting().handOffAll(Duration.ofSeconds(10));
     system.shutdown();
+    sinks.ifPresent(ChainSinks::close); // what the handed-off actors committed last, delivered
     hub.close();
     servers.shutdown();
     channels.close();

@@ -57,7 +57,16 @@ final class Schema {
           List.of(
               "ALTER TABLE actors ADD COLUMN keep_events BIGINT",
               "ALTER TABLE actors ADD COLUMN anchor_seq BIGINT NOT NULL DEFAULT -1",
-              "ALTER TABLE actors ADD COLUMN anchor_hash $BYTES"));
+              "ALTER TABLE actors ADD COLUMN anchor_hash $BYTES"),
+          // 3: how far each chain sink that cannot record it itself (OTLP) delivered each actor
+          List.of(
+              """
+              CREATE TABLE sink_cursors (
+                sink TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                next_seq BIGINT NOT NULL,
+                last_hash $BYTES NOT NULL,
+                PRIMARY KEY (sink, actor))"""));
 
   /** The newest schema this version of Troupe knows. */
   static final int VERSION = VERSIONS.size();

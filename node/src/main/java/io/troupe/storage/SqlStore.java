@@ -118,6 +118,11 @@ public final class SqlStore implements ActorStore {
     return where;
   }
 
+  /** The chain sinks' cursors, kept in this store. */
+  public io.troupe.sink.Cursors sinkCursors() {
+    return new SqlCursors(pool, where);
+  }
+
   @Override
   public CompletableFuture<Void> append(ChainStore.Commit commit) {
     return writer.submit(commit);
@@ -262,9 +267,14 @@ public final class SqlStore implements ActorStore {
           throw new ActorRunningException(
               "actor " + id + " is " + status + ": stop it before removing it");
         }
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM events WHERE actor = ?")) {
-          s.setString(1, id.value());
-          s.executeUpdate();
+        for (String delete :
+            new String[] {
+              "DELETE FROM events WHERE actor = ?", "DELETE FROM sink_cursors WHERE actor = ?"
+            }) {
+          try (PreparedStatement s = c.prepareStatement(delete)) {
+            s.setString(1, id.value());
+            s.executeUpdate();
+          }
         }
         try (PreparedStatement s = c.prepareStatement("DELETE FROM actors WHERE id = ?")) {
           s.setString(1, id.value());

@@ -23,4 +23,12 @@ public final class Stores {
     }
     return Optional.of(SqlStore.postgresql(store, cluster));
   }
+
+  /** Where chain sinks keep their cursors: {@code store} when it is durable, else memory. */
+  public static io.troupe.sink.Cursors sinkCursors(Optional<ActorStore> store) {
+    return store
+        .filter(SqlStore.class::isInstance)
+        .map(s -> ((SqlStore) s).sinkCursors())
+        .orElseGet(io.troupe.sink.Cursors::inMemory);
+  }
 }

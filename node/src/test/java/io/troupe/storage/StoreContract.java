@@ -246,6 +246,26 @@ abstract class StoreContract {
   }
 
   @Test
+  void sinkCursorsAreKeptPerSinkAndActorAndNeverMoveBack() {
+    var cursors = store().sinkCursors();
+    ActorId a = ActorId.of("a");
+    EventHash h5 = EventHash.of(new byte[32]);
+    byte[] seven = new byte[32];
+    seven[0] = 7;
+    EventHash h7 = EventHash.of(seven);
+    assertThat(cursors.get("otlp", a)).isEmpty();
+    cursors.put("otlp", a, new io.troupe.sink.Position(5, h5, ""));
+    cursors.put("otlp", a, new io.troupe.sink.Position(7, h7, ""));
+    cursors.put("otlp", a, new io.troupe.sink.Position(6, h5, "")); // a slower writer
+    assertThat(cursors.get("otlp", a)).contains(new io.troupe.sink.Position(7, h7, ""));
+    assertThat(cursors.get("audit", a)).isEmpty();
+    cursors.remove("otlp", a);
+    assertThat(cursors.get("otlp", a)).isEmpty();
+    cursors.put("otlp", a, new io.troupe.sink.Position(2, h5, "")); // anew after a removal
+    assertThat(store().sinkCursors().get("otlp", a).orElseThrow().next()).isEqualTo(2);
+  }
+
+  @Test
   void aStoreOfAnotherClusterIsRefusedByName() {
     store().close();
     open.clear();
