@@ -107,29 +107,21 @@ public final class TroupeNode implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-failover-"));
     this.commitPool =
         Executors.newFixedThreadPool(config.committers(), threads(config.name() + "-commit-"));
-    // The store first: a node that cannot keep its actors does not start (nor bind its ports).
-    try {
-      this.store = Stores.open(config.store(), config.dataDir(), config.clusterName());
-    } catch (RuntimeException e) {
-      stopThreads();
-      throw e;
-    }
+    // The store first (a node that cannot keep its actors does not start, nor bind its ports),
+    // then what is kept beside it: the node's signing key and its chain sink.
+    Optional<ActorStore> opened = Optional.empty();
     NodeKey nodeKey;
-    try {
-      nodeKey = config.nodeKeyFile().map(NodeKey::loadOrCreate).orElseGet(NodeKey::ephemeral);
-    } catch (RuntimeException e) {
-      store.ifPresent(ActorStore::close);
-      stopThreads();
-      throw e;
-    }
     Optional<ChainSink> sink;
     try {
-      sink = NodeSinks.open(config, store, clock);
+      opened = Stores.open(config.store(), config.dataDir(), config.clusterName());
+      nodeKey = config.nodeKeyFile().map(NodeKey::loadOrCreate).orElseGet(NodeKey::ephemeral);
+      sink = NodeSinks.open(config, opened, clock);
     } catch (RuntimeException e) {
-      store.ifPresent(ActorStore::close);
+      opened.ifPresent(ActorStore::close);
       stopThreads();
       throw e;
     }
+    this.store = opened;
     // The servers bind next, so that free ports (0) are really ours before Hazelcast announces
     // them; the services are registered once the node is built.
     try {
@@ -217,7 +209,16 @@ public final class TroupeNode implements AutoCloseable {
             failover::revive,
             mapper);
     servers.serve(api.clientDefinition(tokens), hub.service(), api.forwardedDefinition());
-    members.listen(new Membership());
+    members.listen(
+        new NodeMembership(
+            config.name(),
+            hub,
+            system,
+            channels,
+            sinks,
+            health,
+            this::reconcileSoon,
+            () -> shutdown));
     members.live().forEach(hub::memberAdded);
     try {
       this.http =
@@ -388,44 +389,6 @@ public final class TroupeNode implements AutoCloseable {
       } catch (java.util.concurrent.RejectedExecutionException e) {
         reconcileQueued.set(false); // shutting down
       }
-    }
-  }
-
-  /** Members joining and leaving, and this member stopping under the node. */
-  private final class Membership implements HazelcastMembers.Listener {
-    @Override
-    public void joined(NodeRef node) {
-      hub.memberAdded(node);
-    }
-
-    @Override
-    public void left(NodeRef node) {
-      log.info("node {} left the cluster", node.name());
-      hub.memberRemoved(node);
-      system.hosting().dispatcher().workerLost(node.name());
-      channels.forget(node);
-      reconcileSoon();
-      sinks.ifPresent(ChainSinks::sweepSoon); // it may have died before it delivered
-    }
-
-    @Override
-    public void partitionsMoved() {
-      reconcileSoon();
-    }
-
-    @Override
-    public void stopped() {
-      if (shutdown) {
-        return;
-      }
-      // our actors' homes are elsewhere from now on, and this node must not serve them
-      log.error("node {}: its cluster member stopped; it serves nothing", config.name());
-      health.setStatus("", HealthCheckResponse.ServingStatus.NOT_SERVING);
-      system
-          .hosting()
-          .loseAll(
-              new UnavailableException(
-                  "node " + config.name() + " is not in the cluster any more; retry"));
     }
   }
 
