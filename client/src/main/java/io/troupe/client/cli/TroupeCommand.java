@@ -48,7 +48,7 @@ public final class TroupeCommand implements Runnable {
       String env = System.getenv("TROUPE_TARGET");
       t = java.util.List.of((env == null || env.isBlank() ? "127.0.0.1:7070" : env).split(","));
     }
-    io.troupe.client.sdk.TroupeClient.Builder b =
+    io.troupe.client.sdk.TroupeClientBuilder b =
         io.troupe.client.sdk.TroupeClient.builder()
             .targets(t)
             .deadline(java.time.Duration.ofSeconds(10));
