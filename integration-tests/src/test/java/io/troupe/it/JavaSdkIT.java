@@ -317,6 +317,42 @@ class JavaSdkIT {
     }
   }
 
+  /**
+   * A follower of an actor that was idle for longer than the client's deadline still goes on when
+   * its connection breaks: the deadline bounds the time without a node, not without events.
+   */
+  @Test
+  void aFollowerOfAnIdleActorGoesOnWhenItsConnectionBreaks() throws Exception {
+    client.start(EXAMPLES.resolve("counter/counter.toml"), "follow-idle");
+    try (TcpProxy proxy = new TcpProxy(node.grpcAddress());
+        TroupeClient viaProxy =
+            TroupeClient.builder()
+                .target(proxy.address())
+                .target(node.grpcAddress())
+                .deadline(Duration.ofSeconds(1))
+                .build()) {
+      List<ChainEvent> followed = new CopyOnWriteArrayList<>();
+      List<ChainEvent> subscribed = new CopyOnWriteArrayList<>();
+      CompletableFuture<Long> follower =
+          CompletableFuture.supplyAsync(() -> viaProxy.follow("follow-idle", 0, followed::add));
+      Subscription sub = viaProxy.subscribe("follow-idle", 0, subscribed::add);
+      long length = client.describe("follow-idle").getChainLength();
+      await().atMost(WAIT).until(() -> followed.size() == length && subscribed.size() == length);
+
+      Thread.sleep(2_500); // what is tested: idle for longer than the deadline
+      proxy.cut();
+      client.send("follow-idle", 2);
+      long longer = client.describe("follow-idle").getChainLength();
+      await()
+          .atMost(WAIT)
+          .failFast(() -> follower.isDone() || sub.done().isDone())
+          .until(() -> followed.size() == longer && subscribed.size() == longer);
+      sub.close();
+      client.stop("follow-idle");
+      assertThat(follower.get(30, TimeUnit.SECONDS)).isEqualTo(longer + 1); // and actor.stopped
+    }
+  }
+
   private static JsonNode members(String room) throws Exception {
     return client.mapper().readTree(client.state(room).getStateJson().toStringUtf8());
   }
