@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "troupe 0.1.0",
     description = "Talks to Troupe: chains, actors, the cluster; creates actor projects.",
-    subcommands = {ChainCommand.class, ActorCommand.class, ClusterCommand.class, NewCommand.class})
+    subcommands = {
+      ChainCommand.class,
+      ActorCommand.class,
+      ClusterCommand.class,
+      NewCommand.class,
+      CompletionCommand.class
+    })
 public final class TroupeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
