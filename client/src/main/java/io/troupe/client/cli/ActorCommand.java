@@ -89,15 +89,21 @@ final class ActorCommand implements Runnable {
     void run(TroupeClient client) {
       long began = System.nanoTime();
       String what = "uploading " + manifest.getFileName() + "'s module" + size(manifest);
+      String started;
       try (Progress p =
           Progress.of(
               spec.commandLine().getErr(),
-              () -> what + "... " + (System.nanoTime() - began) / 1_000_000_000 + " s")) {
-        out().println(client.start(manifest, id));
+              () ->
+                  what
+                      + " and starting it... "
+                      + (System.nanoTime() - began) / 1_000_000_000
+                      + " s")) {
+        started = client.start(manifest, id);
       }
+      out().println(started); // after the progress line is gone
     }
 
-    /** " (1.4 MiB)": the size of the manifest's module, or nothing when it cannot tell. */
+    /** " (340 KiB)": the size of the manifest's module, or nothing when it cannot tell. */
     private static String size(Path manifest) {
       try {
         String module =
@@ -106,7 +112,9 @@ final class ActorCommand implements Runnable {
                 .path("module")
                 .asText();
         long bytes = Files.size(manifest.toAbsolutePath().resolveSibling(module));
-        return String.format(java.util.Locale.ROOT, " (%.1f MiB)", bytes / 1048576.0);
+        return bytes < 1 << 20
+            ? " (" + (bytes + 1023) / 1024 + " KiB)"
+            : String.format(java.util.Locale.ROOT, " (%.1f MiB)", bytes / 1048576.0);
       } catch (IOException | RuntimeException e) {
         return ""; // the start itself says what is wrong
       }
