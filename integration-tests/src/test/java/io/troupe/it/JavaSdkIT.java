@@ -227,6 +227,16 @@ class JavaSdkIT {
     await().atMost(WAIT).until(() -> members("room-sdk").size() == 1);
     assertThat(client.state("room-sdk").getStateJson().toStringUtf8()).doesNotContain(aliceId);
 
+    // sent and closed at once, before the room even accepted: the message goes first, and
+    // what the room sends back while handling it arrives before the close
+    List<JsonNode> quickHeard = new CopyOnWriteArrayList<>();
+    TroupeChannel quick = client.openChannel("room-sdk", "\"quick\"", quickHeard::add);
+    quick.send("\"in and out\"");
+    quick.close();
+    assertThat(quick.closed().get(30, TimeUnit.SECONDS)).isEqualTo("closed by the client");
+    assertThat(quickHeard).containsExactly(client.mapper().readTree("\"in and out\""));
+    assertThat(quick.opened()).isCompleted();
+
     // the room stops: the node closes bob's channel
     client.stop("room-sdk");
     assertThat(bob.closed().get(30, TimeUnit.SECONDS)).isNotEmpty();

@@ -26,6 +26,9 @@ import java.util.function.Consumer;
  * thread.
  */
 public final class TroupeChannel implements AutoCloseable {
+  private static final ChannelClientMessage CLOSE =
+      ChannelClientMessage.newBuilder().setClose(ChannelCloseRequest.getDefaultInstance()).build();
+
   private final Calls calls;
   private final Payloads payloads;
   private final String actor;
@@ -122,8 +125,9 @@ public final class TroupeChannel implements AutoCloseable {
   }
 
   /**
-   * Closes the channel (the actor's {@code handle-channel-close} runs). Returns at once; {@link
-   * #closed()} completes when the node confirmed it. Closing twice does nothing.
+   * Closes the channel (the actor's {@code handle-channel-close} runs) after the messages sent
+   * before: the actor handles them first. Returns at once; {@link #closed()} completes when the
+   * node confirmed it. Closing twice does nothing.
    */
   @Override
   public void close() {
@@ -132,14 +136,9 @@ public final class TroupeChannel implements AutoCloseable {
         return;
       }
       closing = true;
-      if (!open) {
-        // what waits for the open would follow the close: it will never go
-        pending.clear();
+      if (open) { // otherwise it goes once the channel opened, after what waits for that
+        up.onNext(CLOSE);
       }
-      up.onNext(
-          ChannelClientMessage.newBuilder()
-              .setClose(ChannelCloseRequest.getDefaultInstance())
-              .build());
     }
   }
 
@@ -157,12 +156,6 @@ public final class TroupeChannel implements AutoCloseable {
         ChannelClientMessage.newBuilder()
             .setOpen(ChannelOpen.newBuilder().setId(actor).setMessageJson(openMessage))
             .build());
-    if (closing) {
-      up.onNext(
-          ChannelClientMessage.newBuilder()
-              .setClose(ChannelCloseRequest.getDefaultInstance())
-              .build());
-    }
   }
 
   private void openedInTime() {
@@ -201,6 +194,9 @@ public final class TroupeChannel implements AutoCloseable {
                 up.onNext(ChannelClientMessage.newBuilder().setMessageJson(b).build());
               }
               pending.clear();
+              if (closing) {
+                up.onNext(CLOSE);
+              }
             }
             opened.complete(m.getOpened().getChannelId());
           }
