@@ -327,6 +327,54 @@ class JavaSdkIT {
     }
   }
 
+  @Test
+  void aListenerOrConsumerThatThrows_endsItsChannelOrSubscription() throws Exception {
+    client.start(EXAMPLES.resolve("chat-room/room.toml"), "room-throws");
+    List<TroupeClientException> failures = new CopyOnWriteArrayList<>();
+    TroupeChannel channel =
+        client.openChannel(
+            "room-throws",
+            "null",
+            new ChannelListener<>() {
+              @Override
+              public void onMessage(JsonNode message) {
+                throw new IllegalStateException("cannot take " + message);
+              }
+
+              @Override
+              public void onFailure(TroupeClientException failure) {
+                failures.add(failure);
+              }
+            });
+    channel.awaitOpened();
+    channel.send(1);
+    assertThatThrownBy(() -> channel.closed().get(30, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfSatisfying(
+            TroupeClientException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(Status.Code.CANCELLED);
+              assertThat(e.getCause()).hasMessage("cannot take 1");
+            });
+    assertThat(failures).hasSize(1);
+    await().atMost(WAIT).until(() -> members("room-throws").isEmpty()); // the node closed it
+
+    Subscription sub =
+        client.subscribe(
+            "room-throws",
+            0,
+            e -> {
+              if (e.getSeq() == 1) {
+                throw new IllegalStateException("not seq 1");
+              }
+            });
+    assertThatThrownBy(() -> sub.done().get(30, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(TroupeClientException.class)
+        .hasRootCauseMessage("not seq 1");
+    assertThat(sub.nextSeq()).isEqualTo(1);
+  }
+
   /**
    * A follower of an actor that was idle for longer than the client's deadline still goes on when
    * its connection breaks: the deadline bounds the time without a node, not without events.

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A channel to an actor ({@link TroupeClient#openChannel}): messages both ways over one stream, in
@@ -33,8 +33,8 @@ public final class TroupeChannel implements AutoCloseable {
   private final Payloads payloads;
   private final String actor;
   private final ByteString openMessage;
-  private final ChannelListener<?> listener;
-  private final Consumer<ByteString> deliver;
+  private final ChannelListener<Object> listener;
+  private final Function<ByteString, ?> read;
   private final long deadlineNanos;
   private final CompletableFuture<String> opened = new CompletableFuture<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
@@ -56,8 +56,11 @@ public final class TroupeChannel implements AutoCloseable {
       Object openMessage,
       Class<T> type,
       ChannelListener<T> listener) {
-    Consumer<ByteString> deliver = bytes -> listener.onMessage(payloads.read(bytes, type));
-    TroupeChannel c = new TroupeChannel(calls, payloads, actor, openMessage, listener, deliver);
+    @SuppressWarnings("unchecked") // it hears what read gives: Ts
+    ChannelListener<Object> heard = (ChannelListener<Object>) (ChannelListener<?>) listener;
+    TroupeChannel c =
+        new TroupeChannel(
+            calls, payloads, actor, openMessage, heard, bytes -> payloads.read(bytes, type));
     c.attempt(calls.current(), 0);
     CompletableFuture.delayedExecutor(calls.deadline().toNanos(), TimeUnit.NANOSECONDS)
         .execute(c::openedInTime);
@@ -69,14 +72,14 @@ public final class TroupeChannel implements AutoCloseable {
       Payloads payloads,
       String actor,
       Object openMessage,
-      ChannelListener<?> listener,
-      Consumer<ByteString> deliver) {
+      ChannelListener<Object> listener,
+      Function<ByteString, ?> read) {
     this.calls = calls;
     this.payloads = payloads;
     this.actor = actor;
     this.openMessage = payloads.write(openMessage);
     this.listener = listener;
-    this.deliver = deliver;
+    this.read = read;
     this.deadlineNanos = System.nanoTime() + calls.deadline().toNanos();
   }
 
@@ -216,11 +219,14 @@ public final class TroupeChannel implements AutoCloseable {
     }
 
     private void message(ByteString json) {
+      Object m;
       try {
-        deliver.accept(json);
+        m = read.apply(json);
       } catch (TroupeClientException e) { // a message the client cannot read as the type asked
         listener.onError(e);
+        return;
       }
+      listener.onMessage(m);
     }
 
     @Override
