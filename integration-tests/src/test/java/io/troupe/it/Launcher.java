@@ -30,11 +30,32 @@ final class Launcher {
     return exec(cmd, REPO, env, 120);
   }
 
+  /** Runs {@code launcher} with {@code input} as its stdin. */
+  static Result runWithInput(String input, String launcher, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(REPO.resolve("ops").resolve(launcher).toString());
+    cmd.addAll(List.of(args));
+    Path in = Files.createTempFile("it-in", ".txt");
+    try {
+      Files.writeString(in, input, StandardCharsets.UTF_8);
+      return exec(cmd, REPO, java.util.Map.of(), 120, in);
+    } finally {
+      Files.deleteIfExists(in);
+    }
+  }
+
   /**
    * Runs {@code command} in {@code dir} with {@code env} added, for at most {@code seconds}; kills
    * it and what it started when it overruns, and always before returning.
    */
   static Result exec(List<String> command, Path dir, java.util.Map<String, String> env, int seconds)
+      throws IOException, InterruptedException {
+    return exec(command, dir, env, seconds, null);
+  }
+
+  private static Result exec(
+      List<String> command, Path dir, java.util.Map<String, String> env, int seconds, Path stdin)
       throws IOException, InterruptedException {
     Path out = Files.createTempFile("it-out", ".txt");
     Path err = Files.createTempFile("it-err", ".txt");
@@ -43,6 +64,9 @@ final class Launcher {
             .directory(dir.toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile());
+    if (stdin != null) {
+      b.redirectInput(stdin.toFile());
+    }
     b.environment().putAll(env);
     Process p = b.start();
     try {

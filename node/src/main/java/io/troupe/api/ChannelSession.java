@@ -14,6 +14,7 @@ import io.troupe.proto.v1.ChannelClosed;
 import io.troupe.proto.v1.ChannelError;
 import io.troupe.proto.v1.ChannelOpened;
 import io.troupe.proto.v1.ChannelServerMessage;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -46,6 +47,16 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
    */
   private boolean ended;
 
+  /**
+   * Completes once every message the client sent so far has been handled (or refused): a close from
+   * the client waits for it, so that what the actor sends while handling them reaches the client
+   * before the close. Guarded by this.
+   */
+  private CompletableFuture<Void> sent = CompletableFuture.completedFuture(null);
+
+  /** The client asked to close: its messages after that are refused. Guarded by this. */
+  private boolean closing;
+
   ChannelSession(
       ActorSystem system, Protos protos, StreamObserver<ChannelServerMessage> responses) {
     this.system = system;
@@ -62,10 +73,7 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
       switch (m.getBodyCase()) {
         case OPEN -> open(m);
         case MESSAGE_JSON -> message(m);
-        case CLOSE -> {
-          closeChannel();
-          closed("closed by the client");
-        }
+        case CLOSE -> afterSent("closed by the client");
         default -> refuse(new InvalidArgumentException("empty channel message"));
       }
     } catch (RuntimeException e) {
@@ -80,11 +88,37 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
       refuse(new InvalidArgumentException("the channel is not open yet: send open first"));
       return;
     }
+    synchronized (this) {
+      if (closing) {
+        refuse(new InvalidArgumentException("the channel is closing: the client closed it"));
+        return;
+      }
+    }
     try {
-      c.send(protos.json(m.getMessageJson()));
+      CompletableFuture<Void> handled = c.send(protos.json(m.getMessageJson()));
+      synchronized (this) {
+        sent = CompletableFuture.allOf(sent, handled.exceptionally(e -> null));
+      }
     } catch (RuntimeException e) {
       refuse(e);
     }
+  }
+
+  /**
+   * Closes the channel once the client's messages so far have been handled, then sends {@code
+   * reason} as the last frame.
+   */
+  private void afterSent(String reason) {
+    CompletableFuture<Void> before;
+    synchronized (this) {
+      closing = true;
+      before = sent;
+    }
+    before.whenComplete(
+        (v, e) -> {
+          closeChannel();
+          closed(reason);
+        });
   }
 
   /** An error frame: this client frame was dropped; the channel stays open. */
@@ -139,8 +173,7 @@ final class ChannelSession implements StreamObserver<ChannelClientMessage>, Chan
 
   @Override
   public void onCompleted() {
-    closeChannel();
-    closed("the client ended the stream");
+    afterSent("the client ended the stream");
   }
 
   // ---- from the actor ----

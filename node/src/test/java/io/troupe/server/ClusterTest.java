@@ -299,6 +299,53 @@ class ClusterTest {
     up.onCompleted();
   }
 
+  /**
+   * A close sent right after messages waits for them: what the actor sends while handling them
+   * reaches the client before {@code closed} (the close overtook them once, and the replies to the
+   * last messages were lost).
+   */
+  @Test
+  void aCloseRightAfterMessages_comesAfterTheirReplies() throws Exception {
+    String room = idOn(1, "room-close-after");
+    cluster.client(0).startActor(startRequest("chat-room/room.toml", room));
+    for (boolean endStream : new boolean[] {false, true}) {
+      BlockingQueue<ChannelServerMessage> received = new LinkedBlockingQueue<>();
+      java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+      StreamObserver<ChannelClientMessage> up =
+          cluster.asyncClient(0).openChannel(collector(received, null, ended));
+      up.onNext(
+          ChannelClientMessage.newBuilder()
+              .setOpen(ChannelOpen.newBuilder().setId(room).setMessageJson(json("\"fay\"")))
+              .build());
+      assertThat(received.poll(20, TimeUnit.SECONDS).hasOpened()).isTrue();
+      for (int i = 0; i < 20; i++) {
+        up.onNext(
+            ChannelClientMessage.newBuilder().setMessageJson(json(Integer.toString(i))).build());
+      }
+      if (endStream) {
+        up.onCompleted();
+      } else {
+        up.onNext(
+            ChannelClientMessage.newBuilder()
+                .setClose(io.troupe.proto.v1.ChannelCloseRequest.getDefaultInstance())
+                .build());
+      }
+      assertThat(ended.await(20, TimeUnit.SECONDS)).isTrue();
+      List<String> frames = new java.util.ArrayList<>();
+      received.forEach(
+          m -> frames.add(m.hasClosed() ? "closed" : m.getMessageJson().toStringUtf8()));
+      List<String> expected = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        expected.add(Integer.toString(i));
+      }
+      expected.add("closed");
+      assertThat(frames).as("end the stream: " + endStream).isEqualTo(expected);
+      if (!endStream) {
+        up.onCompleted();
+      }
+    }
+  }
+
   @Test
   void restartAndRemove_throughAnyNode_reachTheHome() {
     String id = idOn(2, "restartable");

@@ -2,7 +2,6 @@ package io.troupe.client.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.troupe.chain.ChainCodec;
 import io.troupe.chain.EventHash;
 import io.troupe.client.sdk.TroupeClient;
 import io.troupe.proto.v1.ActorDescription;
@@ -16,7 +15,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,7 +44,9 @@ import picocli.CommandLine.Spec;
       ActorCommand.Verify.class,
       ActorCommand.Replay.class,
       ActorCommand.Head.class,
-      ActorCommand.State.class
+      ActorCommand.State.class,
+      EventsCommand.class,
+      ChannelCommand.class
     })
 final class ActorCommand implements Runnable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -86,7 +90,37 @@ final class ActorCommand implements Runnable {
 
     @Override
     void run(TroupeClient client) {
-      out().println(client.start(manifest, id));
+      long began = System.nanoTime();
+      String what = "uploading " + manifest.getFileName() + "'s module" + size(manifest);
+      String started;
+      try (Progress p =
+          Progress.of(
+              spec.commandLine().getErr(),
+              () ->
+                  what
+                      + " and starting it... "
+                      + (System.nanoTime() - began) / 1_000_000_000
+                      + " s")) {
+        started = client.start(manifest, id);
+      }
+      out().println(started); // after the progress line is gone
+    }
+
+    /** " (340 KiB)": the size of the manifest's module, or nothing when it cannot tell. */
+    private static String size(Path manifest) {
+      try {
+        String module =
+            new com.fasterxml.jackson.dataformat.toml.TomlMapper()
+                .readTree(manifest.toFile())
+                .path("module")
+                .asText();
+        long bytes = Files.size(manifest.toAbsolutePath().resolveSibling(module));
+        return bytes < 1 << 20
+            ? " (" + (bytes + 1023) / 1024 + " KiB)"
+            : String.format(java.util.Locale.ROOT, " (%.1f MiB)", bytes / 1048576.0);
+      } catch (IOException | RuntimeException e) {
+        return ""; // the start itself says what is wrong
+      }
     }
   }
 
@@ -228,17 +262,39 @@ final class ActorCommand implements Runnable {
 
     @Override
     void run(TroupeClient client) {
-      out().println(describe(client.describe(id)));
+      out().println(describeJson(client.describe(id)));
     }
   }
 
-  @Command(name = "list", description = "Prints every actor of the cluster, one JSON per line.")
+  @Command(
+      name = "list",
+      description =
+          "Prints every actor of the cluster: one JSON per line, or with --output table a table.")
   static final class ListActors extends Sub {
+    @Option(
+        names = "--output",
+        paramLabel = "FORMAT",
+        description = "json (default: one JSON object per line) or table.")
+    Output output = Output.json;
+
     @Override
     void run(TroupeClient client) {
+      List<ObjectNode> rows = new ArrayList<>();
       for (ActorDescription d : client.list()) {
-        out().println(describe(d));
+        if (output == Output.json) {
+          rows.add(describeJson(d));
+        } else {
+          ObjectNode r = JSON.createObjectNode();
+          r.put("id", d.getId());
+          r.put("name", d.getName());
+          r.put("node", d.getNode());
+          r.put("status", d.getStatus());
+          r.put("epoch", d.getEpoch());
+          r.put("events", d.getChainLength());
+          rows.add(r);
+        }
       }
+      output.print(out(), rows);
     }
   }
 
@@ -273,19 +329,30 @@ final class ActorCommand implements Runnable {
               : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
       try {
         // each event is written as it arrives: a long chain never sits in memory
+        AtomicLong written = new AtomicLong();
         java.util.function.Consumer<io.troupe.proto.v1.ChainEvent> line =
             e -> {
               try {
-                w.write(ChainCodec.toLine(event(e)));
+                w.write(ChainLines.line(e));
                 w.write('\n');
                 if (follow) {
                   w.flush();
                 }
+                written.incrementAndGet();
               } catch (IOException ex) {
                 throw new java.io.UncheckedIOException(ex);
               }
             };
-        long n = follow ? client.follow(id, from, line) : client.chain(id, from, 0, line);
+        long n;
+        // a progress line only beside a file: on a terminal, stdout is where the events go
+        try (Progress p =
+            file == null
+                ? null
+                : Progress.of(
+                    spec.commandLine().getErr(),
+                    () -> "exporting " + id + ": " + written.get() + " events")) {
+          n = follow ? client.follow(id, from, line) : client.chain(id, from, 0, line);
+        }
         w.flush();
         if (file != null) {
           spec.commandLine().getErr().println("wrote " + n + " events to " + file);
@@ -297,17 +364,6 @@ final class ActorCommand implements Runnable {
           w.close();
         }
       }
-    }
-
-    private static io.troupe.chain.ChainEvent event(io.troupe.proto.v1.ChainEvent e) {
-      return new io.troupe.chain.ChainEvent(
-          e.getActor(),
-          e.getSeq(),
-          EventHash.of(e.getParent().toByteArray()),
-          e.getType(),
-          e.getTimestamp(),
-          e.getData().toByteArray(),
-          EventHash.of(e.getHash().toByteArray()));
     }
   }
 
@@ -403,7 +459,7 @@ final class ActorCommand implements Runnable {
     }
   }
 
-  static String describe(ActorDescription d) {
+  static ObjectNode describeJson(ActorDescription d) {
     ObjectNode o = JSON.createObjectNode();
     o.put("id", d.getId());
     o.put("name", d.getName());
@@ -416,6 +472,6 @@ final class ActorCommand implements Runnable {
     if (!d.getParent().isEmpty()) {
       o.put("parent", d.getParent());
     }
-    return o.toString();
+    return o;
   }
 }

@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "troupe 0.1.0",
     description = "Talks to Troupe: chains, actors, the cluster; creates actor projects.",
-    subcommands = {ChainCommand.class, ActorCommand.class, ClusterCommand.class, NewCommand.class})
+    subcommands = {
+      ChainCommand.class,
+      ActorCommand.class,
+      ClusterCommand.class,
+      NewCommand.class,
+      CompletionCommand.class
+    })
 public final class TroupeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -48,7 +54,7 @@ public final class TroupeCommand implements Runnable {
       String env = System.getenv("TROUPE_TARGET");
       t = java.util.List.of((env == null || env.isBlank() ? "127.0.0.1:7070" : env).split(","));
     }
-    io.troupe.client.sdk.TroupeClient.Builder b =
+    io.troupe.client.sdk.TroupeClientBuilder b =
         io.troupe.client.sdk.TroupeClient.builder()
             .targets(t)
             .deadline(java.time.Duration.ofSeconds(10));

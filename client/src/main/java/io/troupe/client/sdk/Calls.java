@@ -46,6 +46,24 @@ final class Calls {
     return current;
   }
 
+  /** The client's channels, one per target, in the order given. */
+  List<Channel> channels() {
+    return channels;
+  }
+
+  /** The deadline of one call (for a stream: of its opening, or of a pause in its progress). */
+  Duration deadline() {
+    return deadline;
+  }
+
+  /** The status of a failed call or stream, in the client's words. */
+  TroupeClientException translate(Throwable t) {
+    return translate(
+        t instanceof StatusRuntimeException e
+            ? e
+            : Status.fromThrowable(t).asRuntimeException(Status.trailersFromThrowable(t)));
+  }
+
   /** Runs {@code body} to completion: its value, or a {@link TroupeClientException}. */
   <T> T blocking(Function<TroupeGrpc.TroupeFutureStub, ListenableFuture<T>> body) {
     return await(async(body));

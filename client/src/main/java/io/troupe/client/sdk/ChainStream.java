@@ -32,6 +32,9 @@ final class ChainStream {
 
   private static final Object END = new Object();
 
+  /** A stream that lived this long was taken by its node. */
+  private static final long TAKEN_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final List<Channel> channels;
   private final Duration idle;
   private final Duration patience;
@@ -65,6 +68,7 @@ final class ChainStream {
                 .asRuntimeException();
       }
       Channel channel = channels.get((first + attempt) % channels.size());
+      long began = System.nanoTime();
       BlockingQueue<Object> events = new LinkedBlockingQueue<>();
       ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
       opener.open(
@@ -111,6 +115,10 @@ final class ChainStream {
               throw e;
             }
             last = e;
+            if (System.nanoTime() - began >= TAKEN_NANOS) {
+              // the node had taken the stream (an idle actor sends nothing): a failure now is new
+              lastProgress = System.nanoTime();
+            }
             Thread.sleep(100);
             break;
           }

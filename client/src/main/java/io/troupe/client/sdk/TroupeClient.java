@@ -1,15 +1,13 @@
 package io.troupe.client.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptors;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -41,9 +39,6 @@ import io.troupe.proto.v1.UpgradeActorResponse;
 import io.troupe.proto.v1.UploadModuleRequest;
 import io.troupe.proto.v1.VerifyChainRequest;
 import io.troupe.proto.v1.VerifyChainResponse;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,11 +77,12 @@ public final class TroupeClient implements AutoCloseable {
   private final List<Channel> channels = new ArrayList<>();
 
   private final Calls calls;
+  private final Payloads payloads;
 
   /** The client's own network threads, ended by {@link #close}. */
   private final Transport.Loop loop = Transport.loop();
 
-  private TroupeClient(Builder b) {
+  TroupeClient(TroupeClientBuilder b) {
     this.targets = List.copyOf(b.targets);
     this.deadline = b.deadline;
     this.attempt = b.attempt;
@@ -99,10 +95,11 @@ public final class TroupeClient implements AutoCloseable {
           b.token == null ? c : ClientInterceptors.intercept(c, Transport.bearer(b.token)));
     }
     this.calls = new Calls(channels, targets, deadline, attempt);
+    this.payloads = new Payloads(b.mapper);
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static TroupeClientBuilder builder() {
+    return new TroupeClientBuilder();
   }
 
   /**
@@ -113,32 +110,9 @@ public final class TroupeClient implements AutoCloseable {
    * @param id the actor's id, or null for a fresh UUID
    */
   public String start(Path manifest, String id) {
-    String toml;
-    byte[] module;
-    try {
-      toml = Files.readString(manifest);
-      JsonNode parsed = new TomlMapper().readTree(toml);
-      String ref = parsed.path("module").asText("");
-      if (ref.isEmpty()) {
-        throw new TroupeClientException(
-            Status.Code.INVALID_ARGUMENT, "", manifest + ": the manifest has no module", null);
-      }
-      Path base = manifest.toAbsolutePath().getParent();
-      module = Files.readAllBytes(base.resolve(ref));
-      toml = inlineInitState(toml, (ObjectNode) parsed, base);
-    } catch (IOException e) {
-      throw new TroupeClientException(
-          Status.Code.INVALID_ARGUMENT, "", "cannot read " + manifest + ": " + e.getMessage(), e);
-    }
     // the id is chosen here, so that a retry starts the same actor, not a second one
-    String actorId = id == null ? java.util.UUID.randomUUID().toString() : id;
-    StartActorRequest req =
-        StartActorRequest.newBuilder()
-            .setManifestToml(toml)
-            .setManifestName(manifest.toString())
-            .setModuleBytes(ByteString.copyFrom(module))
-            .setId(actorId)
-            .build();
+    String actorId = id == null ? UUID.randomUUID().toString() : id;
+    StartActorRequest req = Manifests.startRequest(manifest, actorId);
     AtomicBoolean attempted = new AtomicBoolean();
     return calls
         .blocking(
@@ -157,31 +131,6 @@ public final class TroupeClient implements AutoCloseable {
             })
         .getId();
   }
-
-  /** The manifest with an {@code init_state} file's JSON in place of its path. */
-  private static String inlineInitState(String toml, ObjectNode parsed, Path base)
-      throws IOException {
-    JsonNode init = parsed.get("init_state");
-    if (init == null || !init.isTextual()) {
-      return toml;
-    }
-    String text = init.asText().strip();
-    if (text.startsWith("{") || text.startsWith("[") || text.startsWith("\"")) {
-      return toml; // inline JSON already
-    }
-    JsonNode state = JSON.readTree(Files.readString(base.resolve(text)));
-    if (state == null || state.isNull()) {
-      parsed.remove("init_state");
-    } else if (state.isContainerNode() || state.isTextual()) {
-      parsed.put("init_state", JSON.writeValueAsString(state)); // JSON text: read as inline JSON
-    } else {
-      parsed.set("init_state", state); // a number or a boolean: a TOML value of its own
-    }
-    return new TomlMapper().writeValueAsString(parsed);
-  }
-
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
 
   public void stop(String id) {
     calls.blocking(s -> s.stopActor(StopActorRequest.newBuilder().setId(id).build()));
@@ -232,37 +181,52 @@ public final class TroupeClient implements AutoCloseable {
     calls.blocking(s -> s.removeActor(RemoveActorRequest.newBuilder().setId(id).build()));
   }
 
-  /** Delivers {@code json} to the actor's handle-send; returns once handled and replicated. */
-  public void send(String id, String json) {
-    Calls.await(sendAsync(id, json));
+  /**
+   * Delivers {@code message} to the actor's handle-send; returns once handled and replicated. A
+   * String is JSON text ({@code "5"}, {@code "{\"add\":1}"}); any other object is written by the
+   * client's {@link ObjectMapper} (see {@link TroupeClientBuilder#mapper}).
+   */
+  public void send(String id, Object message) {
+    Calls.await(sendAsync(id, message));
   }
 
   /**
-   * Like {@link #send}, without waiting: completes once the send is handled and replicated, or with
-   * a {@link TroupeClientException}. Any number may be in flight on one client.
+   * Like {@link #send(String, Object)}, with the message id the actor knows it by: the actor
+   * handles an id once, so sending it again (after a crash, from another process) is safe. The same
+   * id with another message is refused ({@code MESSAGE_ID_REUSED}).
    */
-  public CompletableFuture<Void> sendAsync(String id, String json) {
-    SendRequest req =
-        SendRequest.newBuilder()
-            .setId(id)
-            .setMessageJson(utf8(json))
-            .setMessageId(UUID.randomUUID().toString())
-            .build();
+  public void send(String id, Object message, String messageId) {
+    Calls.await(sendAsync(id, message, messageId));
+  }
+
+  /**
+   * Like {@link #send(String, Object)}, without waiting: completes once the send is handled and
+   * replicated, or with a {@link TroupeClientException}. Any number may be in flight on one client.
+   */
+  public CompletableFuture<Void> sendAsync(String id, Object message) {
+    return sendAsync(id, message, UUID.randomUUID().toString());
+  }
+
+  /** Like {@link #send(String, Object, String)}, without waiting. */
+  public CompletableFuture<Void> sendAsync(String id, Object message, String messageId) {
+    SendRequest req = sendRequest(id, message, messageId).build();
     return calls.async(s -> s.send(req)).thenApply(r -> null);
+  }
+
+  private SendRequest.Builder sendRequest(String id, Object message, String messageId) {
+    return SendRequest.newBuilder()
+        .setId(id)
+        .setMessageJson(payloads.write(message))
+        .setMessageId(Objects.requireNonNull(messageId));
   }
 
   /**
    * Like {@link #send}, and returns the node's signed receipt of the actor's chain head once the
    * send is acknowledged: a head that holds this send's events (docs/chain.md, "Receipts").
    */
-  public Receipt sendWithReceipt(String id, String json) {
+  public Receipt sendWithReceipt(String id, Object message) {
     SendRequest req =
-        SendRequest.newBuilder()
-            .setId(id)
-            .setMessageJson(utf8(json))
-            .setMessageId(UUID.randomUUID().toString())
-            .setReceipt(true)
-            .build();
+        sendRequest(id, message, UUID.randomUUID().toString()).setReceipt(true).build();
     return receipt(Calls.await(calls.async(s -> s.send(req))).getReceipt());
   }
 
@@ -288,20 +252,88 @@ public final class TroupeClient implements AutoCloseable {
         r.getSignature().toByteArray());
   }
 
-  /** Sends a request; returns the actor's response as JSON text. */
+  /** Sends a request (JSON text); returns the actor's response as JSON text. */
   public String request(String id, String json) {
     return Calls.await(requestAsync(id, json));
   }
 
-  /** Like {@link #request}, without waiting: completes with the response as JSON text. */
+  /** Like {@link #request(String, String)}, without waiting. */
   public CompletableFuture<String> requestAsync(String id, String json) {
+    return requestAsync(id, json, String.class);
+  }
+
+  /**
+   * Sends a request; returns the actor's response read as {@code type} by the client's mapper
+   * ({@code JsonNode.class} for any JSON; {@code String.class} for the JSON text). {@code message}
+   * is sent as by {@link #send(String, Object)}.
+   */
+  public <T> T request(String id, Object message, Class<T> type) {
+    return Calls.await(requestAsync(id, message, type));
+  }
+
+  /** Like {@link #request(String, Object, Class)}, with the message id the actor knows it by. */
+  public <T> T request(String id, Object message, Class<T> type, String messageId) {
+    return Calls.await(requestAsync(id, message, type, messageId));
+  }
+
+  /**
+   * Like {@link #request(String, Object, Class)}, without waiting: completes with the response, or
+   * with a {@link TroupeClientException}. Any number may be in flight on one client.
+   */
+  public <T> CompletableFuture<T> requestAsync(String id, Object message, Class<T> type) {
+    return requestAsync(id, message, type, UUID.randomUUID().toString());
+  }
+
+  /**
+   * Like {@link #requestAsync(String, Object, Class)}, with the message id the actor knows it by: a
+   * request sent again with the same id is answered with the first answer, without running again.
+   */
+  public <T> CompletableFuture<T> requestAsync(
+      String id, Object message, Class<T> type, String messageId) {
+    Objects.requireNonNull(type);
     RequestRequest req =
         RequestRequest.newBuilder()
             .setId(id)
-            .setMessageJson(utf8(json))
-            .setMessageId(UUID.randomUUID().toString())
+            .setMessageJson(payloads.write(message))
+            .setMessageId(Objects.requireNonNull(messageId))
             .build();
-    return calls.async(s -> s.request(req)).thenApply(r -> r.getResponseJson().toStringUtf8());
+    return calls
+        .async(s -> s.request(req))
+        .thenApply(r -> payloads.read(r.getResponseJson(), type));
+  }
+
+  /**
+   * Opens a channel to actor {@code id}, whose {@code handle-channel-open} gets {@code
+   * openMessage}; {@code listener} hears what comes back, each message as a {@link JsonNode}.
+   * Returns at once: {@link TroupeChannel#opened()} says when (and whether) the actor accepted.
+   */
+  public TroupeChannel openChannel(
+      String id, Object openMessage, ChannelListener<JsonNode> listener) {
+    return openChannel(id, openMessage, JsonNode.class, listener);
+  }
+
+  /**
+   * Like {@link #openChannel(String, Object, ChannelListener)}, each message read as {@code type}.
+   */
+  public <T> TroupeChannel openChannel(
+      String id, Object openMessage, Class<T> type, ChannelListener<T> listener) {
+    return TroupeChannel.open(
+        calls, payloads, id, openMessage, Objects.requireNonNull(type), listener);
+  }
+
+  /**
+   * Subscribes to actor {@code id}'s chain: {@code onEvent} gets its committed events from {@code
+   * fromSeq} on, then each commit's as it happens, until the actor stops or the subscription is
+   * closed. Returns at once; see {@link Subscription} (it goes on from the next seq when a node
+   * fails). {@link #follow} is the same, blocking the calling thread.
+   */
+  public Subscription subscribe(String id, long fromSeq, Consumer<ChainEvent> onEvent) {
+    return Subscription.start(calls, id, fromSeq, Objects.requireNonNull(onEvent));
+  }
+
+  /** The mapper messages are written and read with (to convert a {@link JsonNode}, for one). */
+  public ObjectMapper mapper() {
+    return payloads.mapper();
   }
 
   public ActorDescription describe(String id) {
@@ -397,10 +429,6 @@ public final class TroupeClient implements AutoCloseable {
     return calls.blocking(s -> s.clusterStatus(ClusterStatusRequest.getDefaultInstance()));
   }
 
-  private static ByteString utf8(String s) {
-    return ByteString.copyFrom(Objects.requireNonNull(s), StandardCharsets.UTF_8);
-  }
-
   @Override
   public void close() {
     for (ManagedChannel c : managed) {
@@ -415,88 +443,5 @@ public final class TroupeClient implements AutoCloseable {
     }
     loop.close(); // no network thread outlives the client (a JVM exits up to 0.3 s later if one
     // does)
-  }
-
-  /** Configures a {@link TroupeClient}. */
-  public static final class Builder {
-    private final List<String> targets = new ArrayList<>();
-    private Duration deadline = Duration.ofSeconds(30);
-    private Duration attempt = Duration.ofSeconds(5);
-    private String token;
-    private boolean tls;
-    private Path trusted;
-    private Path clientCert;
-    private Path clientKey;
-
-    private Builder() {}
-
-    /** The bearer token every call presents ({@code authorization: Bearer TOKEN}). */
-    public Builder token(String token) {
-      if (token == null || token.isBlank()) {
-        throw new IllegalArgumentException("the token is empty");
-      }
-      this.token = token.strip();
-      return this;
-    }
-
-    /** Talk TLS, trusting the system's certificate authorities. */
-    public Builder tls() {
-      this.tls = true;
-      return this;
-    }
-
-    /** Talk TLS, trusting the certificate authorities in PEM file {@code caPem} only. */
-    public Builder trustedCertificates(Path caPem) {
-      this.tls = true;
-      this.trusted = Objects.requireNonNull(caPem);
-      return this;
-    }
-
-    /** Present this certificate and key (PEM, PKCS#8) to a node that asks for one (mutual TLS). */
-    public Builder clientCertificate(Path certPem, Path keyPem) {
-      this.tls = true;
-      this.clientCert = Objects.requireNonNull(certPem);
-      this.clientKey = Objects.requireNonNull(keyPem);
-      return this;
-    }
-
-    private ChannelCredentials credentials() {
-      return tls
-          ? Transport.tls(trusted, clientCert, clientKey)
-          : InsecureChannelCredentials.create();
-    }
-
-    /** A node's gRPC address {@code host:port}; add several for failover. */
-    public Builder target(String hostPort) {
-      targets.add(Objects.requireNonNull(hostPort));
-      return this;
-    }
-
-    public Builder targets(List<String> hostPorts) {
-      hostPorts.forEach(this::target);
-      return this;
-    }
-
-    /** The deadline of each call (default 30 s). */
-    public Builder deadline(Duration d) {
-      this.deadline = Objects.requireNonNull(d);
-      return this;
-    }
-
-    /**
-     * How long one attempt on one node may take (default 5 s) before the next node is tried with
-     * the same message id; a retried message is not run twice.
-     */
-    public Builder attemptTimeout(Duration d) {
-      this.attempt = Objects.requireNonNull(d);
-      return this;
-    }
-
-    public TroupeClient build() {
-      if (targets.isEmpty()) {
-        throw new IllegalArgumentException("at least one target address is required");
-      }
-      return new TroupeClient(this);
-    }
   }
 }
