@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * accepts. Either way both send on the one stream.
  */
 public final class LinkHub implements Links, AutoCloseable {
+  /**
+   * A link this long without a word from its peer is dead (peers report their load every 200 ms): a
+   * new dial from that member replaces it instead of being refused as linked already.
+   */
+  static final java.time.Duration SILENT_LINK = java.time.Duration.ofSeconds(3);
+
   private static final Logger log = LoggerFactory.getLogger(LinkHub.class);
   private static final Duration REDIAL = Duration.ofMillis(500);
 
@@ -235,6 +241,10 @@ public final class LinkHub implements Links, AutoCloseable {
 
     @Override
     public void onNext(EnvelopeBatch batch) {
+      PeerLink heard = link;
+      if (heard != null) {
+        heard.heard();
+      }
       for (Envelope e : batch.getEnvelopesList()) {
         try {
           handle(e);
@@ -294,10 +304,20 @@ public final class LinkHub implements Links, AutoCloseable {
         problem = "the certificate presented does not name node " + member.name();
       } else if (dials(member.member())) {
         problem = "node " + member.name() + " is dialled by this node, not the other way";
-      } else if (link(member.member()).connected()) {
+      } else if (link(member.member()).connected()
+          && !link(member.member()).silentFor(SILENT_LINK)) {
         problem = "node " + member.name() + " is linked already";
       } else {
-        link = link(member.member());
+        PeerLink existing = link(member.member());
+        if (existing.connected()) { // its stream died unseen: the member's new dial replaces it
+          log.info(
+              "{}: link from {} replaces one silent for over {} ms",
+              self.self().name(),
+              member.name(),
+              SILENT_LINK.toMillis());
+          existing.detach(null, new IllegalStateException("replaced by a new dial"));
+        }
+        link = existing;
         link.peerName(member.name());
         link.attach(out);
         log.debug("{}: link from {} accepted", self.self().name(), link.peerName());

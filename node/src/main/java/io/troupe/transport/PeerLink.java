@@ -47,6 +47,9 @@ final class PeerLink {
   private volatile String peerName;
   private volatile boolean closed;
 
+  /** When the peer was last heard from on this link (System.nanoTime: liveness, not dates). */
+  private volatile long lastHeard = System.nanoTime();
+
   PeerLink(String peerUuid, String peerName, Envelopes envelopes) {
     this.peerUuid = peerUuid;
     this.peerName = peerName;
@@ -67,6 +70,19 @@ final class PeerLink {
 
   boolean connected() {
     return out != null;
+  }
+
+  /** Something came from the peer on this link. */
+  void heard() {
+    lastHeard = System.nanoTime();
+  }
+
+  /**
+   * Whether the peer has sent nothing for {@code quiet}: a healthy peer reports its load several
+   * times a second, so a stream this quiet died without either side seeing it end.
+   */
+  boolean silentFor(java.time.Duration quiet) {
+    return System.nanoTime() - lastHeard > quiet.toNanos();
   }
 
   /** Sends a {@code kind} envelope about {@code target}; completes with the peer's reply. */
@@ -120,6 +136,7 @@ final class PeerLink {
 
   /** The stream to the peer is up: what queued meanwhile goes out now. */
   void attach(StreamObserver<EnvelopeBatch> stream) {
+    heard();
     out = stream;
     drain();
   }
