@@ -129,6 +129,12 @@ public final class WasmEngine {
     }
     try {
       return Wat2Wasm.parse(text);
+    } catch (com.dylibso.chicory.wasi.WasiExitException e) {
+      // the compiler exits without telling us where (its diagnostics are not ours to read)
+      throw new InvalidModuleException(
+          "malformed WAT: the text does not compile to a module (a syntax error, an unknown"
+              + " instruction or name, or a type mismatch; wat2wasm names the line)",
+          e);
     } catch (RuntimeException e) {
       throw new InvalidModuleException("malformed WAT: " + firstLine(e.getMessage()), e);
     }
