@@ -3,7 +3,10 @@ package io.troupe.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
+import io.troupe.actor.Event;
+import io.troupe.actor.EventCodec;
 import io.troupe.chain.ChainEvent;
+import io.troupe.chain.EventTypes;
 import io.troupe.cluster.ClusterChainStore;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.InvalidArgumentException;
@@ -71,7 +74,11 @@ final class ReplayRun {
             .manifest(id);
     Function<String, Optional<byte[]>> spawned = childStates(records, summary, mapper);
     Replay.Builder b =
-        Replay.builder(candidate.orElseGet(() -> system.module(manifest.module())))
+        Replay.builder(
+                candidate.orElseGet(
+                    () ->
+                        moduleAtStart(system, records, id, fromSeq, summary.chainLength())
+                            .orElseGet(() -> system.module(manifest.module()))))
             .modules(hex -> known(system, hex));
     if (candidate.isPresent()) {
       b.fixedModule();
@@ -86,6 +93,35 @@ final class ReplayRun {
       each(records, id, fromSeq, summary.chainLength(), replay::accept);
       return replay.finish();
     }
+  }
+
+  /**
+   * The module the actor ran where a replay from {@code from} starts, when that is not its genesis
+   * (which names its own): the one the first upgrade after it replaced, if there is one; else empty
+   * (the record's, current one).
+   */
+  private static Optional<LoadedModule> moduleAtStart(
+      ActorSystem system, ClusterChainStore records, ActorId id, long from, long length) {
+    long first = Math.max(from, records.anchor(id).map(a -> a.seq() + 1).orElse(0L));
+    if (first == 0) {
+      return Optional.empty();
+    }
+    EventCodec codec = new EventCodec(new ObjectMapper());
+    String[] replaced = new String[1];
+    each(
+        records,
+        id,
+        first,
+        length,
+        e -> {
+          if (e.type().equals(EventTypes.ACTOR_UPGRADED)
+              && codec.decode(e) instanceof Event.Upgraded u) {
+            replaced[0] = u.fromModuleSha256();
+            return false;
+          }
+          return true;
+        });
+    return replaced[0] == null ? Optional.empty() : known(system, replaced[0]);
   }
 
   /** The module with SHA-256 {@code hex}, as this node or the cluster has it. */

@@ -285,6 +285,50 @@ class DurabilityTest {
     assertThat(request(later, "counter", "\"total?\"")).isEqualTo("13");
   }
 
+  @Test
+  void aPrunedChainReplaysFromItsCheckpoint_withTheModuleThatRanThere() throws Exception {
+    TroupeNode node = start();
+    var api = client(node);
+    var req = startRequest("counter/counter.toml", "counter");
+    api.startActor(
+        req.toBuilder()
+            .setManifestToml(
+                req.getManifestToml() + "\n[chain]\ncheckpoint_events = 100\nkeep_events = 50\n")
+            .build());
+    for (int i = 0; i < 150; i++) {
+      api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("1")).build());
+    }
+    // after the last checkpoint: a message the old module adds 1 for and the new one 2
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("\"tick\"")).build());
+    String wat =
+        Files.readString(Path.of("../examples/counter/counter.wat").toAbsolutePath().normalize());
+    String adds2 =
+        wat.replace(
+            "(then (local.set $add (i64.const 1)))", "(then (local.set $add (i64.const 2)))");
+    var forced =
+        api.upgradeActor(
+            UpgradeActorRequest.newBuilder()
+                .setId("counter")
+                .setModuleRef(upload(api, adds2))
+                .setForce(true)
+                .build());
+    assertThat(forced.getUpgraded()).isTrue();
+    assertThat(forced.getCheck().getReproduced()).isFalse();
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("\"tick\"")).build());
+    assertThat(request(api, "counter", "\"total?\"")).isEqualTo("153");
+    assertThat(ClusterTest.chain(api, "counter").get(0).seq()).isGreaterThan(0); // pruned
+
+    var replay = ReplayActorRequest.newBuilder().setId("counter").build();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              var r = api.replayActor(replay);
+              assertThat(r.getReproduced()).as(r.getSummary()).isTrue();
+              assertThat(r.getFromSeq()).isGreaterThan(0);
+            });
+  }
+
   private static String upload(TroupeGrpc.TroupeBlockingStub api, String wat) {
     return api.uploadModule(
             io.troupe.proto.v1.UploadModuleRequest.newBuilder()
