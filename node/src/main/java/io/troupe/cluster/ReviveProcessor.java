@@ -30,15 +30,8 @@ final class ReviveProcessor
     if (r == null || r.manifest == null || r.live()) {
       return null;
     }
-    String from = r.node;
-    r.epoch++;
-    r.node = node;
-    r.member = member;
-    r.handedOff = false;
     r.status = "running";
-    entry.setValue(r);
-    return new TakeoverData(
-        r.epoch, from, r.lines(r.base, r.length()), r.state, r.manifest, r.moduleRef, r.parent);
+    return TakeoverProcessor.moveTo(entry, node, member);
   }
 
   @Override

@@ -32,6 +32,15 @@ final class TakeoverProcessor
     if (r == null || r.manifest == null || !formerMember.equals(r.member) || !r.live()) {
       return null;
     }
+    return moveTo(entry, node, member);
+  }
+
+  /**
+   * Names {@code node} (member {@code member}) the record's home in a new epoch, which fences the
+   * former one; returns what the new home continues from.
+   */
+  static TakeoverData moveTo(Map.Entry<String, ActorRecord> entry, String node, String member) {
+    ActorRecord r = entry.getValue();
     String from = r.node;
     r.epoch++;
     r.node = node;

@@ -201,6 +201,24 @@ public final class Failover {
   }
 
   /**
+   * What actor {@code id}, taken over as {@code t}, continues from: its record, or (with a durable
+   * store) the store, fenced first; null when the store has it in a later epoch.
+   */
+  private Resumption resumption(ActorId id, Takeover t, String why) {
+    return store == null
+        ? new Resumption(
+            id,
+            Recovery.manifest(id, t.manifestToml(), t.moduleRef()),
+            t.parent(),
+            t.events(),
+            t.state(),
+            t.epoch(),
+            t.fromNode(),
+            why)
+        : fromStore(id, t, why);
+  }
+
+  /**
    * Fences the durable store in the takeover's epoch and continues from what it holds (the truth: a
    * home that died between writing the store and the record left the record behind, which is
    * brought up to the store first).
@@ -236,18 +254,7 @@ public final class Failover {
               .revive(id, members.self())
               .orElseThrow(
                   () -> new ActorRunningException("actor " + id + " runs already: stop it first"));
-      Resumption r =
-          store == null
-              ? new Resumption(
-                  id,
-                  Recovery.manifest(id, t.manifestToml(), t.moduleRef()),
-                  t.parent(),
-                  t.events(),
-                  t.state(),
-                  t.epoch(),
-                  t.fromNode(),
-                  why)
-              : fromStore(id, t, why);
+      Resumption r = resumption(id, t, why);
       if (r == null) {
         throw new UnavailableException("actor " + id + " was taken over meanwhile; try again");
       }
@@ -274,18 +281,7 @@ public final class Failover {
               : t.fromNode().equals(self.name())
                   ? "resumed after this node's copy lost a commit"
                   : "home node " + t.fromNode() + " left the cluster";
-      Resumption r =
-          store == null
-              ? new Resumption(
-                  id,
-                  Recovery.manifest(id, t.manifestToml(), t.moduleRef()),
-                  t.parent(),
-                  t.events(),
-                  t.state(),
-                  t.epoch(),
-                  t.fromNode(),
-                  why)
-              : fromStore(id, t, why);
+      Resumption r = resumption(id, t, why);
       if (r == null) {
         return;
       }
