@@ -73,7 +73,7 @@ final class ReplayRun {
             .orElseThrow(() -> new ActorNotFoundException("no actor " + id))
             .manifest(id);
     Function<String, Optional<byte[]>> spawned = childStates(records, summary, mapper);
-    Replay.Builder b =
+    io.troupe.replay.ReplayBuilder b =
         Replay.builder(
                 candidate.orElseGet(
                     () ->

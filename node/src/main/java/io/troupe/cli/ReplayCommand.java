@@ -103,7 +103,7 @@ final class ReplayCommand implements Callable<Integer> {
       states.put(Sha256.hex(state), state);
     }
     ChainVerifier.Running links = ChainVerifier.streaming();
-    Replay.Builder builder = Replay.builder(module);
+    io.troupe.replay.ReplayBuilder builder = Replay.builder(module);
     if (moduleFile != null) {
       builder.fixedModule();
     }

@@ -2,7 +2,6 @@ package io.troupe.replay;
 
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.ExternalType;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.actor.Event;
 import io.troupe.actor.EventCodec;
@@ -10,7 +9,6 @@ import io.troupe.chain.ChainEvent;
 import io.troupe.chain.EventTypes;
 import io.troupe.chain.Sha256;
 import io.troupe.error.InvalidArgumentException;
-import io.troupe.manifest.Limits;
 import io.troupe.wasm.AbiViolation;
 import io.troupe.wasm.GuestFaults;
 import io.troupe.wasm.GuestInstance;
@@ -74,7 +72,7 @@ public final class Replay implements AutoCloseable {
   /** The events of the turn being read, from its {@code wasm.call}; null between turns. */
   private List<ChainEvent> turn;
 
-  private Replay(Builder b) {
+  Replay(ReplayBuilder b) {
     this.module = Objects.requireNonNull(b.module, "module");
     this.modules = b.modules;
     this.fixedModule = b.fixedModule;
@@ -97,8 +95,8 @@ public final class Replay implements AutoCloseable {
   }
 
   /** A replay of chains of actors of {@code module}. */
-  public static Builder builder(LoadedModule module) {
-    return new Builder(module);
+  public static ReplayBuilder builder(LoadedModule module) {
+    return new ReplayBuilder(module);
   }
 
   /**
@@ -278,7 +276,7 @@ public final class Replay implements AutoCloseable {
   /** The actor goes on from the state with hash {@code recorded} (empty: no state). */
   private void continueFrom(ChainEvent e, Optional<String> recorded) {
     if (from >= 0) {
-      Optional<String> actual = hashOf(state);
+      Optional<String> actual = TurnOutcome.hashOf(state);
       if (!actual.equals(recorded)) {
         diverge(
             e.seq(),
@@ -361,65 +359,15 @@ public final class Replay implements AutoCloseable {
           "(no further host call: " + call.function() + " returned)");
       return;
     }
-    compare(call.function(), endEvent.seq(), end, result, fault);
-  }
-
-  private void compare(String function, long seq, Event end, GuestResult result, String fault) {
-    String replayed =
-        fault != null
-            ? "fault: " + fault
-            : result instanceof GuestResult.Err err
-                ? "error: " + err.message()
-                : describe((GuestResult.Ok) result);
-    if (end instanceof Event.Result r) {
-      if (!(result instanceof GuestResult.Ok ok) || fault != null) {
-        diverge(seq, function + " did not return as recorded", describe(r), replayed);
-        return;
-      }
-      JsonNode value = ok.value() == null ? mapper.nullNode() : ok.value();
-      byte[] newState = ok.state().orElse(null);
-      if (!RecordedValues.matches(r.result(), value) || !r.stateSha256().equals(hashOf(newState))) {
-        diverge(seq, function + " returned another result or state", describe(r), replayed);
-        return;
-      }
-      state = newState;
-    } else if (end instanceof Event.Error err) {
-      String recorded = (err.fault() ? "fault: " : "error: ") + err.message();
-      boolean same =
-          err.fault()
-              ? fault != null
-                  && (fault.equals(err.message())
-                      || GuestFaults.isDeadline(fault) && GuestFaults.isDeadline(err.message()))
-              : fault == null
-                  && result instanceof GuestResult.Err e
-                  && e.message().equals(err.message());
-      if (!same) {
-        diverge(seq, function + " did not fail as recorded", recorded, replayed);
-        return;
-      }
-      if (err.fault()) {
-        guest = null; // a fault ends the instance
-      }
+    TurnOutcome outcome =
+        TurnOutcome.judge(call.function(), endEvent.seq(), end, result, fault, mapper);
+    if (outcome.divergence() != null) {
+      divergence = outcome.divergence();
+    } else if (outcome.returned()) {
+      state = outcome.state();
+    } else if (outcome.endsInstance()) {
+      guest = null; // a fault ends the instance
     }
-  }
-
-  private String describe(Event.Result r) {
-    return "result "
-        + RecordedValues.show(r.result())
-        + ", state sha256 "
-        + r.stateSha256().orElse("(none)");
-  }
-
-  private String describe(GuestResult.Ok ok) {
-    byte[] s = ok.state().orElse(null);
-    return "result "
-        + RecordedValues.show(ok.value() == null ? mapper.nullNode() : ok.value())
-        + ", state sha256 "
-        + hashOf(s).orElse("(none)")
-        + (s == null
-            ? ""
-            : " = "
-                + RecordedValues.shorten(new String(s, java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** The guest instance, made when first needed; its imports are answered from the chain. */
@@ -431,7 +379,7 @@ public final class Replay implements AutoCloseable {
         String function = imp.module() + "." + imp.name();
         if (imp.type() == ExternalType.FUNCTION && bound.add(function)) {
           registry.registerBinding(
-              imp.module(), imp.name(), 0, input -> current.binding(function).invoke(input));
+              imp.module(), imp.name(), 0, input -> current.answer(function, input));
         }
       }
       guest =
@@ -454,85 +402,10 @@ public final class Replay implements AutoCloseable {
     notes.add(note);
   }
 
-  private static Optional<String> hashOf(byte[] state) {
-    return state == null ? Optional.empty() : Optional.of(Sha256.hex(state));
-  }
-
   @Override
   public void close() {
     if (ownsTimer) {
       timer.shutdownNow();
-    }
-  }
-
-  /** How to replay: the module, and what the chain does not hold (the first state, limits). */
-  public static final class Builder {
-    private final LoadedModule module;
-    private int memoryPages = Limits.defaults().memoryPages();
-    private Duration callTimeout = Limits.defaults().callTimeout();
-    private Optional<byte[]> initState = Optional.empty();
-    private Function<String, Optional<byte[]>> states = hex -> Optional.empty();
-    private ObjectMapper mapper = new ObjectMapper();
-    private ScheduledExecutorService timer;
-    private Function<String, Optional<LoadedModule>> modules = hex -> Optional.empty();
-    private boolean fixedModule;
-
-    private Builder(LoadedModule module) {
-      this.module = module;
-    }
-
-    /** The manifest's limits: memory pages and call deadline, as the actor ran under. */
-    public Builder limits(Limits limits) {
-      this.memoryPages = limits.memoryPages();
-      this.callTimeout = limits.callTimeout();
-      return this;
-    }
-
-    /** The manifest's {@code init_state} (null: none). */
-    public Builder initState(byte[] state) {
-      this.initState = Optional.ofNullable(state);
-      return this;
-    }
-
-    /**
-     * States by their SHA-256 hex: a spawned child's first state, or the state at a checkpoint for
-     * a chain whose earlier events were pruned. Each is hashed again before use.
-     */
-    public Builder states(Function<String, Optional<byte[]>> states) {
-      this.states = Objects.requireNonNull(states);
-      return this;
-    }
-
-    public Builder mapper(ObjectMapper mapper) {
-      this.mapper = Objects.requireNonNull(mapper);
-      return this;
-    }
-
-    /**
-     * Modules by their SHA-256 hex: what an {@code actor.upgraded} event switches the replay to.
-     */
-    public Builder modules(Function<String, Optional<LoadedModule>> modules) {
-      this.modules = Objects.requireNonNull(modules);
-      return this;
-    }
-
-    /**
-     * Replays every turn with the builder's module, through any {@code actor.upgraded} event: how a
-     * candidate module is checked against a history.
-     */
-    public Builder fixedModule() {
-      this.fixedModule = true;
-      return this;
-    }
-
-    /** Where call deadlines are timed (default: a thread of the replay's own). */
-    public Builder timer(ScheduledExecutorService timer) {
-      this.timer = timer;
-      return this;
-    }
-
-    public Replay build() {
-      return new Replay(this);
     }
   }
 }
