@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.troupe.chain.EventHash;
 import io.troupe.client.sdk.TroupeClient;
 import io.troupe.proto.v1.ActorDescription;
-import io.troupe.proto.v1.GetHeadResponse;
 import io.troupe.proto.v1.GetStateResponse;
-import io.troupe.proto.v1.ReplayActorResponse;
 import io.troupe.proto.v1.VerifyChainResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,17 +31,17 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ActorCommand.Start.class,
       ActorCommand.Stop.class,
-      ActorCommand.Restart.class,
-      ActorCommand.Remove.class,
-      ActorCommand.Upgrade.class,
+      ActorLifecycleCommands.Restart.class,
+      ActorLifecycleCommands.Remove.class,
+      ActorLifecycleCommands.Upgrade.class,
       ActorCommand.Send.class,
       ActorCommand.Request.class,
       ActorCommand.Describe.class,
       ActorCommand.ListActors.class,
       ActorCommand.Chain.class,
       ActorCommand.Verify.class,
-      ActorCommand.Replay.class,
-      ActorCommand.Head.class,
+      ActorLifecycleCommands.Replay.class,
+      ActorLifecycleCommands.Head.class,
       ActorCommand.State.class,
       EventsCommand.class,
       ChannelCommand.class
@@ -70,14 +68,30 @@ final class ActorCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      int exit;
       try (TroupeClient client = actor.root.client()) {
-        run(client);
+        exit = exit(client);
       }
       out().flush();
+      return exit;
+    }
+
+    /** The verb's work with {@code client}; returns the exit code (0 unless overridden). */
+    int exit(TroupeClient client) throws IOException {
+      run(client);
       return 0;
     }
 
-    abstract void run(TroupeClient client) throws IOException;
+    /** The verb's work, for a verb that always exits 0 when it does not throw. */
+    void run(TroupeClient client) throws IOException {
+      throw new IllegalStateException(
+          getClass().getSimpleName() + " overrides neither run nor exit");
+    }
+
+    /** An empty JSON object, to print as one line with its fields in the order they are put. */
+    com.fasterxml.jackson.databind.node.ObjectNode object() {
+      return JSON.createObjectNode();
+    }
   }
 
   @Command(name = "start", description = "Uploads the manifest's module, starts it; prints the id.")
@@ -133,98 +147,6 @@ final class ActorCommand implements Runnable {
     void run(TroupeClient client) {
       client.stop(id);
     }
-  }
-
-  @Command(
-      name = "restart",
-      description =
-          "Starts the actor again from its last committed state, in a new epoch (a running one is"
-              + " stopped first); prints where it runs.")
-  static final class Restart extends Sub {
-    @Parameters(index = "0", paramLabel = "ID")
-    String id;
-
-    @Option(names = "--reason", description = "Recorded in its chain.")
-    String reason = "";
-
-    @Override
-    void run(TroupeClient client) {
-      var r = client.restart(id, reason);
-      out()
-          .println(
-              "{\"id\":\""
-                  + id
-                  + "\",\"node\":\""
-                  + r.getNode()
-                  + "\",\"epoch\":"
-                  + r.getEpoch()
-                  + "}");
-    }
-  }
-
-  @Command(
-      name = "remove",
-      description =
-          "Deletes a stopped or failed actor's record and whole chain (export it first with"
-              + " `actor chain ID --out FILE` to keep it); its id can be used again.")
-  static final class Remove extends Sub {
-    @Parameters(index = "0", paramLabel = "ID")
-    String id;
-
-    @Override
-    void run(TroupeClient client) {
-      client.remove(id);
-    }
-  }
-
-  @Command(
-      name = "upgrade",
-      description =
-          "Hot code upgrade: replays the actor's recent history against the new module first, and"
-              + " runs it from the next turn on (state kept) only if that reproduces it, or with"
-              + " --force. Exits 1 naming the diverging seq when refused.")
-  static final class Upgrade extends Sub {
-    @Parameters(index = "0", paramLabel = "ID")
-    String id;
-
-    @Option(
-        names = "--module",
-        required = true,
-        paramLabel = "FILE",
-        description = "The new module (.wasm or .wat).")
-    java.nio.file.Path module;
-
-    @Option(
-        names = "--window",
-        paramLabel = "N",
-        description = "Replay at least the latest N events (default: the node's, 10,000).")
-    long window;
-
-    @Option(names = "--force", description = "Upgrade even when the replay diverges.")
-    boolean force;
-
-    @Override
-    public Integer call() throws Exception {
-      try (TroupeClient client = actor.root.client()) {
-        var r = client.upgrade(id, java.nio.file.Files.readAllBytes(module), window, force);
-        out().println(r.getCheck().getSummary());
-        if (r.getUpgraded()) {
-          out().println("upgraded actor " + id + " to " + r.getModuleRef());
-          out().flush();
-          return 0;
-        }
-        out().flush();
-        spec.commandLine()
-            .getErr()
-            .println(
-                "troupe: not upgraded: the new module does not reproduce the history (--force"
-                    + " to upgrade anyway)");
-        return 1;
-      }
-    }
-
-    @Override
-    void run(TroupeClient client) {}
   }
 
   @Command(name = "send", description = "Sends JSON to handle-send; returns once handled.")
@@ -373,77 +295,14 @@ final class ActorCommand implements Runnable {
     String id;
 
     @Override
-    public Integer call() throws Exception {
-      try (TroupeClient client = actor.root.client()) {
-        VerifyChainResponse v = client.verify(id);
-        if (v.getValid()) {
-          out().println("ok: " + v.getEvents() + " events (actor " + id + ")");
-          out().flush();
-          return 0;
-        }
-        spec.commandLine().getErr().println(v.getProblem());
-        return 1;
+    int exit(TroupeClient client) {
+      VerifyChainResponse v = client.verify(id);
+      if (v.getValid()) {
+        out().println("ok: " + v.getEvents() + " events (actor " + id + ")");
+        return 0;
       }
-    }
-
-    @Override
-    void run(TroupeClient client) {}
-  }
-
-  @Command(
-      name = "replay",
-      description =
-          "Replays the actor's committed chain against its module on the node, host calls"
-              + " answered from the chain: exits 0 when every event is reproduced, 1 naming the"
-              + " first seq that differs.")
-  static final class Replay extends Sub {
-    @Parameters(index = "0", paramLabel = "ID")
-    String id;
-
-    @Override
-    public Integer call() throws Exception {
-      try (TroupeClient client = actor.root.client()) {
-        ReplayActorResponse r = client.replay(id);
-        out().println(r.getSummary());
-        out().flush();
-        return r.getReproduced() ? 0 : 1;
-      }
-    }
-
-    @Override
-    void run(TroupeClient client) {}
-  }
-
-  @Command(
-      name = "head",
-      description =
-          "Prints the actor's committed head as JSON; with --signed, a receipt signed by the"
-              + " node (check it with `troupe chain verify FILE --receipt R --pubkey K`).")
-  static final class Head extends Sub {
-    @Parameters(index = "0", paramLabel = "ID")
-    String id;
-
-    @Option(names = "--signed", description = "Print a receipt the node signs.")
-    boolean signed;
-
-    @Override
-    void run(TroupeClient client) {
-      GetHeadResponse h = client.head(id, signed);
-      if (signed) {
-        out().println(TroupeClient.receipt(h.getReceipt()).toJson());
-      } else {
-        out()
-            .println(
-                "{\"actor\":\""
-                    + id
-                    + "\",\"length\":"
-                    + h.getLength()
-                    + ",\"head\":\""
-                    + io.troupe.chain.EventHash.of(h.getHead().toByteArray()).toHex()
-                    + "\",\"epoch\":"
-                    + h.getEpoch()
-                    + "}");
-      }
+      spec.commandLine().getErr().println(v.getProblem());
+      return 1;
     }
   }
 
