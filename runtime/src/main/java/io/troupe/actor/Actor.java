@@ -2,7 +2,6 @@ package io.troupe.actor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.troupe.chain.Chain;
-import io.troupe.chain.ChainEvent;
 import io.troupe.chain.ChainVerifier;
 import io.troupe.error.GuestErrorException;
 import io.troupe.error.InternalException;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +48,7 @@ final class Actor implements Recipient {
   private final Ledger ledger;
   private final PendingOperations operations;
   private final ActorContext context;
-  private final CommitPipeline commits;
+  private final Recorder recorder;
   private final Turns turns;
   private final Inbox inbox;
 
@@ -59,14 +57,8 @@ final class Actor implements Recipient {
 
   private volatile ActorStatus status = ActorStatus.STARTING;
 
-  /** The seq of the last checkpoint (or where the held chain begins); mailbox only. */
-  private long checkpointSeq;
-
   /** When the last turn (or any mailbox task) ended, in clock millis. */
   private volatile long lastActive;
-
-  /** Bytes of event data appended since then; mailbox only. */
-  private long bytesSinceCheckpoint;
 
   /**
    * @param chain the actor's chain: new, or one that goes on from a verified history
@@ -92,12 +84,11 @@ final class Actor implements Recipient {
     this.chain = chain;
     this.ledger = new Ledger(id, history);
     this.operations = new PendingOperations(this, history);
-    this.commits = new CommitPipeline(new CommitSource(), services.chainStore(), history.length());
+    this.recorder = new Recorder(this, chain, services, history.length());
     this.inbox =
         new Inbox(
             this,
             new Mailbox(services.executor(), manifest.limits().mailboxCapacity(), this::afterTask));
-    this.checkpointSeq = chain.firstSeq();
     this.context = new ActorContext(this);
     this.turns = new Turns(this, module, handlers, initialState, history.lastState());
     turns.instantiate();
@@ -169,64 +160,25 @@ final class Actor implements Recipient {
     return inbox.deliver(d);
   }
 
-  // ---- durability ----
+  // ---- durability ({@link Recorder}) ----
 
-  /**
-   * Settles what a turn acknowledges once the events appended so far are durable (a commit that
-   * fails fails it instead). In the mailbox, at the end of the turn or inside it: a value given
-   * inside a turn waits for the turn's own end, since commits go out between turns.
-   */
-  <T> void release(CompletableFuture<T> target, T value, Throwable error) {
-    commits
-        .durable(chain.size())
-        .whenComplete(
-            (v, e) -> {
-              if (e != null) {
-                target.completeExceptionally(e);
-              } else if (error != null) {
-                target.completeExceptionally(error);
-              } else {
-                target.complete(value);
-              }
-            });
+  Recorder recorder() {
+    return recorder;
   }
 
-  /** Completes once every event appended so far is durable. */
-  CompletableFuture<Void> durable() {
-    return commits.durable(chain.size());
-  }
-
-  /** Committed events from {@code fromSeq} on, backfill then live; returns the cancel action. */
-  Runnable subscribe(long fromSeq, Consumer<List<ChainEvent>> listener) {
-    return commits.subscribe(fromSeq, listener);
-  }
-
-  /** Like {@link #subscribe(long, Consumer)}, with events it let go of read from {@code older}. */
-  Runnable subscribe(
-      long fromSeq,
-      Consumer<List<ChainEvent>> listener,
-      java.util.function.BiFunction<Long, Long, List<ChainEvent>> older) {
-    return commits.subscribe(fromSeq, listener, older);
-  }
-
-  long committedLength() {
-    return commits.committed();
-  }
-
-  /** Appends {@code event} to the chain (committed after the turn). */
+  /** Appends {@code event} to the chain (committed after the mailbox task). */
   void record(Event event) {
-    append(event.type(), services.events().encode(event));
+    recorder.record(event);
   }
 
-  void append(String type, byte[] data) {
-    chain.append(type, services.clock().millis(), data);
-    bytesSinceCheckpoint += data.length;
+  /** See {@link Recorder#release}. */
+  <T> void release(CompletableFuture<T> target, T value, Throwable error) {
+    recorder.release(target, value, error);
   }
 
-  /** After every mailbox task: a checkpoint when one is due, then the commit of what it added. */
+  /** After every mailbox task: a checkpoint when due, the commit of what it added. */
   private void afterTask() {
-    checkpointIfDue();
-    commits.flush();
+    recorder.afterTask();
     if (services.passivation().enabled()) {
       lastActive = services.passivation().now();
     }
@@ -245,31 +197,6 @@ final class Actor implements Recipient {
   /** Whether the actor sleeps without a guest instance ({@link Passivation}). */
   boolean sleeping() {
     return turns.passive();
-  }
-
-  /**
-   * Records a checkpoint every {@code [chain] checkpoint_events} events or {@code checkpoint_bytes}
-   * bytes, between turns, where the chain store keeps the history; once it is durable, the actor
-   * lets go of the events before it (the store has them).
-   */
-  private void checkpointIfDue() {
-    if (status != ActorStatus.RUNNING || !services.chainStore().retainsHistory()) {
-      return;
-    }
-    var settings = manifest.chain();
-    if (chain.size() - checkpointSeq < settings.checkpointEvents()
-        && bytesSinceCheckpoint < settings.checkpointBytes()) {
-      return;
-    }
-    History history = History.read(chain.range(checkpointSeq, chain.size()), services.events());
-    if (turns.state() != null) {
-      services.chainStore().keepState(turns.state().clone()); // where a replay can start
-    }
-    record(history.checkpoint());
-    long seq = chain.size() - 1;
-    checkpointSeq = seq;
-    bytesSinceCheckpoint = 0;
-    commits.durable(chain.size()).thenRun(() -> commits.forgetBefore(seq));
   }
 
   // ---- lifecycle ----
@@ -333,10 +260,6 @@ final class Actor implements Recipient {
   }
 
   /**
-   * Stops the actor after the deliveries queued before this call (see {@link #stop}); completes
-   * once the stop is durable.
-   */
-  /**
    * Runs {@code module} (kept at {@code moduleRef}) from the next turn on, after the deliveries
    * queued before: records {@code actor.upgraded} with {@code check}; state and handlers stay.
    * Completes once that is durable; fails, changing nothing, when the actor is not running or the
@@ -366,6 +289,10 @@ final class Actor implements Recipient {
     return done;
   }
 
+  /**
+   * Stops the actor after the deliveries queued before this call (see {@link #stop}); completes
+   * once the stop is durable.
+   */
   CompletableFuture<Void> enqueueStop(String reason, StopCause cause) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     mailbox()
@@ -405,7 +332,7 @@ final class Actor implements Recipient {
     services.tree().stopped(this, cause, reason, exitData, restart);
     if (!restarting && services.chainStore().retainsHistory()) {
       // its record and chain stay readable in the store: nothing of it needs to stay in memory
-      commits.durable(chain.size()).thenRun(() -> services.residents().forget(this));
+      recorder.durable().thenRun(() -> services.residents().forget(this));
     }
   }
 
@@ -470,56 +397,5 @@ final class Actor implements Recipient {
     operations.loseAll(); // the new home resumes them from the chain
     ledger.lost(why);
     inbox.releaseHeld();
-  }
-
-  /** What the commit pipeline reads from this actor. */
-  private final class CommitSource implements CommitPipeline.Source {
-    @Override
-    public ActorId id() {
-      return id;
-    }
-
-    @Override
-    public Chain chain() {
-      return chain;
-    }
-
-    @Override
-    public byte[] stateBytes() {
-      return turns.state();
-    }
-
-    @Override
-    public ActorStatus status() {
-      return status;
-    }
-
-    @Override
-    public long epoch() {
-      return epoch;
-    }
-
-    @Override
-    public String node() {
-      return services.nodeName();
-    }
-
-    @Override
-    public Optional<ChainStore.Origin> origin() {
-      return Optional.of(
-          new ChainStore.Origin(
-              manifest.name(),
-              turns.moduleSha256(),
-              parent,
-              manifest.text(),
-              manifest.module(),
-              manifest.chain().keepEvents()));
-    }
-
-    @Override
-    public void lost(TroupeException why) {
-      log.warn("actor {}: this node lost it: {}", id, why.getMessage());
-      services.residents().lose(Actor.this, why);
-    }
   }
 }

@@ -59,7 +59,7 @@ public final class ActorHandle {
    * @return cancels the subscription
    */
   public Runnable subscribe(long fromSeq, java.util.function.Consumer<List<ChainEvent>> listener) {
-    return actor.subscribe(fromSeq, listener);
+    return actor.recorder().subscribe(fromSeq, listener);
   }
 
   /**
@@ -71,17 +71,17 @@ public final class ActorHandle {
       long fromSeq,
       java.util.function.Consumer<List<ChainEvent>> listener,
       java.util.function.BiFunction<Long, Long, List<ChainEvent>> older) {
-    return actor.subscribe(fromSeq, listener, older);
+    return actor.recorder().subscribe(fromSeq, listener, older);
   }
 
   /** Completes once every event recorded so far is durable in the chain store. */
   public CompletableFuture<Void> durable() {
-    return actor.durable();
+    return actor.recorder().durable();
   }
 
   /** The chain length known durable (committed to the chain store). */
   public long committedLength() {
-    return actor.committedLength();
+    return actor.recorder().committedLength();
   }
 
   /** The current state, or empty for {@code none}. */

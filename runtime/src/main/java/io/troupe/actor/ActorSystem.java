@@ -22,12 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The actors of one node: starts them from manifests, finds them by id, sends to them, stops them.
@@ -65,14 +61,15 @@ public final class ActorSystem implements AutoCloseable {
     this.policy = b.policy;
     this.loader =
         new ModuleLoader(
-            this.engine, b.policy, b.nodeName, daemonThreads(b.nodeName + "-compile-"));
-    ExecutorService executor = b.executor != null ? b.executor : turnPool(b);
+            this.engine, b.policy, b.nodeName, ActorThreads.daemon(b.nodeName + "-compile-"));
+    ExecutorService executor =
+        b.executor != null ? b.executor : ActorThreads.turnPool(b.turnThreads, b.maxParkedTurns);
     ScheduledExecutorService scheduler =
         b.scheduler != null
             ? b.scheduler
-            : Executors.newSingleThreadScheduledExecutor(daemonThreads("troupe-deadline-"));
+            : Executors.newSingleThreadScheduledExecutor(ActorThreads.daemon("troupe-deadline-"));
     this.workers =
-        Executors.newFixedThreadPool(b.workerSlots, daemonThreads(b.nodeName + "-work-"));
+        Executors.newFixedThreadPool(b.workerSlots, ActorThreads.daemon(b.nodeName + "-work-"));
     this.hosting = new LocalHosting(this, residents);
     Dispatcher dispatcher =
         new Dispatcher(
@@ -83,17 +80,8 @@ public final class ActorSystem implements AutoCloseable {
             b.resultSink != null ? b.resultSink : hosting::resultHere,
             hosting::placedHere,
             b.meters);
-    Gauge.builder("troupe.actors", residents, Residents::size)
-        .description("actors on this node")
-        .register(b.meters);
     Passivation passivation = new Passivation(b.passivateAfter, b.clock);
-    Gauge.builder("troupe.actors.sleeping", this, ActorSystem::sleeping)
-        .description("actors on this node asleep without an instance (passivated)")
-        .register(b.meters);
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "troupe.actors.wakes", passivation, Passivation::wakes)
-        .description("sleeping actors woken by a turn")
-        .register(b.meters);
+    registerMeters(b.meters, passivation);
     Directory remote = b.remote;
     this.services =
         new Services(
@@ -125,6 +113,19 @@ public final class ActorSystem implements AutoCloseable {
             passivation,
             this::launch);
     passivation.start(scheduler, residents);
+  }
+
+  private void registerMeters(io.micrometer.core.instrument.MeterRegistry meters, Passivation p) {
+    Gauge.builder("troupe.actors", residents, Residents::size)
+        .description("actors on this node")
+        .register(meters);
+    Gauge.builder("troupe.actors.sleeping", this, ActorSystem::sleeping)
+        .description("actors on this node asleep without an instance (passivated)")
+        .register(meters);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "troupe.actors.wakes", p, Passivation::wakes)
+        .description("sleeping actors woken by a turn")
+        .register(meters);
   }
 
   public static ActorSystemBuilder builder() {
@@ -397,14 +398,7 @@ public final class ActorSystem implements AutoCloseable {
 
   /** Actors here asleep without a guest instance (passivated): counted now, one pass. */
   public int sleeping() {
-    int[] n = {0};
-    residents.forEach(
-        a -> {
-          if (a.sleeping()) {
-            n[0]++;
-          }
-        });
-    return n[0];
+    return residents.count(Actor::sleeping);
   }
 
   public boolean isShutdown() {
@@ -418,40 +412,5 @@ public final class ActorSystem implements AutoCloseable {
   @Override
   public void close() {
     shutdown();
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  /**
-   * The turn pool: a {@link ForkJoinPool}, so a turn parked on another actor (a managed block) gets
-   * a compensating thread and the node stays live. At most {@code maxParkedTurns} extra threads.
-   */
-  private static ExecutorService turnPool(ActorSystemBuilder b) {
-    AtomicInteger n = new AtomicInteger();
-    ForkJoinPool.ForkJoinWorkerThreadFactory factory =
-        pool -> {
-          ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-          t.setName("troupe-turn-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        };
-    return new ForkJoinPool(
-        b.turnThreads,
-        factory,
-        null,
-        true,
-        0,
-        b.turnThreads + b.maxParkedTurns + 16,
-        1,
-        pool -> true,
-        60,
-        TimeUnit.SECONDS);
   }
 }

@@ -11,7 +11,6 @@ import io.troupe.chain.EventTypes;
 import io.troupe.error.InvalidArgumentException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,10 +22,12 @@ import java.util.Optional;
 public final class EventCodec {
   private final ObjectMapper mapper;
   private final JsonNodeFactory f;
+  private final WasmCallBytes callBytes;
 
   public EventCodec(ObjectMapper mapper) {
     this.mapper = mapper;
     this.f = mapper.getNodeFactory();
+    this.callBytes = new WasmCallBytes(mapper);
   }
 
   /** The event's data, as recorded in the chain. */
@@ -71,46 +72,7 @@ public final class EventCodec {
    */
   public byte[] encodeCall(
       String function, Optional<String> messageId, Optional<ActorId> sender, byte[] params) {
-    var out = new java.io.ByteArrayOutputStream(64 + params.length);
-    out.writeBytes(CALL_FUNCTION);
-    quoted(out, function);
-    if (messageId.isPresent()) {
-      out.writeBytes(CALL_MESSAGE_ID);
-      quoted(out, messageId.get());
-      out.writeBytes(CALL_SENDER);
-      if (sender.isPresent()) {
-        quoted(out, sender.get().value());
-      } else {
-        out.writeBytes(NULL);
-      }
-    }
-    out.writeBytes(CALL_PARAMS);
-    out.writeBytes(params);
-    out.write('}');
-    return out.toByteArray();
-  }
-
-  private static final byte[] CALL_FUNCTION = ascii("{\"function\":");
-  private static final byte[] CALL_MESSAGE_ID = ascii(",\"message_id\":");
-  private static final byte[] CALL_SENDER = ascii(",\"sender\":");
-  private static final byte[] CALL_PARAMS = ascii(",\"params\":");
-  private static final byte[] NULL = ascii("null");
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** {@code s} as a JSON string, escaped as Jackson writes it. */
-  private void quoted(java.io.ByteArrayOutputStream out, String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isSurrogate(s.charAt(i))) { // rare: as the tree writer does it
-        out.writeBytes(f.textNode(s).toString().getBytes(StandardCharsets.UTF_8));
-        return;
-      }
-    }
-    out.write('"');
-    out.writeBytes(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(s));
-    out.write('"');
+    return callBytes.encode(function, messageId, sender, params);
   }
 
   /**
@@ -120,27 +82,7 @@ public final class EventCodec {
    * @throws InvalidArgumentException when {@code e} is not a {@code wasm.call} with params
    */
   public byte[] rawParams(ChainEvent e) {
-    byte[] data = e.data();
-    try (var p = mapper.getFactory().createParser(data)) {
-      if (e.type().equals(EventTypes.WASM_CALL)
-          && p.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-          boolean params = p.currentName().equals("params");
-          p.nextToken();
-          int start = (int) p.currentTokenLocation().getByteOffset();
-          p.skipChildren();
-          p.finishToken(); // a string is read lazily: its end is known only once read
-          if (params) {
-            int end = (int) p.currentLocation().getByteOffset();
-            return java.util.Arrays.copyOfRange(data, start, end);
-          }
-        }
-      }
-    } catch (IOException ex) {
-      // reported below
-    }
-    throw new InvalidArgumentException(
-        "event " + e.seq() + " of actor " + e.actor() + " is not a wasm.call with params");
+    return callBytes.rawParams(e);
   }
 
   /**

@@ -159,7 +159,8 @@ final class LocalHosting implements Hosting {
               a.handOff();
               residents.remove(h);
               services().postOffice().closeChannelsOf(id, "actor " + id + " moved");
-              a.durable()
+              a.recorder()
+                  .durable()
                   .whenComplete(
                       (v, e) -> {
                         if (e != null) {
@@ -181,7 +182,7 @@ final class LocalHosting implements Hosting {
       a.mailbox()
           .offerAlways(
               () -> {
-                a.durable().whenComplete((v, e) -> f.complete(null));
+                a.recorder().durable().whenComplete((v, e) -> f.complete(null));
                 a.handOff();
               });
       done.add(f);

@@ -35,6 +35,11 @@ final class Residents {
     return new ArrayList<>(actors.values());
   }
 
+  /** How many actors here match {@code test}, counted now. */
+  int count(java.util.function.Predicate<Actor> test) {
+    return (int) actors.values().stream().filter(h -> test.test(h.actor())).count();
+  }
+
   int size() {
     return actors.size();
   }

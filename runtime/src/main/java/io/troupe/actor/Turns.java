@@ -197,14 +197,16 @@ final class Turns {
       throw new InvalidArgumentException("actor " + actor.id() + " does not export " + function);
     }
     Services s = actor.services();
-    actor.append(
-        EventTypes.WASM_CALL,
-        s.events()
-            .encodeCall(
-                function,
-                Optional.ofNullable(delivery).map(Delivery::messageId),
-                delivery == null ? Optional.empty() : delivery.sender(),
-                paramBytes));
+    actor
+        .recorder()
+        .append(
+            EventTypes.WASM_CALL,
+            s.events()
+                .encodeCall(
+                    function,
+                    Optional.ofNullable(delivery).map(Delivery::messageId),
+                    delivery == null ? Optional.empty() : delivery.sender(),
+                    paramBytes));
     Duration timeout = actor.manifest().limits().callTimeout();
     GuestResult result;
     current = delivery;
