@@ -2,6 +2,7 @@ package io.troupe.benchmarks;
 
 import io.troupe.actor.ActorId;
 import io.troupe.server.NodeConfig;
+import io.troupe.server.NodeConfigBuilder;
 import io.troupe.server.TroupeNode;
 import io.troupe.testing.FreePorts;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ final class BenchCluster {
   private BenchCluster() {}
 
   /** {@code n} nodes named {@code prefix0..}, quorum a majority, each config passed to tweak. */
-  static List<TroupeNode> start(int n, String prefix, UnaryOperator<NodeConfig.Builder> tweak)
+  static List<TroupeNode> start(int n, String prefix, UnaryOperator<NodeConfigBuilder> tweak)
       throws InterruptedException {
     List<Integer> hz = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -1,6 +1,6 @@
 package io.troupe.cli;
 
-import io.troupe.server.NodeConfig;
+import io.troupe.server.NodeConfigBuilder;
 import io.troupe.server.NodeSecurity;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -63,7 +63,7 @@ final class SecurityOptions {
               + " start).")
   Path nodeKey;
 
-  void applyTo(NodeConfig.Builder b) {
+  void applyTo(NodeConfigBuilder b) {
     NodeSecurity s = b.security();
     s =
         new NodeSecurity(

@@ -1,6 +1,7 @@
 package io.troupe.cli;
 
 import io.troupe.server.NodeConfig;
+import io.troupe.server.NodeConfigBuilder;
 import io.troupe.server.TroupeNode;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -134,7 +135,7 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    NodeConfig.Builder b = settings(System.getenv());
+    NodeConfigBuilder b = settings(System.getenv());
     boolean withExamples = examples != null ? examples : config == null && members == null;
     if (withExamples) {
       Path dir = DemoCommand.extractExamples();
@@ -169,8 +170,8 @@ final class StartCommand implements Callable<Integer> {
    * The node's settings: the config file, the flags over it, and the store from {@code
    * $TROUPE_STORE} in {@code env} when no flag names one.
    */
-  NodeConfig.Builder settings(java.util.Map<String, String> env) {
-    NodeConfig.Builder b = config != null ? NodeConfig.load(config) : NodeConfig.builder();
+  NodeConfigBuilder settings(java.util.Map<String, String> env) {
+    NodeConfigBuilder b = config != null ? NodeConfig.load(config) : NodeConfig.builder();
     if (name != null) b.name(name);
     if (host != null) b.host(host);
     if (apiHost != null) b.apiHost(apiHost);

@@ -145,8 +145,8 @@ public record NodeConfig(
   /** The prefix of a PostgreSQL {@code store}. */
   public static final String POSTGRESQL = "jdbc:postgresql:";
 
-  public static Builder builder() {
-    return new Builder();
+  public static NodeConfigBuilder builder() {
+    return new NodeConfigBuilder();
   }
 
   /**
@@ -183,8 +183,8 @@ public record NodeConfig(
         : java.util.Optional.of(dataDir.resolve("node-key.pem"));
   }
 
-  public Builder toBuilder() {
-    Builder b = new Builder();
+  public NodeConfigBuilder toBuilder() {
+    NodeConfigBuilder b = new NodeConfigBuilder();
     b.name = name;
     b.host = host;
     b.apiHost = apiHost;
@@ -214,217 +214,7 @@ public record NodeConfig(
   }
 
   /** Reads a TOML config file; unknown keys are an error, missing keys take their defaults. */
-  public static Builder load(Path file) {
+  public static NodeConfigBuilder load(Path file) {
     return NodeConfigFile.load(file);
-  }
-
-  /** Builds a {@link NodeConfig}; every setting has a default. */
-  public static final class Builder {
-    private String name;
-    private String host = "127.0.0.1";
-    private String apiHost;
-    private int grpcPort = 7070;
-    private int linkPort = 0;
-    private int hzPort = 5701;
-    private int healthPort = -1;
-    private List<String> members = new ArrayList<>();
-    private String clusterName = "troupe";
-    private int backupCount = 1;
-    private Integer expectedMembers;
-    private Integer quorum;
-    private boolean dev;
-    private Duration heartbeat = Duration.ofSeconds(1);
-    private Duration maxNoHeartbeat = Duration.ofSeconds(5);
-    private Duration requestTimeout = Duration.ofSeconds(30);
-    private List<StartupActor> actors = new ArrayList<>();
-    private int committers = 16;
-    private int workerSlots = Math.max(4, Runtime.getRuntime().availableProcessors());
-    private Duration passivateAfter = Duration.ofMinutes(5);
-
-    private Builder() {}
-
-    private int httpPort = -1;
-    private String store = SQLITE;
-    private Path dataDir;
-    private NodeSecurity security = NodeSecurity.none();
-    private SinkConfig sink;
-
-    /** Where the node delivers its actors' committed events (null: nowhere, the default). */
-    public Builder sink(SinkConfig sink) {
-      this.sink = sink;
-      return this;
-    }
-
-    /** TLS, tokens and link certificates. */
-    public Builder security(NodeSecurity security) {
-      this.security = Objects.requireNonNull(security);
-      return this;
-    }
-
-    public NodeSecurity security() {
-      return security;
-    }
-
-    /** Where actors are kept: {@code sqlite} (default), {@code memory} or a PostgreSQL URL. */
-    public Builder store(String store) {
-      this.store = Objects.requireNonNull(store);
-      return this;
-    }
-
-    /** The embedded store's folder (default {@code ./troupe-data/<name>}). */
-    public Builder dataDir(Path dir) {
-      this.dataDir = Objects.requireNonNull(dir);
-      return this;
-    }
-
-    /**
-     * The status page, {@code /status.json} and {@code /metrics} on this port (0: a free one); -1,
-     * the default, for none.
-     */
-    public Builder httpPort(int port) {
-      this.httpPort = port;
-      return this;
-    }
-
-    public Builder passivateAfter(Duration idle) {
-      this.passivateAfter = idle;
-      return this;
-    }
-
-    public Builder workerSlots(int n) {
-      this.workerSlots = n;
-      return this;
-    }
-
-    public Builder committers(int n) {
-      this.committers = n;
-      return this;
-    }
-
-    public Builder name(String name) {
-      this.name = name;
-      return this;
-    }
-
-    public Builder host(String host) {
-      this.host = Objects.requireNonNull(host);
-      return this;
-    }
-
-    public Builder grpcPort(int port) {
-      this.grpcPort = port;
-      return this;
-    }
-
-    /** The client API's address, when not {@code host}. */
-    public Builder apiHost(String apiHost) {
-      this.apiHost = apiHost;
-      return this;
-    }
-
-    public Builder linkPort(int port) {
-      this.linkPort = port;
-      return this;
-    }
-
-    public Builder hzPort(int port) {
-      this.hzPort = port;
-      return this;
-    }
-
-    /** The gRPC health service alone, in plaintext, on this port (0: a free one; -1: none). */
-    public Builder healthPort(int port) {
-      this.healthPort = port;
-      return this;
-    }
-
-    public Builder members(List<String> members) {
-      this.members = new ArrayList<>(members);
-      return this;
-    }
-
-    public Builder clusterName(String clusterName) {
-      this.clusterName = Objects.requireNonNull(clusterName);
-      return this;
-    }
-
-    public Builder backupCount(int n) {
-      this.backupCount = n;
-      return this;
-    }
-
-    /** Members a side needs to accept writes (default: a majority of the expected members). */
-    public Builder quorum(int n) {
-      this.quorum = n;
-      return this;
-    }
-
-    /** How many nodes the cluster is meant to have (default: the members listed, at least 1). */
-    public Builder expectedMembers(int n) {
-      this.expectedMembers = n;
-      return this;
-    }
-
-    /** A development node: backup_count 0 is allowed. */
-    public Builder dev(boolean dev) {
-      this.dev = dev;
-      return this;
-    }
-
-    public Builder heartbeat(Duration d) {
-      this.heartbeat = Objects.requireNonNull(d);
-      return this;
-    }
-
-    public Builder maxNoHeartbeat(Duration d) {
-      this.maxNoHeartbeat = Objects.requireNonNull(d);
-      return this;
-    }
-
-    public Builder requestTimeout(Duration d) {
-      this.requestTimeout = Objects.requireNonNull(d);
-      return this;
-    }
-
-    public Builder actor(String id, String manifest) {
-      this.actors.add(new StartupActor(id, manifest));
-      return this;
-    }
-
-    public Builder actors(List<StartupActor> actors) {
-      this.actors = new ArrayList<>(actors);
-      return this;
-    }
-
-    public NodeConfig build() {
-      String n = name != null ? name : "node-" + grpcPort;
-      int expected = expectedMembers != null ? expectedMembers : Math.max(1, members.size());
-      return new NodeConfig(
-          n,
-          host,
-          apiHost != null ? apiHost : host,
-          grpcPort,
-          linkPort,
-          hzPort,
-          healthPort,
-          members,
-          clusterName,
-          backupCount,
-          expected,
-          quorum != null ? quorum : expected / 2 + 1,
-          heartbeat,
-          maxNoHeartbeat,
-          requestTimeout,
-          actors,
-          committers,
-          workerSlots,
-          passivateAfter,
-          httpPort,
-          store,
-          dataDir != null ? dataDir : Path.of("troupe-data", n),
-          security,
-          dev,
-          Optional.ofNullable(sink));
-    }
   }
 }

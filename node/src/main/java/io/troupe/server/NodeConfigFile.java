@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * A node's TOML config file ({@code --config}, docs/operations.md): its keys, read into a {@link
- * NodeConfig.Builder}; unknown keys are an error, missing keys take their defaults, paths are
+ * NodeConfigBuilder}; unknown keys are an error, missing keys take their defaults, paths are
  * relative to the file.
  */
 final class NodeConfigFile {
@@ -60,7 +60,7 @@ final class NodeConfigFile {
           "dev",
           "sink");
 
-  static NodeConfig.Builder load(Path file) {
+  static NodeConfigBuilder load(Path file) {
     JsonNode root;
     try {
       root =
@@ -77,7 +77,7 @@ final class NodeConfigFile {
             "node config " + file + ": unknown key '" + key + "' (known: " + KEYS + ")");
       }
     }
-    NodeConfig.Builder b = NodeConfig.builder();
+    NodeConfigBuilder b = NodeConfig.builder();
     if (root.has("name")) b.name(root.get("name").asText());
     if (root.has("host")) b.host(root.get("host").asText());
     if (root.has("api_host")) b.apiHost(root.get("api_host").asText());

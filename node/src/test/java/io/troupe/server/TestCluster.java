@@ -19,15 +19,15 @@ final class TestCluster implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   private final List<Integer> hzPorts = new ArrayList<>();
-  private java.util.function.BiFunction<Integer, NodeConfig.Builder, NodeConfig.Builder> tweak;
+  private java.util.function.BiFunction<Integer, NodeConfigBuilder, NodeConfigBuilder> tweak;
 
-  static TestCluster start(int n, UnaryOperator<NodeConfig.Builder> tweak) {
+  static TestCluster start(int n, UnaryOperator<NodeConfigBuilder> tweak) {
     return start(n, (i, b) -> tweak.apply(b));
   }
 
   /** {@code tweak} gets each node's index too. */
   static TestCluster start(
-      int n, java.util.function.BiFunction<Integer, NodeConfig.Builder, NodeConfig.Builder> tweak) {
+      int n, java.util.function.BiFunction<Integer, NodeConfigBuilder, NodeConfigBuilder> tweak) {
     TestCluster c = new TestCluster();
     c.tweak = tweak;
     for (int i = 0; i < n; i++) {
