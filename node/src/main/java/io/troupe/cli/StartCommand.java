@@ -81,6 +81,14 @@ final class StartCommand implements Callable<Integer> {
   Integer backupCount;
 
   @Option(
+      names = "--kubernetes-dns",
+      paramLabel = "NAME",
+      description =
+          "Find the members through this Kubernetes headless Service's DNS name instead of"
+              + " --members (needs --expected-members).")
+  String kubernetesDns;
+
+  @Option(
       names = "--passivate-after-ms",
       description =
           "An actor idle this long drops its instance until its next message (default 300000;"
@@ -185,6 +193,7 @@ final class StartCommand implements Callable<Integer> {
     if (expectedMembers != null) b.expectedMembers(expectedMembers);
     if (dev) b.dev(true);
     if (backupCount != null) b.backupCount(backupCount);
+    if (kubernetesDns != null) b.kubernetesDns(kubernetesDns);
     if (passivateAfterMs != null) b.passivateAfter(java.time.Duration.ofMillis(passivateAfterMs));
     if (httpPort != null) b.httpPort(httpPort);
     String chosen = store != null ? store : env.get("TROUPE_STORE");

@@ -56,7 +56,16 @@ final class HazelcastSetup {
     JoinConfig join = c.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(n.members());
+    if (n.kubernetesDns().isPresent()) {
+      // the members are the addresses of a headless Service: no API access, no RBAC needed
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig()
+          .setEnabled(true)
+          .setProperty("service-dns", n.kubernetesDns().get())
+          .setProperty("service-port", Integer.toString(n.hzPort()));
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(n.members());
+    }
     c.getMemberAttributeConfig().setAttribute(ATTR_NAME, n.name());
     c.getMemberAttributeConfig().setAttribute(ATTR_GRPC, n.apiHost() + ":" + grpcPort);
     c.getMemberAttributeConfig().setAttribute(ATTR_LINK, n.host() + ":" + n.linkPort());

@@ -17,6 +17,7 @@ public record MemberSettings(
     int grpcPort,
     int linkPort,
     List<String> members,
+    java.util.Optional<String> kubernetesDns,
     String clusterName,
     int backupCount,
     int quorum,
@@ -25,5 +26,6 @@ public record MemberSettings(
     String publicKey) {
   public MemberSettings {
     members = List.copyOf(members);
+    java.util.Objects.requireNonNull(kubernetesDns);
   }
 }

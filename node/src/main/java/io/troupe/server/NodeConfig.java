@@ -2,6 +2,7 @@ package io.troupe.server;
 
 import io.troupe.cluster.MemberSettings;
 import io.troupe.error.InvalidArgumentException;
+import io.troupe.manifest.ChainSettings;
 import io.troupe.sink.SinkConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,9 @@ import java.util.Optional;
  * @param healthPort a port on {@code host} serving the gRPC health service alone, in plaintext, for
  *     probes that cannot speak TLS; 0 for a free one, -1 for none (default)
  * @param members Hazelcast addresses {@code host:port} to join (TCP-IP; multicast is off)
+ * @param kubernetesDns instead of {@code members}: the DNS name of a Kubernetes headless Service
+ *     whose addresses are the members (Hazelcast's Kubernetes discovery, DNS lookup mode); needs
+ *     {@code expectedMembers}
  * @param clusterName nodes join only a cluster of the same name (default {@code troupe})
  * @param backupCount synchronous backups of every actor record (default 1; 0 only with {@code dev})
  * @param expectedMembers how many nodes the cluster is meant to have (default: the number of {@code
@@ -39,6 +43,8 @@ import java.util.Optional;
  * @param committers threads that commit chain appends to the cluster, each one round trip at a time
  *     (default 16)
  * @param workerSlots dispatched operations this node runs at once (default: max(4, cores))
+ * @param chainDefaults checkpoint settings of actors whose manifest leaves them at their defaults
+ *     (default: every 1,000 events or 1 MiB)
  * @param passivateAfter an actor that ran nothing for this long drops its guest instance until its
  *     next turn (default 5 min; zero: never)
  * @param httpPort HTTP port of the status page ({@code /}, {@code /status.json}) and of {@code
@@ -62,6 +68,7 @@ public record NodeConfig(
     int hzPort,
     int healthPort,
     List<String> members,
+    Optional<String> kubernetesDns,
     String clusterName,
     int backupCount,
     int expectedMembers,
@@ -73,6 +80,7 @@ public record NodeConfig(
     int committers,
     int workerSlots,
     Duration passivateAfter,
+    ChainSettings chainDefaults,
     int httpPort,
     String store,
     Path dataDir,
@@ -88,6 +96,12 @@ public record NodeConfig(
     Objects.requireNonNull(host);
     Objects.requireNonNull(apiHost);
     members = List.copyOf(members);
+    Objects.requireNonNull(kubernetesDns);
+    Objects.requireNonNull(chainDefaults);
+    if (kubernetesDns.isPresent() && !members.isEmpty()) {
+      throw new InvalidArgumentException(
+          "give either members or kubernetes_dns: a node finds its peers one way");
+    }
     actors = List.copyOf(actors);
     if (backupCount < 0 || backupCount > 6) {
       throw new InvalidArgumentException("backup_count must be 0..6, got " + backupCount);
@@ -126,7 +140,9 @@ public record NodeConfig(
               + store
               + "'");
     }
-    if (store.equals(SQLITE) && members.stream().anyMatch(m -> !m.equals(host + ":" + hzPort))) {
+    if (store.equals(SQLITE)
+        && (kubernetesDns.isPresent()
+            || members.stream().anyMatch(m -> !m.equals(host + ":" + hzPort)))) {
       throw new InvalidArgumentException(
           "the embedded store (SQLite in "
               + dataDir
@@ -162,6 +178,7 @@ public record NodeConfig(
         grpcPort,
         linkPort,
         members,
+        kubernetesDns,
         clusterName,
         backupCount,
         quorum,
@@ -193,6 +210,7 @@ public record NodeConfig(
     b.hzPort = hzPort;
     b.healthPort = healthPort;
     b.members = new ArrayList<>(members);
+    b.kubernetesDns = kubernetesDns.orElse(null);
     b.clusterName = clusterName;
     b.backupCount = backupCount;
     b.expectedMembers = expectedMembers;
@@ -204,6 +222,7 @@ public record NodeConfig(
     b.committers = committers;
     b.workerSlots = workerSlots;
     b.passivateAfter = passivateAfter;
+    b.chainDefaults = chainDefaults;
     b.httpPort = httpPort;
     b.store = store;
     b.dataDir = dataDir;

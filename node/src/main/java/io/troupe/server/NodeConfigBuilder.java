@@ -1,5 +1,7 @@
 package io.troupe.server;
 
+import io.troupe.error.InvalidArgumentException;
+import io.troupe.manifest.ChainSettings;
 import io.troupe.sink.SinkConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +32,8 @@ public final class NodeConfigBuilder {
   int committers = 16;
   int workerSlots = Math.max(4, Runtime.getRuntime().availableProcessors());
   Duration passivateAfter = Duration.ofMinutes(5);
+  ChainSettings chainDefaults = ChainSettings.defaults();
+  String kubernetesDns;
 
   NodeConfigBuilder() {}
 
@@ -78,6 +82,22 @@ public final class NodeConfigBuilder {
 
   public NodeConfigBuilder passivateAfter(Duration idle) {
     this.passivateAfter = idle;
+    return this;
+  }
+
+  /** Checkpoint settings of actors whose manifest leaves them at their defaults. */
+  public NodeConfigBuilder checkpoints(int events, long bytes) {
+    try {
+      this.chainDefaults = new ChainSettings(events, bytes, java.util.OptionalLong.empty());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException(e.getMessage());
+    }
+    return this;
+  }
+
+  /** Finds the members through this Kubernetes headless Service's DNS name, not a list. */
+  public NodeConfigBuilder kubernetesDns(String serviceDns) {
+    this.kubernetesDns = serviceDns;
     return this;
   }
 
@@ -188,6 +208,11 @@ public final class NodeConfigBuilder {
 
   public NodeConfig build() {
     String n = name != null ? name : "node-" + grpcPort;
+    if (kubernetesDns != null && expectedMembers == null) {
+      throw new InvalidArgumentException(
+          "--kubernetes-dns needs --expected-members: the quorum is a majority of the members the"
+              + " cluster is meant to have, which a DNS name does not say");
+    }
     int expected = expectedMembers != null ? expectedMembers : Math.max(1, members.size());
     return new NodeConfig(
         n,
@@ -198,6 +223,7 @@ public final class NodeConfigBuilder {
         hzPort,
         healthPort,
         members,
+        Optional.ofNullable(kubernetesDns),
         clusterName,
         backupCount,
         expected,
@@ -209,6 +235,7 @@ public final class NodeConfigBuilder {
         committers,
         workerSlots,
         passivateAfter,
+        chainDefaults,
         httpPort,
         store,
         dataDir != null ? dataDir : Path.of("troupe-data", n),

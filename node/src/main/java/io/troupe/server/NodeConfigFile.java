@@ -43,6 +43,9 @@ final class NodeConfigFile {
           "committers",
           "worker_slots",
           "passivate_after_ms",
+          "checkpoint_events",
+          "checkpoint_bytes",
+          "kubernetes_dns",
           "http_port",
           "metrics_port",
           "store",
@@ -99,6 +102,17 @@ final class NodeConfigFile {
     }
     if (root.has("committers")) b.committers(root.get("committers").asInt());
     if (root.has("worker_slots")) b.workerSlots(root.get("worker_slots").asInt());
+    if (root.has("checkpoint_events") || root.has("checkpoint_bytes")) {
+      var d = io.troupe.manifest.ChainSettings.defaults();
+      b.checkpoints(
+          root.has("checkpoint_events")
+              ? root.get("checkpoint_events").asInt()
+              : d.checkpointEvents(),
+          root.has("checkpoint_bytes")
+              ? root.get("checkpoint_bytes").asLong()
+              : d.checkpointBytes());
+    }
+    if (root.has("kubernetes_dns")) b.kubernetesDns(root.get("kubernetes_dns").asText());
     if (root.has("passivate_after_ms")) {
       b.passivateAfter(Duration.ofMillis(root.get("passivate_after_ms").asLong()));
     }

@@ -177,6 +177,7 @@ public final class TroupeNode implements AutoCloseable {
                 (actor, op, value, error) -> router[0].deliver(actor, op, value, error))
             .workers(config.workerSlots(), 1024)
             .passivateAfter(config.passivateAfter())
+            .chainDefaults(config.chainDefaults())
             .meters(meters)
             .build();
     this.placement = new Placement(members, records, system.hosting(), store);
@@ -284,7 +285,9 @@ public final class TroupeNode implements AutoCloseable {
    * once it has (a cluster of several waits for its peers, serving UNAVAILABLE meanwhile).
    */
   private void awaitQuorumIfAlone() {
-    if (config.members().stream().anyMatch(m -> !m.equals(config.host() + ":" + config.hzPort()))) {
+    if (config.kubernetesDns().isPresent()
+        || config.members().stream()
+            .anyMatch(m -> !m.equals(config.host() + ":" + config.hzPort()))) {
       return;
     }
     long deadline = clock.millis() + 10_000;

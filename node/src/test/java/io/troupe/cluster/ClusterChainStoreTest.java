@@ -56,6 +56,7 @@ class ClusterChainStoreTest {
                 0,
                 0,
                 List.of(),
+                java.util.Optional.empty(),
                 cluster,
                 0,
                 1,

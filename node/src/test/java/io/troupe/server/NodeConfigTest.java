@@ -175,4 +175,47 @@ class NodeConfigTest {
             "store must be sqlite, memory or jdbc:postgresql://HOST:PORT/DB?user=U&password=P,"
                 + " got 'mysql://x'");
   }
+
+  @Test
+  void kubernetesDiscoveryNeedsTheExpectedMembersAndExcludesAMemberList() throws Exception {
+    Path file = dir.resolve("k8s.toml");
+    Files.writeString(
+        file,
+        """
+        kubernetes_dns = "troupe-members.prod.svc.cluster.local"
+        expected_members = 3
+        store = "memory"
+        checkpoint_events = 250
+        checkpoint_bytes = 65536
+        """);
+    NodeConfig c = NodeConfig.load(file).build();
+    assertThat(c.kubernetesDns()).contains("troupe-members.prod.svc.cluster.local");
+    assertThat(c.quorum()).isEqualTo(2);
+    assertThat(c.chainDefaults().checkpointEvents()).isEqualTo(250);
+    assertThat(c.chainDefaults().checkpointBytes()).isEqualTo(65536);
+    var hz = c.memberSettings(7070, 7071, "");
+    assertThat(hz.kubernetesDns()).contains("troupe-members.prod.svc.cluster.local");
+
+    assertThatThrownBy(
+            () -> NodeConfig.builder().kubernetesDns("troupe-members").store("memory").build())
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("--kubernetes-dns needs --expected-members");
+    assertThatThrownBy(
+            () ->
+                NodeConfig.builder()
+                    .kubernetesDns("troupe-members")
+                    .expectedMembers(3)
+                    .members(List.of("10.0.0.1:5701"))
+                    .store("memory")
+                    .build())
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("either members or kubernetes_dns");
+    assertThatThrownBy(
+            () -> NodeConfig.builder().kubernetesDns("troupe-members").expectedMembers(3).build())
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("the embedded store");
+    assertThatThrownBy(() -> NodeConfig.builder().checkpoints(10, 1 << 20))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("checkpoint_events must be between 100 and 1000000, got 10");
+  }
 }

@@ -111,6 +111,7 @@ public final class ActorSystem implements AutoCloseable {
             residents,
             new SupervisionTree(residents),
             passivation,
+            b.chainDefaults,
             this::launch);
     passivation.start(scheduler, residents);
   }

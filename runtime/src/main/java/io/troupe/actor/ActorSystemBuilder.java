@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.troupe.dispatch.Dispatcher;
 import io.troupe.host.HandlerCatalog;
+import io.troupe.manifest.ChainSettings;
 import io.troupe.wasm.ExecutionMode;
 import io.troupe.wasm.WasmEngine;
 import java.time.Clock;
@@ -44,6 +45,7 @@ public final class ActorSystemBuilder {
   MeterRegistry meters = new SimpleMeterRegistry();
   io.troupe.policy.Policy policy = io.troupe.policy.Policy.open();
   Duration passivateAfter = Passivation.OFF;
+  ChainSettings chainDefaults = ChainSettings.defaults();
 
   ActorSystemBuilder() {}
 
@@ -151,6 +153,15 @@ public final class ActorSystemBuilder {
       throw new IllegalArgumentException("passivateAfter must not be negative");
     }
     this.passivateAfter = idle;
+    return this;
+  }
+
+  /**
+   * The checkpoint settings of actors whose manifest leaves {@code [chain]}'s checkpoint settings
+   * at their built-in defaults (default: those). See the node's {@code checkpoint_events}.
+   */
+  public ActorSystemBuilder chainDefaults(ChainSettings defaults) {
+    this.chainDefaults = Objects.requireNonNull(defaults);
     return this;
   }
 

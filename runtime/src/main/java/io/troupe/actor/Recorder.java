@@ -103,7 +103,7 @@ final class Recorder {
     if (actor.status() != ActorStatus.RUNNING || !services.chainStore().retainsHistory()) {
       return;
     }
-    var settings = actor.manifest().chain();
+    var settings = actor.manifest().chain().orNodeDefaults(services.chainDefaults());
     if (chain.size() - checkpointSeq < settings.checkpointEvents()
         && bytesSinceCheckpoint < settings.checkpointBytes()) {
       return;

@@ -3,6 +3,7 @@ package io.troupe.actor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.troupe.dispatch.Dispatcher;
 import io.troupe.host.HandlerCatalog;
+import io.troupe.manifest.ChainSettings;
 import io.troupe.manifest.Manifest;
 import java.time.Clock;
 import java.util.Optional;
@@ -28,6 +29,7 @@ record Services(
     Residents residents,
     SupervisionTree tree,
     Passivation passivation,
+    ChainSettings chainDefaults,
     Launcher launcher) {
 
   /** Starts actors: the system's own start, and a parent's spawn. */

@@ -32,4 +32,18 @@ public record ChainSettings(int checkpointEvents, long checkpointBytes, Optional
   public static ChainSettings defaults() {
     return new ChainSettings(1_000, 1 << 20, OptionalLong.empty());
   }
+
+  /**
+   * These settings where a node's own defaults ({@code nodeDefaults}) replace each checkpoint
+   * setting left at the built-in default; retention is the manifest's alone.
+   */
+  public ChainSettings orNodeDefaults(ChainSettings nodeDefaults) {
+    ChainSettings builtIn = defaults();
+    return new ChainSettings(
+        checkpointEvents == builtIn.checkpointEvents
+            ? nodeDefaults.checkpointEvents
+            : checkpointEvents,
+        checkpointBytes == builtIn.checkpointBytes ? nodeDefaults.checkpointBytes : checkpointBytes,
+        keepEvents);
+  }
 }
