@@ -16,9 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * Reads a stream of chain events (an export or a subscription) event by event, in constant memory:
- * the client asks for one event at a time (gRPC flow control), gives up only when no event comes
- * for the idle timeout, and when a node fails mid-stream goes on from the event after the last one
- * received, on the next node.
+ * the client lets at most {@link #WINDOW} events be in flight (gRPC flow control: it asks for more
+ * as it hands them on), gives up only when no event comes for the idle timeout, and when a node
+ * fails mid-stream goes on from the event after the last one received, on the next node.
  */
 final class ChainStream {
   /** Opens the stream from {@code fromSeq} on {@code stub}, into {@code observer}. */
@@ -31,6 +31,9 @@ final class ChainStream {
   }
 
   private static final Object END = new Object();
+
+  /** Events asked for ahead of the reader: what a stream holds in memory at most. */
+  static final int WINDOW = 512;
 
   /** A stream that lived this long was taken by its node. */
   private static final long TAKEN_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -78,7 +81,7 @@ final class ChainStream {
             @Override
             public void beforeStart(ClientCallStreamObserver<Object> stream) {
               call[0] = stream;
-              stream.disableAutoRequestWithInitial(1);
+              stream.disableAutoRequestWithInitial(WINDOW);
             }
 
             @Override
@@ -96,6 +99,7 @@ final class ChainStream {
               events.add(END);
             }
           });
+      int handed = 0; // since the last request for more
       try {
         while (true) {
           Object o = events.poll(idle.toMillis(), TimeUnit.MILLISECONDS);
@@ -130,7 +134,10 @@ final class ChainStream {
           count++;
           next = e.getSeq() + 1;
           lastProgress = System.nanoTime();
-          call[0].request(1);
+          if (++handed == WINDOW / 2) { // half the window read: ask for as many again
+            call[0].request(handed);
+            handed = 0;
+          }
         }
       } finally {
         call[0].cancel("the reader stopped", null); // a no-op once the call has ended
