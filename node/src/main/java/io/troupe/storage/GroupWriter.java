@@ -142,6 +142,7 @@ final class GroupWriter implements AutoCloseable {
         outcomes.add(append(c, p.commit()));
       }
       c.commit();
+      CrashPoint.afterStoreWrite();
       return outcomes;
     } catch (SQLException | RuntimeException e) {
       c.rollback();
