@@ -191,7 +191,8 @@
         (then (local.set $sp (i32.const 200)) (local.set $sl (i32.const 2)) (i32.store16 (i32.const 200) (i32.const 0x7d7b))))
       (local.set $send (i32.add (local.get $sp) (local.get $sl)))
       (call $find (local.get $sp) (local.get $send) (local.get $k) (i32.sub (local.get $ke) (local.get $k)))
-      (global.set $out (call $alloc (i32.add (i32.add (local.get $sl) (local.get $pl)) (i32.const 32))))
+      ;; the answer holds the state once, and a get's value (at most the state) or a put's (in the params)
+      (global.set $out (call $alloc (i32.add (i32.add (i32.shl (local.get $sl) (i32.const 1)) (local.get $pl)) (i32.const 32))))
       (global.set $n (i32.const 0))
       (call $put (i32.const 64) (i32.const 7))
       (if (i32.eq (local.get $op) (i32.const 103)) ;; get

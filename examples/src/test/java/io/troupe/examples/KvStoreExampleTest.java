@@ -49,6 +49,19 @@ class KvStoreExampleTest {
     assertThat(kv.state()).contains(json.readTree("{\"b\":2}"));
   }
 
+  /** A get answers the state and the value: the answer is larger than the state itself. */
+  @ParameterizedTest
+  @MethodSource("io.troupe.examples.GuestExamples#languages")
+  void largeValuesComeBackWhole(String lang) throws Exception {
+    start(lang);
+    String big = "x".repeat(40_000);
+    for (String key : new String[] {"a", "b", "c"}) {
+      assertThat(ask("[\"put\", \"" + key + "\", \"" + big + key + "\"]").asBoolean()).isTrue();
+    }
+    assertThat(ask("[\"get\", \"c\"]").asText()).isEqualTo(big + "c");
+    assertThat(ask("[\"get\", \"a\"]").asText()).isEqualTo(big + "a");
+  }
+
   @ParameterizedTest
   @MethodSource("io.troupe.examples.GuestExamples#languages")
   void aBadRequest_isAnErrTheStoreSurvives(String lang) throws Exception {

@@ -106,47 +106,67 @@ final class GroupWriter implements AutoCloseable {
    * so that the fault fails only its own commit.
    */
   private void write(List<Pending> batch) {
-    try (Connection c = source.getConnection()) {
-      c.setAutoCommit(false);
-      List<TroupeException> outcomes;
-      try {
-        outcomes = transaction(c, batch);
-      } catch (SQLException | RuntimeException e) {
-        if (batch.size() == 1 || !c.isValid(VALID_SECONDS)) {
-          throw e;
-        }
-        log.warn(
-            "a batch of {} commits to {} failed; writing them one by one", batch.size(), where);
-        for (Pending p : batch) {
-          try {
-            complete(List.of(p), transaction(c, List.of(p)));
-          } catch (SQLException | RuntimeException one) {
-            fail(List.of(p), one);
-          }
-        }
+    List<TroupeException> outcomes;
+    try {
+      outcomes = transaction(batch);
+    } catch (SQLException | RuntimeException e) {
+      if (batch.size() == 1 || !reachable()) {
+        fail(batch, e);
         return;
       }
-      complete(batch, outcomes);
-    } catch (SQLException | RuntimeException e) {
-      fail(batch, e);
+      log.warn("a batch of {} commits to {} failed; writing them one by one", batch.size(), where);
+      for (Pending p : batch) {
+        try {
+          complete(List.of(p), transaction(List.of(p)));
+        } catch (SQLException | RuntimeException one) {
+          fail(List.of(p), one);
+        }
+      }
+      return;
     }
+    complete(batch, outcomes);
   }
 
   private static final int VALID_SECONDS = 2;
 
-  /** Appends {@code batch} and commits, or rolls back and throws. */
-  private List<TroupeException> transaction(Connection c, List<Pending> batch) throws SQLException {
-    List<TroupeException> outcomes = new ArrayList<>(batch.size());
+  private boolean reachable() {
+    try (Connection c = source.getConnection()) {
+      return c.isValid(VALID_SECONDS);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Appends {@code batch} and commits, or rolls back and throws. A connection whose transaction
+   * failed is not used again: after some failures (a full disk) SQLite has rolled back by itself,
+   * and the driver's idea of the transaction no longer holds.
+   */
+  private List<TroupeException> transaction(List<Pending> batch) throws SQLException {
+    Connection c = source.getConnection();
+    boolean written = false;
     try {
+      c.setAutoCommit(false);
+      List<TroupeException> outcomes = new ArrayList<>(batch.size());
       for (Pending p : batch) {
         outcomes.add(append(c, p.commit()));
       }
       c.commit();
+      written = true;
       CrashPoint.afterStoreWrite();
       return outcomes;
     } catch (SQLException | RuntimeException e) {
-      c.rollback();
+      try {
+        c.rollback();
+      } catch (SQLException rollback) {
+        e.addSuppressed(rollback); // the write's own error is the one that says why
+      }
       throw e;
+    } finally {
+      if (!written && source instanceof com.zaxxer.hikari.HikariDataSource pool) {
+        pool.evictConnection(c);
+      }
+      c.close();
     }
   }
 
@@ -168,6 +188,7 @@ final class GroupWriter implements AutoCloseable {
             : new UnavailableException("store " + where + " could not write a commit", e);
     if (e instanceof SQLException) {
       log.warn("{}", why.getMessage());
+      log.debug("the store's own words", e);
     } else {
       log.warn("{}", why.getMessage(), e);
     }
