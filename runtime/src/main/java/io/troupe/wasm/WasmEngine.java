@@ -18,20 +18,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads modules: parses, validates and (by default) compiles them, caching the result by the
- * module's SHA-256 so that every actor of the same module shares one compiled form.
+ * module's SHA-256 so that every actor of the same module shares one compiled form. The cache keeps
+ * the most recently used {@code maxCached} modules: actors hold the module they run, so a module
+ * that leaves the cache stays with them, and is compiled again only when loaded again.
  */
 public final class WasmEngine {
   private static final Logger log = LoggerFactory.getLogger(WasmEngine.class);
   private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
 
+  /** Modules the cache keeps by default. */
+  public static final int MAX_CACHED = 1024;
+
   private final ExecutionMode mode;
+  private final int maxCached;
   private final ConcurrentHashMap<String, LoadedModule> cache = new ConcurrentHashMap<>();
+
+  /** When each cached module was last loaded, in ticks of {@link #clock}. */
+  private final ConcurrentHashMap<String, Long> lastUsed = new ConcurrentHashMap<>();
+
+  private final java.util.concurrent.atomic.AtomicLong clock =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** Modules loaded from WAT, by the SHA-256 of their text. */
   private final ConcurrentHashMap<String, LoadedModule> fromText = new ConcurrentHashMap<>();
 
   public WasmEngine(ExecutionMode mode) {
+    this(mode, MAX_CACHED);
+  }
+
+  public WasmEngine(ExecutionMode mode, int maxCached) {
+    if (maxCached < 1) {
+      throw new IllegalArgumentException("maxCached must be >= 1");
+    }
     this.mode = mode;
+    this.maxCached = maxCached;
   }
 
   public ExecutionMode mode() {
@@ -46,18 +66,45 @@ public final class WasmEngine {
    */
   public LoadedModule load(byte[] bytes) {
     if (isBinary(bytes)) {
-      return cache.computeIfAbsent(Sha256.hex(bytes), s -> compile(s, bytes));
+      return cached(Sha256.hex(bytes), bytes);
     }
     // WAT is compiled to binary once per text, not on every start of an actor of that text
     String text = Sha256.hex(bytes);
     LoadedModule known = fromText.get(text);
-    if (known != null) {
+    if (known != null && cache.containsKey(known.sha256())) {
+      lastUsed.put(known.sha256(), clock.incrementAndGet());
       return known;
     }
     byte[] binary = watToWasm(bytes);
-    LoadedModule loaded = cache.computeIfAbsent(Sha256.hex(binary), s -> compile(s, binary));
-    fromText.putIfAbsent(text, loaded);
+    LoadedModule loaded = cached(Sha256.hex(binary), binary);
+    fromText.put(text, loaded);
     return loaded;
+  }
+
+  private LoadedModule cached(String sha, byte[] binary) {
+    LoadedModule m = cache.computeIfAbsent(sha, s -> compile(s, binary));
+    lastUsed.put(sha, clock.incrementAndGet());
+    if (cache.size() > maxCached) {
+      evictLeastRecentlyUsed();
+    }
+    return m;
+  }
+
+  /** Lets go of the modules loaded longest ago, down to {@code maxCached}. */
+  private synchronized void evictLeastRecentlyUsed() {
+    while (cache.size() > maxCached) {
+      var oldest =
+          lastUsed.entrySet().stream().min(java.util.Map.Entry.comparingByValue()).orElse(null);
+      if (oldest == null) {
+        return;
+      }
+      String sha = oldest.getKey();
+      lastUsed.remove(sha);
+      LoadedModule gone = cache.remove(sha);
+      if (gone != null) {
+        fromText.values().removeIf(m -> m == gone);
+      }
+    }
   }
 
   /**
@@ -66,7 +113,13 @@ public final class WasmEngine {
    */
   public java.util.Optional<LoadedModule> known(String hex) {
     LoadedModule m = cache.get(hex);
-    return java.util.Optional.ofNullable(m != null ? m : fromText.get(hex));
+    if (m == null) {
+      m = fromText.get(hex);
+    }
+    if (m != null) {
+      lastUsed.put(m.sha256(), clock.incrementAndGet());
+    }
+    return java.util.Optional.ofNullable(m);
   }
 
   /** Number of distinct WAT texts whose binary module is known (compiled from text once each). */

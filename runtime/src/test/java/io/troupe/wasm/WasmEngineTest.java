@@ -29,6 +29,34 @@ class WasmEngineTest {
   }
 
   @Test
+  void theCacheKeepsTheMostRecentlyUsedModules_andAnEvictedOneLoadsAgain() {
+    WasmEngine engine = new WasmEngine(ExecutionMode.INTERPRETER, 3);
+    byte[][] modules = new byte[5][];
+    for (int i = 0; i < modules.length; i++) {
+      modules[i] = Wat.compile(WAT.replace("(i32.const 8)", "(i32.const " + (8 + i) + ")"));
+    }
+    LoadedModule first = engine.load(modules[0]);
+    engine.load(modules[1]);
+    engine.load(modules[2]);
+    assertThat(engine.load(modules[0])).isSameAs(first); // used again: now the most recent
+    engine.load(modules[3]); // evicts modules[1], the least recently used
+    engine.load(modules[4]); // evicts modules[2]
+    assertThat(engine.cachedModules()).isEqualTo(3);
+    assertThat(engine.load(modules[0])).isSameAs(first);
+    assertThat(engine.known(Sha256OfBinary.of(modules[1]))).isEmpty();
+    LoadedModule again = engine.load(modules[1]); // compiled anew, and usable
+    assertThat(again.sha256()).isEqualTo(Sha256OfBinary.of(modules[1]));
+    assertThat(engine.cachedModules()).isEqualTo(3);
+  }
+
+  /** The SHA-256 of a binary, as the engine names modules. */
+  private static final class Sha256OfBinary {
+    static String of(byte[] b) {
+      return io.troupe.chain.Sha256.hex(b);
+    }
+  }
+
+  @Test
   void interpreterMode_isSelectable() {
     assertThat(new WasmEngine(ExecutionMode.INTERPRETER).load(Wat.compile(WAT)).mode())
         .isEqualTo(ExecutionMode.INTERPRETER);
