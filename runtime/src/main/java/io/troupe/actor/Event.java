@@ -185,6 +185,7 @@ public sealed interface Event {
    */
   record Checkpoint(
       Optional<String> stateSha256,
+      Optional<String> moduleSha256,
       java.util.Map<String, History.Answer> answered,
       java.util.Set<String> owed,
       List<History.OpenOperation> open,
@@ -192,6 +193,7 @@ public sealed interface Event {
       implements Event {
     public Checkpoint {
       Objects.requireNonNull(stateSha256);
+      Objects.requireNonNull(moduleSha256);
       answered = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(answered));
       owed = java.util.Set.copyOf(owed);
       open = List.copyOf(open);

@@ -211,12 +211,14 @@ public final class EventCodec {
     }
     java.util.Map<String, JsonNode> undelivered = new java.util.LinkedHashMap<>();
     d.path("undelivered").fields().forEachRemaining(f -> undelivered.put(f.getKey(), f.getValue()));
-    return new Event.Checkpoint(text(d, "state_sha256"), answered, owed, open, undelivered);
+    return new Event.Checkpoint(
+        text(d, "state_sha256"), text(d, "module_sha256"), answered, owed, open, undelivered);
   }
 
   private ObjectNode checkpoint(Event.Checkpoint e) {
     ObjectNode data = f.objectNode();
     data.put("state_sha256", e.stateSha256().orElse(null));
+    e.moduleSha256().ifPresent(m -> data.put("module_sha256", m));
     ArrayNode answered = data.putArray("answered");
     e.answered()
         .forEach(

@@ -18,6 +18,8 @@ import java.util.Set;
  *
  * @param length the number of events read
  * @param lastState the state hash the chain last recorded (empty for none)
+ * @param module the sha256 of the module the chain last named (its start, an upgrade, or a
+ *     checkpoint; empty for none)
  * @param answered messages handled, by message id, with their answers (the most recent {@link
  *     Ledger#REMEMBERED})
  * @param owed requests whose turn deferred the answer and that are not answered yet
@@ -28,6 +30,7 @@ import java.util.Set;
 public record History(
     long length,
     Optional<String> lastState,
+    Optional<String> module,
     Map<String, Answer> answered,
     Set<String> owed,
     List<OpenOperation> open,
@@ -85,7 +88,8 @@ public record History(
 
   /** The history of an actor that has none yet. */
   public static History empty() {
-    return new History(0, Optional.empty(), Map.of(), Set.of(), List.of(), Map.of());
+    return new History(
+        0, Optional.empty(), Optional.empty(), Map.of(), Set.of(), List.of(), Map.of());
   }
 
   /**
@@ -113,7 +117,7 @@ public record History(
       recent.put(newestFirst.get(i).getKey(), newestFirst.get(i).getValue());
     }
     Map<String, JsonNode> results = new LinkedHashMap<>(undelivered);
-    return new Event.Checkpoint(lastState, recent, owed, open, results);
+    return new Event.Checkpoint(lastState, module, recent, owed, open, results);
   }
 
   private static int size(Answer a) {
@@ -186,6 +190,7 @@ public record History(
   private static final class Reader {
     private final EventCodec codec;
     private Optional<String> lastState = Optional.empty();
+    private Optional<String> module = Optional.empty();
     private final Map<String, Answer> answered = Ledger.bounded();
 
     /** Requests owed, with the digest of each (empty when unknown). */
@@ -203,6 +208,9 @@ public record History(
       Event event = codec.decode(e);
       if (event instanceof Event.Started s) {
         lastState = s.initStateSha256();
+        module = Optional.of(s.moduleSha256());
+      } else if (event instanceof Event.Upgraded u) {
+        module = Optional.of(u.moduleSha256());
       } else if (event instanceof Event.Call c) {
         pendingCall = c.handlesMessage() ? c : null;
         if (c.function().equals(Callbacks.HANDLE_RESULT)) {
@@ -244,6 +252,9 @@ public record History(
       } else if (event instanceof Event.Checkpoint c) {
         // everything before it is in it
         lastState = c.stateSha256();
+        if (c.moduleSha256().isPresent()) {
+          module = c.moduleSha256();
+        }
         answered.clear();
         answered.putAll(c.answered());
         owed.clear();
@@ -294,7 +305,13 @@ public record History(
 
     History result(long length) {
       return new History(
-          length, lastState, answered, owed.keySet(), List.copyOf(open.values()), undelivered);
+          length,
+          lastState,
+          module,
+          answered,
+          owed.keySet(),
+          List.copyOf(open.values()),
+          undelivered);
     }
   }
 }

@@ -2,7 +2,6 @@ package io.troupe.actor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.troupe.chain.Chain;
-import io.troupe.chain.EventTypes;
 import io.troupe.dispatch.Dispatcher;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.ActorNotRunningException;
@@ -77,7 +76,7 @@ final class LocalHosting implements Hosting {
               r.epoch(),
               chain,
               history);
-      checkModule(r, actor.turns().moduleSha256());
+      checkModule(r, history, actor.turns().moduleSha256());
       handle = system.handle(actor);
       residents.addMovedIn(handle);
     } catch (RuntimeException e) {
@@ -100,31 +99,25 @@ final class LocalHosting implements Hosting {
   }
 
   /**
-   * The module an actor goes on with must be the one its chain last named (its start, or its latest
-   * upgrade, when the chain held here has them): a record or module store altered behind the
-   * chain's back is not run.
+   * The module an actor goes on with must be the one its chain last named (its start, its latest
+   * upgrade or its latest checkpoint, whichever the history held here has last): a record or module
+   * store altered behind the chain's back is not run.
    */
-  private void checkModule(Resumption r, String loaded) {
-    String named = null;
-    for (io.troupe.chain.ChainEvent e : r.history()) {
-      if (e.type().equals(EventTypes.ACTOR_STARTED)
-          && services().events().decode(e) instanceof Event.Started s) {
-        named = s.moduleSha256();
-      } else if (e.type().equals(EventTypes.ACTOR_UPGRADED)
-          && services().events().decode(e) instanceof Event.Upgraded u) {
-        named = u.moduleSha256();
-      }
-    }
-    if (named != null && !named.equals(loaded)) {
-      throw new InvalidModuleException(
-          "actor "
-              + r.id()
-              + " cannot move here: its module (sha256 "
-              + loaded
-              + ") is not the one its chain names (sha256 "
-              + named
-              + ")");
-    }
+  private static void checkModule(Resumption r, History history, String loaded) {
+    history
+        .module()
+        .filter(named -> !named.equals(loaded))
+        .ifPresent(
+            named -> {
+              throw new InvalidModuleException(
+                  "actor "
+                      + r.id()
+                      + " cannot move here: its module (sha256 "
+                      + loaded
+                      + ") is not the one its chain names (sha256 "
+                      + named
+                      + ")");
+            });
   }
 
   /** The chain the actor goes on from; it must verify. */

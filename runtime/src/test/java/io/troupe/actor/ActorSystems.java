@@ -89,7 +89,19 @@ public final class ActorSystems implements AfterEachCallback {
         s.shutdown();
       }
       for (ActorHandle a : s.list()) {
-        Verification v = ChainVerifier.verify(a.chain());
+        // a home that let go of the events before a checkpoint holds its chain from there
+        List<io.troupe.chain.ChainEvent> held = a.chain();
+        Verification v = ChainVerifier.verifyExport(held);
+        if (!held.isEmpty()
+            && held.get(0).seq() > 0
+            && !held.get(0).type().equals("actor.checkpoint")) {
+          problems.add(
+              "the chain of "
+                  + a.id()
+                  + " is held from seq "
+                  + held.get(0).seq()
+                  + ", not from a checkpoint");
+        }
         if (!v.valid()) {
           problems.add("the chain of " + a.id() + " does not verify: " + v.describe());
         }

@@ -74,6 +74,7 @@ class EventCodecTest {
             new Event.Moved("n1", "n2", 3, "home left", Optional.of("bb"), List.of("op1")),
             new Event.Checkpoint(
                 Optional.of("cc"),
+                Optional.of("dd"),
                 java.util.Map.of(
                     "m1",
                     new History.Answer(tree("42"), Optional.empty()),

@@ -116,6 +116,41 @@ class HostingTest {
     assertThat(heir.hosting().resident(a.id())).isEmpty();
   }
 
+  /**
+   * A history held from a checkpoint on (the store keeps what came before) names no start: the
+   * checkpoint names the module, and another module is refused all the same.
+   */
+  @Test
+  void aHistoryThatBeginsAtACheckpointStillNamesItsModule() throws Exception {
+    ActorHandle a = started();
+    EventCodec codec = new EventCodec(new com.fasterxml.jackson.databind.ObjectMapper());
+    io.troupe.chain.Chain whole = io.troupe.chain.Chain.resume(a.id().value(), a.chain());
+    ChainEvent checkpoint =
+        whole.append(
+            "actor.checkpoint", 0, codec.encode(History.read(a.chain(), codec).checkpoint()));
+    List<ChainEvent> fromCheckpoint = List.of(checkpoint);
+    assertThat(History.read(fromCheckpoint, codec).module())
+        .contains(a.actor().turns().moduleSha256());
+    Manifest other =
+        Fixture.manifest(
+            java.nio.file.Files.createDirectories(dir.resolve("other")),
+            Guests.module(Guests.setsState(Guests.REQUEST, "$arg1")),
+            "init_state = 0\n");
+    byte[] state = "42".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(
+            () ->
+                heir.hosting()
+                    .resume(
+                        new Resumption(
+                            a.id(), other, Optional.empty(), fromCheckpoint, state, 1, "home", "t"))
+                    .get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(io.troupe.error.InvalidModuleException.class)
+        .hasMessageContaining("is not the one its chain names");
+    home.hosting().handOff(a.id()).get(10, TimeUnit.SECONDS);
+    heir.hosting().resume(resumption(a, fromCheckpoint, state)).get(10, TimeUnit.SECONDS);
+    assertThat(heir.get(a.id()).state()).contains(JsonNodeFactory.instance.numberNode(42));
+  }
+
   @Test
   void aModuleStoreThatReturnsOtherBytesIsNotBelieved() {
     java.util.Map<String, byte[]> kept = new java.util.HashMap<>();
