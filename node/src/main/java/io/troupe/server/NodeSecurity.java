@@ -166,6 +166,20 @@ public record NodeSecurity(
         insecure);
   }
 
+  public NodeSecurity withPolicy(Path file) {
+    return new NodeSecurity(
+        tlsCert,
+        tlsKey,
+        clientCa,
+        tokens,
+        clusterCa,
+        clusterCert,
+        clusterKey,
+        Optional.of(file),
+        nodeKey,
+        insecure);
+  }
+
   public NodeSecurity withInsecure(boolean insecure) {
     return new NodeSecurity(
         tlsCert,

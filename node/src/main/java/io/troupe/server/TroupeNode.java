@@ -125,7 +125,8 @@ public final class TroupeNode implements AutoCloseable {
     // The servers bind next, so that free ports (0) are really ours before Hazelcast announces
     // them; the services are registered once the node is built.
     try {
-      this.servers = NodeServers.bind(config, config.security(), health, apiPool);
+      this.servers =
+          NodeServers.bind(config, config.security(), policy.maxModuleBytes(), health, apiPool);
     } catch (IOException | RuntimeException e) {
       store.ifPresent(ActorStore::close);
       stopThreads();
