@@ -12,8 +12,13 @@ import io.troupe.access.Tokens;
 import io.troupe.error.PermissionDeniedException;
 import io.troupe.error.TroupeException;
 import io.troupe.error.UnauthenticatedException;
+import io.troupe.transport.PeerIdentity;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who a client call runs for. On the client port every call must present a bearer token ({@code
@@ -21,9 +26,10 @@ import java.util.Optional;
  * UNAUTHENTICATED before the request is read, a role without the call's {@link Right} with
  * PERMISSION_DENIED. The call's {@link Principal} is then in its context, where the service checks
  * the actor a call touches ({@link #current()}). Calls that members forward to an actor's home were
- * checked on the node they entered.
+ * checked on the node they entered; they are taken only from a current member.
  */
 final class Authentication {
+  private static final Logger log = LoggerFactory.getLogger(Authentication.class);
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<Principal> PRINCIPAL = Context.key("troupe-principal");
@@ -84,12 +90,32 @@ final class Authentication {
     };
   }
 
-  /** Marks calls forwarded by members: the node they entered checked them. */
-  static ServerInterceptor members() {
+  /**
+   * Marks calls forwarded by members: the node they entered checked them. With cluster TLS the
+   * caller's certificate must name a current member ({@code isMember}), as a node link's must: the
+   * cluster's CA signing it is not enough. Without TLS the network is trusted.
+   */
+  static ServerInterceptor members(Predicate<String> isMember) {
     return new ServerInterceptor() {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        Optional<List<String>> names = PeerIdentity.names();
+        if (names.isPresent() && names.get().stream().noneMatch(isMember)) {
+          log.warn(
+              "refused a forwarded {}: its certificate names {}, no member",
+              call.getMethodDescriptor().getBareMethodName(),
+              names.get());
+          var status =
+              Statuses.toStatus(
+                  new PermissionDeniedException(
+                      "forwarded call refused: the certificate presented names no member of this"
+                          + " cluster ("
+                          + String.join(", ", names.get())
+                          + ")"));
+          call.close(status.getStatus(), status.getTrailers());
+          return new ServerCall.Listener<>() {};
+        }
         return Contexts.interceptCall(
             Context.current().withValue(PRINCIPAL, Principal.MEMBER), call, headers, next);
       }

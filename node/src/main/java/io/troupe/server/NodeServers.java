@@ -161,7 +161,7 @@ final class NodeServers {
 
   /**
    * Serves the client API to clients, and to peers the node links and the client calls they forward
-   * to an actor's home.
+   * to an actor's home (both told who the peer's certificate names, with cluster TLS).
    */
   void serve(
       ServerServiceDefinition clientApi,
@@ -169,7 +169,7 @@ final class NodeServers {
       ServerServiceDefinition forwardedApi) {
     api.addService(clientApi);
     links.addService(ServerInterceptors.intercept(nodeLink, PeerIdentity.interceptor()));
-    links.addService(forwardedApi);
+    links.addService(ServerInterceptors.intercept(forwardedApi, PeerIdentity.interceptor()));
   }
 
   int apiPort() {

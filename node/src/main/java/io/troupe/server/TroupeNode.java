@@ -209,7 +209,10 @@ public final class TroupeNode implements AutoCloseable {
             new Receipts(nodeKey, config.name(), records, clock),
             failover::revive,
             mapper);
-    servers.serve(api.clientDefinition(tokens), hub.service(), api.forwardedDefinition());
+    servers.serve(
+        api.clientDefinition(tokens),
+        hub.service(),
+        api.forwardedDefinition(name -> members.named(name).isPresent()));
     members.listen(
         new NodeMembership(
             config.name(),
