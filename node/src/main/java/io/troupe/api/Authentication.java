@@ -35,8 +35,12 @@ final class Authentication {
   private static final Context.Key<Principal> PRINCIPAL = Context.key("troupe-principal");
   private static final String BEARER = "Bearer ";
 
-  /** The right each call of {@code troupe.v1.Troupe} needs, by method name. */
-  private static final Map<String, Right> RIGHTS =
+  /**
+   * The right each call of {@code troupe.v1.Troupe} needs, by method name. A call missing here
+   * needs {@link Right#ADMIN} ({@link #required}): a new RPC is denied to every other role until it
+   * is listed.
+   */
+  static final Map<String, Right> RIGHTS =
       Map.ofEntries(
           Map.entry("UploadModule", Right.DEPLOY),
           Map.entry("StartActor", Right.DEPLOY),
@@ -59,6 +63,11 @@ final class Authentication {
 
   private Authentication() {}
 
+  /** The right the call {@code method} (a bare method name) needs: admin when it is not listed. */
+  static Right required(String method) {
+    return RIGHTS.getOrDefault(method, Right.ADMIN);
+  }
+
   /** The principal of the call running now (denies everything outside a call). */
   static Principal current() {
     Principal p = PRINCIPAL.get();
@@ -77,8 +86,7 @@ final class Authentication {
         Principal who;
         try {
           who = principal(tokens, headers.get(AUTHORIZATION));
-          Right right = RIGHTS.get(call.getMethodDescriptor().getBareMethodName());
-          who.require(right == null ? Right.DEPLOY : right);
+          who.require(required(call.getMethodDescriptor().getBareMethodName()));
         } catch (TroupeException e) {
           var status = Statuses.toStatus(e);
           call.close(status.getStatus(), status.getTrailers());
