@@ -72,6 +72,7 @@ public record Principal(
       case CALL -> "send, request or open channels (that needs caller or admin)";
       case READ -> "read actors, chains or state (that needs reader or admin)";
       case STATUS -> "read the cluster's status";
+      case ADMIN -> "make this call (that needs admin)";
     };
   }
 }

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /** A token's role: the {@link Right}s it grants. */
 public enum Role {
-  ADMIN(Set.of(Right.DEPLOY, Right.CALL, Right.READ, Right.STATUS)),
+  ADMIN(Set.of(Right.DEPLOY, Right.CALL, Right.READ, Right.STATUS, Right.ADMIN)),
   DEPLOYER(Set.of(Right.DEPLOY, Right.STATUS)),
   CALLER(Set.of(Right.CALL, Right.STATUS)),
   READER(Set.of(Right.READ, Right.STATUS));

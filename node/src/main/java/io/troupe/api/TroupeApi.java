@@ -59,6 +59,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -115,11 +116,13 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
 
   /**
    * This service for the calls other members forward to an actor's home: they were authenticated
-   * where they entered, and carry their hop count.
+   * where they entered, and carry their hop count. With cluster TLS the caller's certificate must
+   * name a node {@code isMember} knows (serve it behind {@link
+   * io.troupe.transport.PeerIdentity#interceptor()}).
    */
-  public ServerServiceDefinition forwardedDefinition() {
+  public ServerServiceDefinition forwardedDefinition(Predicate<String> isMember) {
     return ServerInterceptors.intercept(
-        (BindableService) this, Forwarding.interceptor(), Authentication.members());
+        (BindableService) this, Forwarding.interceptor(), Authentication.members(isMember));
   }
 
   @Override

@@ -59,14 +59,14 @@ public record NodeSecurity(
           "the client API on "
               + apiHost
               + " is reachable from other machines: give --tls-cert, --tls-key and --tokens"
-              + " (docs/md), or --insecure to serve it open on purpose");
+              + " (docs/security.md), or --insecure to serve it open on purpose");
     }
     if (!loopback(host) && !insecure() && !clusterTls()) {
       throw new InvalidArgumentException(
           "the node links on "
               + host
               + " are reachable from other machines: give --cluster-ca, --cluster-cert and"
-              + " --cluster-key (docs/md), or --insecure to serve them open on purpose");
+              + " --cluster-key (docs/security.md), or --insecure to serve them open on purpose");
     }
   }
 
@@ -162,6 +162,20 @@ public record NodeSecurity(
         Optional.of(cert),
         Optional.of(key),
         policy,
+        nodeKey,
+        insecure);
+  }
+
+  public NodeSecurity withPolicy(Path file) {
+    return new NodeSecurity(
+        tlsCert,
+        tlsKey,
+        clientCa,
+        tokens,
+        clusterCa,
+        clusterCert,
+        clusterKey,
+        Optional.of(file),
         nodeKey,
         insecure);
   }

@@ -14,6 +14,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.util.MutableHandlerRegistry;
+import io.troupe.manifest.Limits;
 import io.troupe.proto.v1.NodeLinkGrpc;
 import io.troupe.transport.PeerChannels;
 import io.troupe.transport.PeerIdentity;
@@ -35,6 +36,12 @@ import java.util.concurrent.TimeUnit;
  * one) are really its own; the services are added once the node is built.
  */
 final class NodeServers {
+  /**
+   * What a client request may carry beside its largest field: a StartActor's manifest, ids and
+   * names next to a module at the ceiling.
+   */
+  static final int REQUEST_OVERHEAD = 1 << 20;
+
   private final MutableHandlerRegistry api = new MutableHandlerRegistry();
   private final MutableHandlerRegistry links = new MutableHandlerRegistry();
   private final Server apiServer;
@@ -44,6 +51,8 @@ final class NodeServers {
   /**
    * Binds the client API on {@code apiHost} and the node links on {@code linkHost}.
    *
+   * @param apiMaxMessageBytes the largest request a client may send ({@link #maxRequestBytes}); a
+   *     larger one ends with RESOURCE_EXHAUSTED before it is read
    * @param apiPool the threads client calls run on, also those peers forward (node-link streams run
    *     on the transport's threads: they never block)
    */
@@ -52,6 +61,7 @@ final class NodeServers {
       int apiPort,
       String linkHost,
       ServerCredentials apiCredentials,
+      int apiMaxMessageBytes,
       int linkPort,
       ServerCredentials linkCredentials,
       int healthPort,
@@ -64,7 +74,7 @@ final class NodeServers {
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .executor(apiPool)
-            .maxInboundMessageSize(PeerChannels.MAX_MESSAGE_BYTES)
+            .maxInboundMessageSize(apiMaxMessageBytes)
             .build()
             .start();
     try {
@@ -112,15 +122,36 @@ final class NodeServers {
     }
   }
 
-  /** Both servers, with the credentials {@code security} gives each. */
+  /**
+   * The largest request a client has reason to send: an {@code UploadModule} (or a {@code
+   * StartActor} with its module) at this node's module ceiling, or a message or state at theirs,
+   * whichever is larger, plus {@link #REQUEST_OVERHEAD}.
+   *
+   * @param maxModuleBytes the largest module this node's policy takes
+   */
+  static int maxRequestBytes(int maxModuleBytes) {
+    int largest =
+        Math.max(maxModuleBytes, Math.max(Limits.MAX_MESSAGE_BYTES, Limits.MAX_STATE_BYTES));
+    return largest + REQUEST_OVERHEAD;
+  }
+
+  /**
+   * Both servers, with the credentials {@code security} gives each; client requests are bounded by
+   * {@code maxModuleBytes}, the largest module this node takes ({@link #maxRequestBytes}).
+   */
   static NodeServers bind(
-      NodeConfig config, NodeSecurity security, HealthStatusManager health, Executor apiPool)
+      NodeConfig config,
+      NodeSecurity security,
+      int maxModuleBytes,
+      HealthStatusManager health,
+      Executor apiPool)
       throws IOException {
     return new NodeServers(
         config.apiHost(),
         config.grpcPort(),
         config.host(),
         Tls.api(security),
+        maxRequestBytes(maxModuleBytes),
         config.linkPort(),
         Tls.links(security),
         config.healthPort(),
@@ -130,7 +161,7 @@ final class NodeServers {
 
   /**
    * Serves the client API to clients, and to peers the node links and the client calls they forward
-   * to an actor's home.
+   * to an actor's home (both told who the peer's certificate names, with cluster TLS).
    */
   void serve(
       ServerServiceDefinition clientApi,
@@ -138,7 +169,7 @@ final class NodeServers {
       ServerServiceDefinition forwardedApi) {
     api.addService(clientApi);
     links.addService(ServerInterceptors.intercept(nodeLink, PeerIdentity.interceptor()));
-    links.addService(forwardedApi);
+    links.addService(ServerInterceptors.intercept(forwardedApi, PeerIdentity.interceptor()));
   }
 
   int apiPort() {

@@ -125,7 +125,8 @@ public final class TroupeNode implements AutoCloseable {
     // The servers bind next, so that free ports (0) are really ours before Hazelcast announces
     // them; the services are registered once the node is built.
     try {
-      this.servers = NodeServers.bind(config, config.security(), health, apiPool);
+      this.servers =
+          NodeServers.bind(config, config.security(), policy.maxModuleBytes(), health, apiPool);
     } catch (IOException | RuntimeException e) {
       store.ifPresent(ActorStore::close);
       stopThreads();
@@ -209,7 +210,10 @@ public final class TroupeNode implements AutoCloseable {
             new Receipts(nodeKey, config.name(), records, clock),
             failover::revive,
             mapper);
-    servers.serve(api.clientDefinition(tokens), hub.service(), api.forwardedDefinition());
+    servers.serve(
+        api.clientDefinition(tokens),
+        hub.service(),
+        api.forwardedDefinition(name -> members.named(name).isPresent()));
     members.listen(
         new NodeMembership(
             config.name(),

@@ -11,6 +11,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -28,7 +29,7 @@ public final class PeerIdentity {
 
   private PeerIdentity() {}
 
-  /** Puts each call's TLS session where {@link #current()} finds it. */
+  /** Puts each call's TLS session where {@link #current()} and {@link #names()} find it. */
   public static ServerInterceptor interceptor() {
     return new ServerInterceptor() {
       @Override
@@ -57,6 +58,15 @@ public final class PeerIdentity {
     return names::contains;
   }
 
+  /**
+   * The names the current call's peer certificate gives, or empty on a link without TLS (no
+   * certificate: the network is trusted).
+   */
+  public static Optional<List<String>> names() {
+    SSLSession session = SESSION.get();
+    return session == null ? Optional.empty() : Optional.of(names(session));
+  }
+
   /** The names the peer's certificate gives: its subject's CN and its DNS alternative names. */
   static List<String> names(SSLSession session) {
     try {
@@ -77,7 +87,7 @@ public final class PeerIdentity {
           }
         }
       }
-      return out;
+      return out.stream().distinct().toList();
     } catch (SSLPeerUnverifiedException | InvalidNameException | CertificateParsingException e) {
       return List.of();
     }

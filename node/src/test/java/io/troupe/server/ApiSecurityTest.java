@@ -38,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The client API over TLS with bearer tokens: no token or an unknown one is UNAUTHENTICATED before
  * anything is read, a role without the call's right or a token limited to other actors is
- * PERMISSION_DENIED, a plaintext client cannot talk to the TLS port, and a call that enters a node
- * other than the actor's home is checked where it enters and forwarded.
+ * PERMISSION_DENIED, a plaintext client cannot talk to the TLS port, with a client CA only clients
+ * with a certificate it signed get in, and a call that enters a node other than the actor's home is
+ * checked where it enters and forwarded.
  */
 class ApiSecurityTest {
   private static final String ADMIN = "admin-secret-0123456789";
@@ -49,6 +50,7 @@ class ApiSecurityTest {
 
   @TempDir Path dir;
   private TestCluster cluster;
+  private TestCluster mtls; // a node that also wants client certificates, when a test starts one
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   @BeforeEach
@@ -100,6 +102,9 @@ class ApiSecurityTest {
   @AfterEach
   void stop() {
     channels.forEach(ManagedChannel::shutdownNow);
+    if (mtls != null) {
+      mtls.close();
+    }
     if (cluster != null) {
       cluster.close();
     }
@@ -237,6 +242,59 @@ class ApiSecurityTest {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
+
+  @Test
+  void withAClientCaOnlyClientsPresentingACertificateItSignedGetIn() throws Exception {
+    LocalCa clients = LocalCa.create("test client-certificate CA");
+    clients.self().writeTo(dir, "client-ca");
+    clients.issue("orders-service", List.of("orders-service"), List.of()).writeTo(dir, "orders");
+    LocalCa.create("someone else's CA")
+        .issue("orders-service", List.of("orders-service"), List.of())
+        .writeTo(dir, "forged");
+    mtls =
+        TestCluster.start(
+            1,
+            b ->
+                b.security(
+                    NodeSecurity.none()
+                        .withApiTls(
+                            dir.resolve("api.pem"),
+                            dir.resolve("api.key"),
+                            java.util.Optional.of(dir.resolve("client-ca.pem")))));
+    String address = mtls.node(0).grpcAddress();
+
+    // the server's certificate is trusted, but no client certificate is presented: no handshake
+    TlsChannelCredentials.Builder anonymous =
+        TlsChannelCredentials.newBuilder().trustManager(dir.resolve("ca.pem").toFile());
+    assertNoHandshake(() -> status(address, anonymous.build()));
+    // a client certificate from another CA: no handshake either
+    assertNoHandshake(() -> status(address, withClientCert("forged")));
+    // one the client CA signed gets in
+    assertThat(status(address, withClientCert("orders")).getThisNode()).isEqualTo("n0");
+  }
+
+  private static void assertNoHandshake(ThrowingCallable call) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
+
+  private ChannelCredentials withClientCert(String name) throws Exception {
+    return TlsChannelCredentials.newBuilder()
+        .trustManager(dir.resolve("ca.pem").toFile())
+        .keyManager(dir.resolve(name + ".pem").toFile(), dir.resolve(name + ".key").toFile())
+        .build();
+  }
+
+  private io.troupe.proto.v1.ClusterStatusResponse status(
+      String address, ChannelCredentials credentials) {
+    ManagedChannel ch = Grpc.newChannelBuilder(address, credentials).build();
+    channels.add(ch);
+    return TroupeGrpc.newBlockingStub(ch)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .clusterStatus(ClusterStatusRequest.getDefaultInstance());
   }
 
   private static SendRequest send(String id, String json) {

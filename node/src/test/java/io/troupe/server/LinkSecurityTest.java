@@ -3,6 +3,7 @@ package io.troupe.server;
 import static io.troupe.server.ClusterTest.request;
 import static io.troupe.server.ClusterTest.startRequest;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ChannelCredentials;
@@ -20,6 +21,7 @@ import io.troupe.proto.v1.Envelope;
 import io.troupe.proto.v1.EnvelopeBatch;
 import io.troupe.proto.v1.Hello;
 import io.troupe.proto.v1.NodeLinkGrpc;
+import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.security.LocalCa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The node links answer only the cluster's members: on their own port, never on the client API's; a
  * made-up Hello gets an error and nothing it sends reaches an actor; with cluster TLS, only a
- * certificate from the cluster's CA that names the member gets in.
+ * certificate from the cluster's CA that names the member gets in, and only one naming a member may
+ * make the client calls members forward.
  */
 class LinkSecurityTest {
   @TempDir Path certs;
@@ -131,6 +134,38 @@ class LinkSecurityTest {
     assertThat(refused).hasMessageContaining("the certificate presented does not name node n1");
     assertThat(misnamed.replies).isEmpty();
     assertThat(request(cluster.client(0), id, "[2]")).isEqualTo("[2]"); // the real link still works
+
+    // the same certificate on the client calls members forward: refused, it names no member
+    TroupeGrpc.TroupeBlockingStub stranger = forwardedApi(n0.linkAddress(), tls("n9", "ca"));
+    String target = id;
+    assertThatThrownBy(() -> request(stranger, target, "[\"stolen?\"]"))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo(
+                      "forwarded call refused: the certificate presented names no member of this"
+                          + " cluster (n9)");
+            });
+    assertThatThrownBy(() -> stranger.startActor(startRequest("echo/echo.toml", "planted")))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+    assertThat(n0.records().describe(ActorId.of("planted"))).isEmpty();
+    // a member's certificate is taken
+    assertThat(request(forwardedApi(n0.linkAddress(), tls("n1", "ca")), id, "[3]"))
+        .isEqualTo("[3]");
+    assertThat(request(cluster.client(0), id, "[4]")).isEqualTo("[4]");
+    assertThat(cluster.node(1).system().get(ActorId.of(id)).chain())
+        .noneMatch(e -> e.dataAsString().contains("stolen"));
+  }
+
+  /** The client API as members forward it, on a node's link port. */
+  private TroupeGrpc.TroupeBlockingStub forwardedApi(String address, ChannelCredentials tls) {
+    ManagedChannel c = Grpc.newChannelBuilder(address, tls).overrideAuthority("n0").build();
+    channels.add(c);
+    return TroupeGrpc.newBlockingStub(c);
   }
 
   private ChannelCredentials tls(String cert, String ca) throws Exception {

@@ -86,6 +86,7 @@ class NodeConfigTest {
     assertThatThrownBy(() -> NodeConfig.builder().host("10.0.0.5").build())
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("the client API on 10.0.0.5 is reachable from other machines")
+        .hasMessageContaining("(docs/security.md)")
         .hasMessageContaining("--insecure");
     assertThatThrownBy(
             () ->
@@ -96,7 +97,8 @@ class NodeConfigTest {
                             .withApiTls(f, f, java.util.Optional.empty())
                             .withTokens(f))
                     .build())
-        .hasMessageContaining("the node links on 10.0.0.5 are reachable from other machines");
+        .hasMessageContaining("the node links on 10.0.0.5 are reachable from other machines")
+        .hasMessageContaining("(docs/security.md)");
     assertThat(
             NodeConfig.builder()
                 .host("10.0.0.5")

@@ -160,13 +160,21 @@ final class PostOffice {
   /**
    * A delivery from another node to {@code actor}, which lives here. A channel opened from there is
    * registered before the actor sees it (so what the actor sends on it right after accepting finds
-   * it) with {@code opener} as the far end, and dropped again when the actor refuses it; a close
-   * from there drops it before the actor is told.
+   * it) with {@code opener} as the far end, and dropped again when the actor refuses it; an open
+   * with the id of a channel open already is refused, that channel untouched and the actor not
+   * told. A close from there drops it before the actor is told.
    */
   CompletableFuture<JsonNode> deliverFromRemote(Actor actor, Delivery d, ChannelListener opener) {
     if (d instanceof Delivery.ChannelOpen o) {
       Channel ch = new Channel(o.channelId(), new ClientEnd(opener), new ActorEnd(actor.id()));
-      open.put(o.channelId(), ch);
+      if (open.putIfAbsent(o.channelId(), ch) != null) {
+        log.warn("refused a second open of channel {} to actor {}", o.channelId(), actor.id());
+        return CompletableFuture.failedFuture(
+            new InvalidArgumentException(
+                "channel "
+                    + o.channelId()
+                    + " is open already: an open must bring a new channel id"));
+      }
       CompletableFuture<JsonNode> answer;
       try {
         answer = actor.deliver(d);

@@ -34,7 +34,8 @@ import java.util.Set;
  * @param tcpHosts the same for {@code tcp-client} ({@code allowed} entries' host part)
  * @param environment the variables an {@code environment} handler may expose (exact names, or
  *     prefixes ending in {@code *}; empty: any)
- * @param networks what network handlers may connect to
+ * @param networks what network handlers may connect to, checked where they connect (the private
+ *     ranges, and {@code httpHosts} again on the node that sends a request)
  * @param maxActors the most actors this node hosts at once (starts beyond are refused)
  */
 public record Policy(
@@ -125,16 +126,17 @@ public record Policy(
             bounded(l, "mailbox_capacity", max.mailboxCapacity(), source),
             bounded(l, "max_message_bytes", max.maxMessageBytes(), source),
             bounded(l, "max_pending_ops", max.maxPendingOps(), source));
+    Optional<Set<String>> httpHosts = strings(root, "http_hosts", source);
     return new Policy(
         ceilings,
         bounded(root, "max_module_bytes", MAX_MODULE_BYTES, source),
         Duration.ofMillis(
             bounded(root, "compile_timeout_ms", (int) COMPILE_TIMEOUT.toMillis(), source)),
         strings(root, "handlers", source),
-        strings(root, "http_hosts", source),
+        httpHosts,
         strings(root, "tcp_hosts", source),
         strings(root, "environment", source),
-        new Networks(root.path("allow_private_networks").asBoolean(false)),
+        new Networks(root.path("allow_private_networks").asBoolean(false), httpHosts),
         bounded(root, "max_actors", Integer.MAX_VALUE, source));
   }
 

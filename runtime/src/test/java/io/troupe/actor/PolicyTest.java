@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import io.troupe.dispatch.Work;
 import io.troupe.error.InvalidArgumentException;
 import io.troupe.error.InvalidManifestException;
 import io.troupe.error.InvalidModuleException;
@@ -13,11 +16,14 @@ import io.troupe.error.LimitExceededException;
 import io.troupe.host.standard.StandardHandlers;
 import io.troupe.policy.Networks;
 import io.troupe.policy.Policy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An operator's policy: manifests asking for more than it allows are refused at start, naming the
  * setting; modules too large or too slow to load are refused; network handlers reach no private
- * address unless allowed.
+ * address unless allowed, and a worker holds the HTTP work it runs to its own policy.
  */
 class PolicyTest {
   private static final String POLICY =
@@ -171,5 +177,56 @@ class PolicyTest {
         .until(() -> a.state().filter(JsonNode::isArray).isPresent());
     assertThat(a.state().orElseThrow().get(1).get("Err").asText())
         .contains("private address (127.0.0.1)");
+  }
+
+  @Test
+  void aWorkerChecksDispatchedHttpWorkAgainstItsOwnPolicy() throws Exception {
+    AtomicInteger hits = new AtomicInteger();
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        ex -> {
+          hits.incrementAndGet();
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    server.start();
+    try {
+      // work as another node sends it: it names its own allowed hosts
+      ObjectNode request = json.createObjectNode();
+      request.putObject("request").put("url", "http://127.0.0.1:" + server.getAddress().getPort());
+      request.putArray("allowed_hosts").add("127.0.0.1");
+      Work forged =
+          new Work(
+              "op-1",
+              "someone",
+              "http-client.send-http",
+              request,
+              System.currentTimeMillis() + 10_000,
+              true);
+
+      // a worker whose operator allows only api.example.com (private networks allowed, so the
+      // host list alone refuses it)
+      Path file = dir.resolve("hosts.toml");
+      Files.writeString(
+          file, "http_hosts = [\"api.example.com\"]\nallow_private_networks = true\n");
+      ActorSystem worker = system(Policy.load(file));
+      assertThatThrownBy(
+              () -> worker.hosting().dispatcher().pool().submit(forged).get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining(
+              "host '127.0.0.1' is not among the hosts this node's policy lets actors reach"
+                  + " (http_hosts)");
+      assertThat(hits).hasValue(0);
+
+      // a worker without a policy runs the same work
+      ActorSystem open = systems.build();
+      JsonNode answer = open.hosting().dispatcher().pool().submit(forged).get(10, TimeUnit.SECONDS);
+      assertThat(answer.get("status").asInt()).isEqualTo(200);
+      assertThat(hits).hasValue(1);
+    } finally {
+      server.stop(0);
+    }
   }
 }

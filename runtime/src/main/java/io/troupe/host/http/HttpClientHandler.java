@@ -51,7 +51,9 @@ import java.util.concurrent.Flow;
  * request is not sent again from the chain after a failover (docs/chain.md, "Secrets").
  *
  * <p>Redirects (at most {@value Redirects#MAX}) are followed only to hosts the actor may reach; the
- * runner checks every URL against the actor's {@code allowed_hosts}, wherever it runs.
+ * runner checks every URL against the actor's {@code allowed_hosts}, wherever it runs, and against
+ * the {@link Networks} of the node it runs on (its policy's {@code http_hosts} and private ranges):
+ * work another node sent names the allowed hosts itself, and is not trusted for them.
  *
  * <p>Requests are dispatched: they run on the least-loaded node. If that node dies while a request
  * is in flight, an idempotent request (GET, PUT, DELETE, HEAD, OPTIONS) is sent again from another
@@ -80,8 +82,8 @@ public final class HttpClientHandler implements HandlerFactory {
   }
 
   /**
-   * Requests only where {@code networks} allows, checked on the node that sends them, for every
-   * redirect too.
+   * Requests only where {@code networks} allows (hosts and addresses), checked on the node that
+   * sends them, for every redirect too.
    */
   public HttpClientHandler(Networks networks) {
     this.networks = networks;
@@ -170,7 +172,8 @@ public final class HttpClientHandler implements HandlerFactory {
                   Duration.ofMillis(work.path("timeout_ms").asLong(10_000)),
                   work.path("max_response_bytes").asInt(1 << 20));
           HttpRequest request = toRequest(work.get("request"), s);
-          networks.check(request.uri().getHost());
+          // and against this node's own policy, whatever the work says
+          networks.checkHttp(request.uri().getHost());
           return send(request, s, 0);
         });
   }

@@ -54,7 +54,7 @@ final class Redirects {
               + host
               + "', which is not in this actor's http-client allowed_hosts");
     }
-    networks.check(host);
+    networks.checkHttp(host);
     // 307 and 308 repeat the request; 303 (and 301/302 after a POST, as browsers do) become a GET
     boolean repeat =
         status == 307
