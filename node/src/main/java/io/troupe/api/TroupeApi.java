@@ -11,13 +11,10 @@ import io.grpc.stub.StreamObserver;
 import io.troupe.access.Principal;
 import io.troupe.access.Right;
 import io.troupe.access.Tokens;
-import io.troupe.actor.ActorHandle;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.cluster.ClusterChainStore;
 import io.troupe.cluster.StateSnapshot;
-import io.troupe.error.UnavailableException;
-import io.troupe.home.ActorSummary;
 import io.troupe.home.NodeRef;
 import io.troupe.home.Placement;
 import io.troupe.proto.v1.ActorDescription;
@@ -77,6 +74,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   private final ObjectMapper mapper;
   private final Receipts receipts;
   private final ActorLifecycle lifecycleCalls;
+  private final ChainReads chains;
 
   /** What starts an ended actor again on this node (the home room's failover does it). */
   @FunctionalInterface
@@ -104,6 +102,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
     this.mapper = mapper;
     this.receipts = receipts;
     this.lifecycleCalls = new ActorLifecycle(system, records, lifecycle, mapper);
+    this.chains = new ChainReads(system, records, forwarding, receipts);
   }
 
   /**
@@ -283,88 +282,28 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
 
   @Override
   public void subscribeChain(
-      SubscribeChainRequest req, StreamObserver<io.troupe.proto.v1.ChainEvent> responses) {
-    ServerCallStreamObserver<io.troupe.proto.v1.ChainEvent> out =
-        (ServerCallStreamObserver<io.troupe.proto.v1.ChainEvent>) responses;
-    try {
-      ActorId id = readable(req.getId());
-      Optional<TroupeGrpc.TroupeStub> home = forwarding.home(id);
-      if (home.isPresent()) {
-        home.get().subscribeChain(req, Forwarding.relayStream(out));
-        return;
-      }
-      Optional<ActorHandle> actor = system.find(id);
-      long from = ChainExport.firstSeq(records, id, req.getFromSeq());
-      if (actor.isPresent()) {
-        ChainFeed.start(actor.get(), from, (f, t) -> records.chain(id, f, t), out);
-        return;
-      }
-      ActorSummary s = records.require(id); // NOT_FOUND when the cluster does not know it either
-      if (s.live()) {
-        throw new UnavailableException(
-            "actor " + id + " is not active on its home node " + system.nodeName() + "; retry");
-      }
-      // it has ended: its whole chain, and the end of the stream
-      ChainExport.start(records, id, from, s.chainLength(), out);
-    } catch (RuntimeException e) {
-      out.onError(Statuses.toStatus(e));
-    }
+      SubscribeChainRequest req, StreamObserver<io.troupe.proto.v1.ChainEvent> out) {
+    chains.subscribe(req, (ServerCallStreamObserver<io.troupe.proto.v1.ChainEvent>) out);
   }
 
   @Override
   public void getChain(GetChainRequest req, StreamObserver<io.troupe.proto.v1.ChainEvent> out) {
-    try {
-      ActorId id = readable(req.getId());
-      long to = req.getToSeq() == 0 ? records.require(id).chainLength() : req.getToSeq();
-      ChainExport.start(
-          records,
-          id,
-          req.getFromSeq(),
-          to,
-          (ServerCallStreamObserver<io.troupe.proto.v1.ChainEvent>) out);
-    } catch (RuntimeException e) {
-      out.onError(Statuses.toStatus(e));
-    }
+    chains.export(req, (ServerCallStreamObserver<io.troupe.proto.v1.ChainEvent>) out);
   }
 
   @Override
   public void verifyChain(VerifyChainRequest req, StreamObserver<VerifyChainResponse> out) {
-    unary(
-        out,
-        () -> {
-          ActorId id = readable(req.getId());
-          ActorSummary s = records.require(id);
-          ChainCheck check = ChainCheck.of(records, id, s);
-          return VerifyChainResponse.newBuilder()
-              .setValid(check.problem().isEmpty())
-              .setEvents(check.events())
-              .setProblem(check.problem())
-              .setHead(ByteString.copyFrom(check.head().toBytes()))
-              .build();
-        });
+    unary(out, () -> chains.verify(readable(req.getId())));
+  }
+
+  @Override
+  public void getHead(GetHeadRequest req, StreamObserver<GetHeadResponse> out) {
+    unary(out, () -> chains.head(readable(req.getId()), req.getSigned()));
   }
 
   /** A receipt of {@code id}'s head, which holds what was just acknowledged. */
   private io.troupe.proto.v1.Receipt receipted(String id) {
     return Receipts.proto(receipts.head(ActorId.of(id)));
-  }
-
-  @Override
-  public void getHead(GetHeadRequest req, StreamObserver<GetHeadResponse> out) {
-    unary(
-        out,
-        () -> {
-          ActorSummary s = records.require(readable(req.getId()));
-          GetHeadResponse.Builder b =
-              GetHeadResponse.newBuilder()
-                  .setLength(s.chainLength())
-                  .setHead(ByteString.copyFrom(s.head().toBytes()))
-                  .setEpoch(s.epoch());
-          if (req.getSigned()) {
-            b.setReceipt(Receipts.proto(receipts.of(s)));
-          }
-          return b.build();
-        });
   }
 
   @Override
@@ -394,7 +333,7 @@ public final class TroupeApi extends TroupeGrpc.TroupeImplBase {
   }
 
   /** Actor {@code id}, which the caller may read. */
-  private static ActorId readable(String id) {
+  static ActorId readable(String id) {
     ActorId actor = Protos.id(id);
     Authentication.current().require(Right.READ, actor);
     return actor;

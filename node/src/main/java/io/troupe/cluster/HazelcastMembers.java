@@ -132,6 +132,22 @@ public final class HazelcastMembers implements Members, AutoCloseable {
         .hasMinimumSize();
   }
 
+  /**
+   * Waits up to {@code max} until this member counts a quorum: a cluster of one has it within
+   * moments of starting (Hazelcast counts a member in after its first heartbeat).
+   */
+  public void awaitQuorum(java.time.Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!quorum() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20); // start-up only
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   @Override
   public String quorumDescription() {
     return hz.getCluster().getMembers().size() + " member(s) here, " + quorum + " needed";

@@ -42,12 +42,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,10 +66,7 @@ public final class TroupeNode implements AutoCloseable {
   private final NodeConfig config;
   private final Clock clock = Clock.systemUTC();
   private final ObjectMapper mapper = new ObjectMapper();
-  private final ExecutorService apiPool;
-  private final ExecutorService commitPool;
-  private final ScheduledExecutorService scheduler;
-  private final ScheduledExecutorService failoverThread;
+  private final NodeThreads threads;
   private final HealthStatusManager health = new HealthStatusManager();
   private final PrometheusMeterRegistry meters =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -101,12 +93,7 @@ public final class TroupeNode implements AutoCloseable {
     Tokens tokens = Tokens.load(config.security().tokens());
     Policy policy = config.security().policy().map(Policy::load).orElseGet(Policy::open);
     meters.config().commonTags("node", config.name());
-    this.apiPool = Executors.newFixedThreadPool(8, threads(config.name() + "-api-"));
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-sched-"));
-    this.failoverThread =
-        Executors.newSingleThreadScheduledExecutor(threads(config.name() + "-failover-"));
-    this.commitPool =
-        Executors.newFixedThreadPool(config.committers(), threads(config.name() + "-commit-"));
+    this.threads = new NodeThreads(config.name(), config.committers());
     // The store first (a node that cannot keep its actors does not start, nor bind its ports),
     // then what is kept beside it: the node's signing key and its chain sink.
     Optional<ActorStore> opened = Optional.empty();
@@ -118,7 +105,7 @@ public final class TroupeNode implements AutoCloseable {
       sink = NodeSinks.open(config, opened, clock);
     } catch (RuntimeException e) {
       opened.ifPresent(ActorStore::close);
-      stopThreads();
+      threads.stop();
       throw e;
     }
     this.store = opened;
@@ -126,10 +113,10 @@ public final class TroupeNode implements AutoCloseable {
     // them; the services are registered once the node is built.
     try {
       this.servers =
-          NodeServers.bind(config, config.security(), policy.maxModuleBytes(), health, apiPool);
+          NodeServers.bind(config, config.security(), policy.maxModuleBytes(), health, threads.api);
     } catch (IOException | RuntimeException e) {
       store.ifPresent(ActorStore::close);
-      stopThreads();
+      threads.stop();
       throw e;
     }
     try {
@@ -140,10 +127,10 @@ public final class TroupeNode implements AutoCloseable {
     } catch (RuntimeException e) {
       servers.shutdownNow();
       store.ifPresent(ActorStore::close);
-      stopThreads();
+      threads.stop();
       throw e;
     }
-    this.records = new ClusterChainStore(members.instance(), commitPool, store);
+    this.records = new ClusterChainStore(members.instance(), threads.commits, store);
     this.sinks = sink.map(s -> NodeSinks.start(s, records, config.name(), clock));
     try {
       records.describe(ActorId.of("troupe.warm-up")); // a partition operation assigns partitions
@@ -155,7 +142,7 @@ public final class TroupeNode implements AutoCloseable {
             members::linkAddress,
             Tls.linkChannels(config.security()),
             config.security().clusterTls());
-    this.hub = new LinkHub(members, mapper, scheduler, channels::to, Statuses::toStatus);
+    this.hub = new LinkHub(members, mapper, threads.scheduler, channels::to, Statuses::toStatus);
     LoadBoard loads = new LoadBoard(clock);
     ResultRouter[] router = new ResultRouter[1]; // the router needs the system it serves
     RemoteDirectory[] remote = new RemoteDirectory[1];
@@ -185,10 +172,10 @@ public final class TroupeNode implements AutoCloseable {
     remote[0] = new RemoteDirectory(placement, hub);
     this.results =
         new ResultRouter(
-            placement, system.hosting(), hub, clock, scheduler, apiPool, config.name());
+            placement, system.hosting(), hub, clock, threads.scheduler, threads.api, config.name());
     router[0] = results;
     this.failover = new Failover(members, records, system.hosting(), hub, store, clock);
-    hub.start(new PeerInbound(system.hosting(), members, placement, hub, loads, apiPool));
+    hub.start(new PeerInbound(system.hosting(), members, placement, hub, loads, threads.api));
 
     var pool = system.hosting().dispatcher().pool();
     this.status =
@@ -235,12 +222,12 @@ public final class TroupeNode implements AutoCloseable {
       shutdown();
       throw e;
     }
-    failoverThread.scheduleWithFixedDelay(
+    threads.failover.scheduleWithFixedDelay(
         failover::reconcile,
         RECONCILE_EVERY.toMillis(),
         RECONCILE_EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
-    scheduler.scheduleWithFixedDelay(
+    threads.scheduler.scheduleWithFixedDelay(
         this::publishLoad, 0, LOAD_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
     log.info(
@@ -289,19 +276,9 @@ public final class TroupeNode implements AutoCloseable {
    * once it has (a cluster of several waits for its peers, serving UNAVAILABLE meanwhile).
    */
   private void awaitQuorumIfAlone() {
-    if (config.kubernetesDns().isPresent()
-        || config.members().stream()
-            .anyMatch(m -> !m.equals(config.host() + ":" + config.hzPort()))) {
-      return;
-    }
-    long deadline = clock.millis() + 10_000;
-    while (!members.quorum() && clock.millis() < deadline) {
-      try {
-        Thread.sleep(20); // start-up only: Hazelcast counts this member in within moments
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    String self = config.host() + ":" + config.hzPort();
+    if (config.kubernetesDns().isEmpty() && config.members().stream().allMatch(self::equals)) {
+      members.awaitQuorum(Duration.ofSeconds(10));
     }
   }
 
@@ -388,7 +365,7 @@ public final class TroupeNode implements AutoCloseable {
   private void reconcileSoon() {
     if (reconcileQueued.compareAndSet(false, true)) {
       try {
-        failoverThread.execute(
+        threads.failover.execute(
             () -> {
               reconcileQueued.set(false);
               failover.reconcile();
@@ -410,7 +387,7 @@ public final class TroupeNode implements AutoCloseable {
     }
     shutdown = true;
     health.setStatus("", HealthCheckResponse.ServingStatus.NOT_SERVING);
-    failoverThread.shutdownNow();
+    threads.failover.shutdownNow();
     results.close();
     system.hosting().handOffAll(Duration.ofSeconds(10));
     system.shutdown();
@@ -427,7 +404,7 @@ public final class TroupeNode implements AutoCloseable {
       http.close();
     }
     store.ifPresent(ActorStore::close);
-    stopThreads();
+    threads.stop();
     log.info("node {} left the cluster", config.name());
   }
 
@@ -438,32 +415,12 @@ public final class TroupeNode implements AutoCloseable {
   /** Waits for the node's threads to end after {@link #shutdown}. */
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
-    for (ExecutorService e : new ExecutorService[] {apiPool, commitPool, scheduler}) {
-      if (!e.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        return false;
-      }
-    }
-    return servers.awaitTermination(Math.max(0, deadline - System.nanoTime()));
+    return threads.awaitTermination(deadline)
+        && servers.awaitTermination(Math.max(0, deadline - System.nanoTime()));
   }
 
   @Override
   public void close() {
     shutdown();
-  }
-
-  private void stopThreads() {
-    apiPool.shutdownNow();
-    commitPool.shutdownNow();
-    scheduler.shutdownNow();
-    failoverThread.shutdownNow();
-  }
-
-  private static ThreadFactory threads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }
