@@ -285,6 +285,97 @@ class DurabilityTest {
     assertThat(request(later, "counter", "\"total?\"")).isEqualTo("13");
   }
 
+  /**
+   * {@code window}: the check replays at least the latest N events, from the last checkpoint at or
+   * before where they begin; a turn before that is not looked at, one inside is.
+   */
+  @Test
+  void anUpgradeWindow_thatExcludesTheDivergingTurnAccepts_andOneThatIncludesItRefusesNamingIt()
+      throws Exception {
+    TroupeNode node = start();
+    var api = client(node);
+    var req = startRequest("counter/counter.toml", "counter");
+    api.startActor(
+        req.toBuilder()
+            .setManifestToml(req.getManifestToml() + "\n[chain]\ncheckpoint_events = 100\n")
+            .build());
+    // a checkpoint before the one turn the new module does not reproduce, and one after it
+    for (int i = 0; i < 40; i++) {
+      api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("1")).build());
+    }
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("\"tick\"")).build());
+    for (int i = 0; i < 40; i++) {
+      api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("1")).build());
+    }
+    String wat =
+        Files.readString(Path.of("../examples/counter/counter.wat").toAbsolutePath().normalize());
+    String adds2Ref =
+        upload(
+            api,
+            wat.replace(
+                "(then (local.set $add (i64.const 1)))", "(then (local.set $add (i64.const 2)))"));
+
+    List<ChainEvent> chain = ClusterTest.chain(api, "counter");
+    long length = chain.size();
+    ChainEvent tick =
+        chain.stream()
+            .filter(e -> e.type().equals("wasm.call") && e.dataAsString().contains("tick"))
+            .findFirst()
+            .orElseThrow();
+    long tickLog =
+        chain.stream()
+            .filter(e -> e.seq() > tick.seq() && e.type().equals("host.call"))
+            .findFirst()
+            .orElseThrow()
+            .seq();
+    List<ChainEvent> checkpoints =
+        chain.stream().filter(e -> e.type().equals("actor.checkpoint")).toList();
+    ChainEvent before =
+        checkpoints.stream().filter(e -> e.seq() < tick.seq()).reduce((a, b) -> b).orElseThrow();
+    ChainEvent after =
+        checkpoints.stream().filter(e -> e.seq() > tickLog).findFirst().orElseThrow();
+    // the store keeps a checkpoint's state a moment after the checkpoint commits
+    for (ChainEvent c : List.of(before, after)) {
+      String state =
+          ClusterTest.tree(c.dataAsString()).get("state_sha256").asText().replace("sha256:", "");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> node.records().keptState(state).isPresent());
+    }
+
+    // the latest events begin just before the tick: the check starts at the checkpoint before
+    var refused =
+        api.upgradeActor(
+            UpgradeActorRequest.newBuilder()
+                .setId("counter")
+                .setModuleRef(adds2Ref)
+                .setWindow(length - (tick.seq() - 1))
+                .build());
+    assertThat(refused.getUpgraded()).as(refused.getCheck().getSummary()).isFalse();
+    assertThat(refused.getCheck().getFromSeq()).isEqualTo(before.seq());
+    assertThat(refused.getCheck().getDivergence().getSeq()).isEqualTo(tickLog);
+    assertThat(refused.getCheck().getSummary()).startsWith("diverged at seq " + tickLog);
+    assertThat(request(api, "counter", "\"total?\"")).isEqualTo("81"); // unchanged
+
+    // the latest events begin at the checkpoint after the tick: the tick is not looked at
+    length =
+        api.describeActor(DescribeActorRequest.newBuilder().setId("counter").build())
+            .getChainLength();
+    var accepted =
+        api.upgradeActor(
+            UpgradeActorRequest.newBuilder()
+                .setId("counter")
+                .setModuleRef(adds2Ref)
+                .setWindow(length - after.seq())
+                .build());
+    assertThat(accepted.getUpgraded()).as(accepted.getCheck().getSummary()).isTrue();
+    assertThat(accepted.getCheck().getReproduced()).isTrue();
+    assertThat(accepted.getCheck().getFromSeq()).isEqualTo(after.seq());
+    assertThat(accepted.getCheck().getEvents()).isEqualTo(length - after.seq());
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("\"tick\"")).build());
+    assertThat(request(api, "counter", "\"total?\"")).isEqualTo("83"); // the new module runs
+  }
+
   @Test
   void aPrunedChainReplaysFromItsCheckpoint_withTheModuleThatRanThere() throws Exception {
     TroupeNode node = start();
