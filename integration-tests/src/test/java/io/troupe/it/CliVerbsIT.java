@@ -148,6 +148,155 @@ class CliVerbsIT {
     }
   }
 
+  /** The lines of {@code file} that are complete (a writer may be in the middle of one). */
+  private static List<String> completeLines(Path file) throws java.io.IOException {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return text.substring(0, text.lastIndexOf('\n') + 1).lines().toList();
+  }
+
+  @Test
+  void chainOutFromFollow_writesTheChainFromThatSeq_thenEachNewEvent_untilTheActorStops()
+      throws Exception {
+    client.start(EXAMPLES.resolve("counter/counter.toml"), "export-live");
+    client.send("export-live", 5);
+    long length = client.describe("export-live").getChainLength();
+    assertThat(length).isGreaterThan(4);
+    Path file = dir.resolve("export-live.jsonl");
+    Path err = dir.resolve("export-live.err");
+    Process p =
+        new ProcessBuilder(
+                Launcher.REPO.resolve("ops/troupe").toString(),
+                "--target",
+                target,
+                "actor",
+                "chain",
+                "export-live",
+                "--out",
+                file.toString(),
+                "--from",
+                "3",
+                "--follow")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(err.toFile())
+            .start();
+    try {
+      // the committed events from seq 3, each flushed as it is written
+      await().atMost(WAIT).until(() -> completeLines(file).size() == length - 3);
+      assertThat(JSON.readTree(completeLines(file).get(0)).get("seq").asLong()).isEqualTo(3);
+      assertThat(p.isAlive()).isTrue();
+
+      client.send("export-live", 7); // live: written while it runs
+      long longer = client.describe("export-live").getChainLength();
+      await().atMost(WAIT).until(() -> completeLines(file).size() == longer - 3);
+      assertThat(p.isAlive()).isTrue();
+
+      client.stop("export-live");
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    List<String> written = Files.readAllLines(file);
+    assertThat(JSON.readTree(written.get(written.size() - 1)).get("type").asText())
+        .isEqualTo("actor.stopped");
+    assertThat(Files.readString(err)).contains("wrote " + written.size() + " events to " + file);
+    // exactly the whole export's lines from seq 3 on: none skipped, none twice
+    List<String> whole = troupe("actor", "chain", "export-live").out().lines().toList();
+    assertThat(written).isEqualTo(whole.subList(3, whole.size()));
+    // without --follow, --from writes the same committed lines and ends
+    var from = troupe("actor", "chain", "export-live", "--from", "3");
+    assertThat(from.exit()).as(from.err()).isZero();
+    assertThat(from.out().lines().toList()).isEqualTo(written);
+  }
+
+  /**
+   * A node that keeps only the latest events of an actor ({@code [chain] keep_events}) exports its
+   * chain from the anchor; {@code troupe chain verify} checks it from there and says so.
+   */
+  @Test
+  void chainVerify_ofAnAnchoredExport_checksItFromItsAnchor_andCatchesAnAlteredEvent()
+      throws Exception {
+    Path examples = dir.resolve("pruned");
+    Files.createDirectories(examples);
+    Files.copy(EXAMPLES.resolve("counter/counter.wat"), examples.resolve("counter.wat"));
+    Files.writeString(
+        examples.resolve("counter.toml"),
+        Files.readString(EXAMPLES.resolve("counter/counter.toml"))
+            + "\n[chain]\ncheckpoint_events = 100\nkeep_events = 50\n");
+    TroupeNode kept =
+        TroupeNode.start(
+            NodeConfig.builder()
+                .name("cli-kept")
+                .clusterName("cli-kept-" + FreePorts.next())
+                .grpcPort(0)
+                .hzPort(FreePorts.next())
+                .dataDir(dir.resolve("data"))
+                .build());
+    try (TroupeClient keptClient = TroupeClient.builder().target(kept.grpcAddress()).build()) {
+      keptClient.start(examples.resolve("counter.toml"), "pruned");
+      for (int i = 0; i < 150; i++) {
+        keptClient.send("pruned", 1);
+      }
+      // from 0: the whole chain that is kept, which begins after the anchor once pruned
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                long[] first = {-1};
+                keptClient.chain(
+                    "pruned", 0, 0, e -> first[0] = first[0] < 0 ? e.getSeq() : first[0]);
+                return first[0] > 0;
+              });
+
+      Path file = dir.resolve("pruned.jsonl");
+      var exported =
+          Launcher.run(
+              "troupe",
+              "--target",
+              kept.grpcAddress(),
+              "actor",
+              "chain",
+              "pruned",
+              "--out",
+              file.toString());
+      assertThat(exported.exit()).as(exported.err()).isZero();
+      List<String> lines = Files.readAllLines(file);
+      JsonNode head = JSON.readTree(lines.get(0));
+      long from = head.get("seq").asLong();
+      assertThat(from).isGreaterThan(0);
+      assertThat(lines).hasSize((int) (keptClient.describe("pruned").getChainLength() - from));
+
+      var verified = Launcher.run("troupe", "chain", "verify", file.toString());
+      assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+      assertThat(verified.out().strip())
+          .isEqualTo(
+              "ok: "
+                  + lines.size()
+                  + " events (actor pruned), from its anchor: the events before seq "
+                  + from
+                  + " were pruned, the last of them had hash "
+                  + head.get("parent").asText());
+
+      // one event altered in the middle: the anchored export no longer verifies, at that seq
+      int middle = lines.size() / 2;
+      long seq = JSON.readTree(lines.get(middle)).get("seq").asLong();
+      List<String> altered = new java.util.ArrayList<>(lines);
+      altered.set(middle, lines.get(middle).replace("\"timestamp\":", "\"timestamp\":1"));
+      assertThat(altered.get(middle)).isNotEqualTo(lines.get(middle));
+      Path tampered = dir.resolve("tampered.jsonl");
+      Files.write(tampered, altered);
+      var refused = Launcher.run("troupe", "chain", "verify", tampered.toString());
+      assertThat(refused.exit()).isEqualTo(1);
+      assertThat(refused.err()).contains("broken at seq " + seq + ":");
+    } finally {
+      kept.close();
+    }
+  }
+
   @Test
   void channel_sendsStdinLines_printsWhatComesBack_andClosesAtTheEnd() throws Exception {
     client.start(EXAMPLES.resolve("chat-room/room.toml"), "room-cli"); // echoes to every member

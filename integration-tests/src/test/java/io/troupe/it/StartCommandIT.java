@@ -23,17 +23,24 @@ class StartCommandIT {
   private Process process;
 
   private NodeProcesses.Node start(Path data, int generation) throws IOException {
+    return start(generation, "--data-dir", data.toString());
+  }
+
+  /** {@code ops/troupe-node start} on this test's ports, with {@code flags}; once it serves. */
+  private NodeProcesses.Node start(int generation, String... flags) throws IOException {
     Path log = Files.createTempFile("troupe-start-" + generation + "-", ".log");
-    process =
-        new ProcessBuilder(
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
                 Launcher.REPO.resolve("ops/troupe-node").toString(),
                 "start",
                 "--grpc-port",
                 Integer.toString(grpc),
                 "--hz-port",
-                Integer.toString(hz),
-                "--data-dir",
-                data.toString())
+                Integer.toString(hz)));
+    command.addAll(List.of(flags));
+    process =
+        new ProcessBuilder(command)
             .directory(Launcher.REPO.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
@@ -121,6 +128,52 @@ class StartCommandIT {
     upgradeRestartAndRemove(data);
   }
 
+  /**
+   * {@code --node-key FILE}: the node makes the key there on its first start (folders too), shows
+   * its public half in ClusterStatus, and signs with the same key after a restart — on the memory
+   * store, which without the flag makes a new key every start.
+   */
+  @Test
+  void aNodeKeyFileGivenByFlag_isMadeOnFirstStart_shownInClusterStatus_andKeptAcrossARestart()
+      throws Exception {
+    Path dir = Files.createTempDirectory("troupe-node-key");
+    Path key = dir.resolve("keys/signing.pem");
+    String[] flags = {"--store", "memory", "--no-examples", "--node-key", key.toString()};
+    start(0, flags);
+    assertThat(key).exists();
+    assertThat(dir.resolve("keys/signing.pub.pem")).exists();
+    String made = publicKeyOf(key);
+    assertThat(memberKey()).isEqualTo(made);
+
+    process.destroy();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    start(1, flags);
+    assertThat(publicKeyOf(key)).isEqualTo(made);
+    assertThat(memberKey()).isEqualTo(made);
+  }
+
+  /** The public key of the node this test started, as ClusterStatus shows it (base64, raw). */
+  private String memberKey() throws Exception {
+    var members = troupe("cluster", "members", "--output", "json");
+    assertThat(members.exit()).as(members.err()).isZero();
+    var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(members.out());
+    return m.get("public_key").asText();
+  }
+
+  /** The raw public key of Ed25519 private key {@code pem}, in base64, as openssl derives it. */
+  private static String publicKeyOf(Path pem) throws Exception {
+    Process openssl =
+        new ProcessBuilder("openssl", "pkey", "-in", pem.toString(), "-pubout", "-outform", "DER")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    byte[] der = openssl.getInputStream().readAllBytes();
+    assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(openssl.exitValue()).isZero();
+    assertThat(der.length).isGreaterThan(32);
+    return java.util.Base64.getEncoder()
+        .encodeToString(java.util.Arrays.copyOfRange(der, der.length - 32, der.length));
+  }
+
   /** The lifecycle verbs as a user types them: upgrade (checked by a replay), restart, remove. */
   private void upgradeRestartAndRemove(Path data) throws Exception {
     String wat = Files.readString(Launcher.REPO.resolve("examples/counter/counter.wat"));
@@ -143,12 +196,25 @@ class StartCommandIT {
     send("1");
     assertThat(total()).isEqualTo("8");
 
+    // the module that diverges: refused unforced, taken with --force
+    var stillRefused = troupe("actor", "upgrade", "counter", "--module", other.toString());
+    assertThat(stillRefused.exit()).as(stillRefused.out() + stillRefused.err()).isEqualTo(1);
+    var forced = troupe("actor", "upgrade", "counter", "--module", other.toString(), "--force");
+    assertThat(forced.exit()).as(forced.out() + forced.err()).isZero();
+    assertThat(forced.out()).startsWith("diverged at seq ").contains("upgraded actor counter to ");
+    assertThat(forced.err()).doesNotContain("not upgraded");
+    String otherRef = forced.out().lines().reduce((a, b) -> b).orElseThrow().split(" to ")[1];
+    var described = troupe("actor", "describe", "counter");
+    assertThat(described.out()).contains("\"module\":\"" + otherRef + "\"");
+    send("1"); // the new module adds one more
+    assertThat(total()).isEqualTo("10");
+
     var restarted =
         Launcher.run(
             "troupe", "--target", target, "actor", "restart", "counter", "--reason", "ops");
     assertThat(restarted.exit()).as(restarted.err()).isZero();
     assertThat(restarted.out()).contains("\"id\":\"counter\"", "\"epoch\":");
-    assertThat(total()).isEqualTo("8");
+    assertThat(total()).isEqualTo("10");
 
     var live = Launcher.run("troupe", "--target", target, "actor", "remove", "counter");
     assertThat(live.exit()).isNotZero();

@@ -7,6 +7,7 @@ import io.troupe.access.Right;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ActorSystem;
 import io.troupe.cluster.ClusterChainStore;
+import io.troupe.error.ActorAlreadyExistsException;
 import io.troupe.error.InvalidArgumentException;
 import io.troupe.error.LimitExceededException;
 import io.troupe.error.PermissionDeniedException;
@@ -115,8 +116,27 @@ final class ActorLifecycle {
     return new Start(id, manifest, forward.build());
   }
 
-  /** Starts the actor here, its home; completes once {@code init} ran and the start is durable. */
+  /**
+   * Starts the actor here, its home; completes once {@code init} ran and the start is durable.
+   *
+   * @throws ActorAlreadyExistsException when the id is taken, also by a stopped or failed actor
+   *     (until it is removed)
+   */
   CompletableFuture<StartActorResponse> start(Start start) {
+    records
+        .find(start.id())
+        .ifPresent(
+            s -> {
+              throw new ActorAlreadyExistsException(
+                  "actor "
+                      + start.id()
+                      + " already exists"
+                      + (s.live()
+                          ? ""
+                          : " ("
+                              + s.status().name().toLowerCase(java.util.Locale.ROOT)
+                              + "; remove it to use its id again)"));
+            });
     return system
         .startAsync(start.manifest(), start.id())
         .thenApply(

@@ -40,7 +40,7 @@ final class ReplayRun {
   }
 
   /**
-   * The check before an upgrade: {@code id}'s recent history — from the first event at least {@code
+   * The check before an upgrade: {@code id}'s recent history — from the last event at least {@code
    * window} before its head whose state is known, or else from the start of what is kept — replayed
    * against {@code candidate} throughout.
    */
@@ -52,11 +52,49 @@ final class ReplayRun {
       long window,
       ObjectMapper mapper) {
     long length = records.require(id).chainLength();
+    long from = startBefore(records, id, Math.max(0, length - window), mapper);
     try {
-      return run(system, records, id, Optional.of(candidate), Math.max(0, length - window), mapper);
+      return run(system, records, id, Optional.of(candidate), from, mapper);
     } catch (InvalidArgumentException e) {
       return run(system, records, id, Optional.of(candidate), 0, mapper);
     }
+  }
+
+  /**
+   * The last seq at or before {@code bound} that a replay can start from: the genesis, or a
+   * checkpoint, move or restart whose state is none or kept by the store; else the first kept seq
+   * (a replay from there starts at the first such event it meets). Read backwards, page by page.
+   */
+  private static long startBefore(
+      ClusterChainStore records, ActorId id, long bound, ObjectMapper mapper) {
+    long first = records.anchor(id).map(a -> a.seq() + 1).orElse(0L);
+    EventCodec codec = new EventCodec(mapper);
+    long end = bound + 1;
+    while (end > first) {
+      long from = Math.max(first, end - PAGE);
+      List<ChainEvent> page = records.page(id, from, (int) (end - from));
+      for (int i = page.size() - 1; i >= 0; i--) {
+        ChainEvent e = page.get(i);
+        if (e.seq() <= bound && startsHere(records, codec, e)) {
+          return e.seq();
+        }
+      }
+      end = from;
+    }
+    return first;
+  }
+
+  /** Whether a replay can start at {@code e}, with the state it names. */
+  private static boolean startsHere(ClusterChainStore records, EventCodec codec, ChainEvent e) {
+    Optional<String> state =
+        switch (e.type()) {
+          case EventTypes.ACTOR_STARTED -> Optional.<String>empty(); // the genesis
+          case EventTypes.ACTOR_CHECKPOINT -> ((Event.Checkpoint) codec.decode(e)).stateSha256();
+          case EventTypes.ACTOR_MOVED -> ((Event.Moved) codec.decode(e)).stateSha256();
+          case EventTypes.ACTOR_RESTARTED -> ((Event.Restarted) codec.decode(e)).stateSha256();
+          default -> null;
+        };
+    return state != null && (state.isEmpty() || records.keptState(state.get()).isPresent());
   }
 
   private static ReplayReport run(

@@ -146,9 +146,15 @@ public final class ClusterChainStore implements ChainStore, Records {
    * before the cluster last restarted) the durable store's.
    */
   public ActorSummary require(ActorId id) {
-    return describe(id)
-        .or(() -> stored(id).map(ClusterChainStore::summary))
-        .orElseThrow(() -> new ActorNotFoundException("no actor " + id));
+    return find(id).orElseThrow(() -> new ActorNotFoundException("no actor " + id));
+  }
+
+  /**
+   * Actor {@code id} as a client reads it — the cluster's record, else the durable store's — if
+   * either has it: live, stopped or failed, its id is taken.
+   */
+  public Optional<ActorSummary> find(ActorId id) {
+    return describe(id).or(() -> stored(id).map(ClusterChainStore::summary));
   }
 
   private Optional<StoredActor> stored(ActorId id) {

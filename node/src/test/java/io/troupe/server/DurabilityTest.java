@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A node on the embedded store (a real SQLite file) keeps its actors across a restart. */
 class DurabilityTest {
+  private static final io.grpc.Metadata.Key<String> KIND =
+      io.grpc.Metadata.Key.of("troupe-error-kind", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
   @TempDir Path data;
   final List<TroupeNode> nodes = new ArrayList<>();
   final List<ManagedChannel> channels = new ArrayList<>();
@@ -283,6 +285,187 @@ class DurabilityTest {
         .until(() -> second.system().find(ActorId.of("counter")).isPresent());
     later.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("\"tick\"")).build());
     assertThat(request(later, "counter", "\"total?\"")).isEqualTo("13");
+  }
+
+  /**
+   * {@code window}: the check replays at least the latest N events, from the last checkpoint at or
+   * before where they begin; a turn before that is not looked at, one inside is.
+   */
+  @Test
+  void anUpgradeWindow_thatExcludesTheDivergingTurnAccepts_andOneThatIncludesItRefusesNamingIt()
+      throws Exception {
+    TroupeNode node = start();
+    var api = client(node);
+    var req = startRequest("counter/counter.toml", "counter");
+    api.startActor(
+        req.toBuilder()
+            .setManifestToml(req.getManifestToml() + "\n[chain]\ncheckpoint_events = 100\n")
+            .build());
+    // a checkpoint before the one turn the new module does not reproduce, and one after it
+    for (int i = 0; i < 40; i++) {
+      api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("1")).build());
+    }
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("\"tick\"")).build());
+    for (int i = 0; i < 40; i++) {
+      api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("1")).build());
+    }
+    String wat =
+        Files.readString(Path.of("../examples/counter/counter.wat").toAbsolutePath().normalize());
+    String adds2Ref =
+        upload(
+            api,
+            wat.replace(
+                "(then (local.set $add (i64.const 1)))", "(then (local.set $add (i64.const 2)))"));
+
+    List<ChainEvent> chain = ClusterTest.chain(api, "counter");
+    long length = chain.size();
+    ChainEvent tick =
+        chain.stream()
+            .filter(e -> e.type().equals("wasm.call") && e.dataAsString().contains("tick"))
+            .findFirst()
+            .orElseThrow();
+    long tickLog =
+        chain.stream()
+            .filter(e -> e.seq() > tick.seq() && e.type().equals("host.call"))
+            .findFirst()
+            .orElseThrow()
+            .seq();
+    List<ChainEvent> checkpoints =
+        chain.stream().filter(e -> e.type().equals("actor.checkpoint")).toList();
+    ChainEvent before =
+        checkpoints.stream().filter(e -> e.seq() < tick.seq()).reduce((a, b) -> b).orElseThrow();
+    ChainEvent after =
+        checkpoints.stream().filter(e -> e.seq() > tickLog).findFirst().orElseThrow();
+    // the store keeps a checkpoint's state a moment after the checkpoint commits
+    for (ChainEvent c : List.of(before, after)) {
+      String state =
+          ClusterTest.tree(c.dataAsString()).get("state_sha256").asText().replace("sha256:", "");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> node.records().keptState(state).isPresent());
+    }
+
+    // the latest events begin just before the tick: the check starts at the checkpoint before
+    var refused =
+        api.upgradeActor(
+            UpgradeActorRequest.newBuilder()
+                .setId("counter")
+                .setModuleRef(adds2Ref)
+                .setWindow(length - (tick.seq() - 1))
+                .build());
+    assertThat(refused.getUpgraded()).as(refused.getCheck().getSummary()).isFalse();
+    assertThat(refused.getCheck().getFromSeq()).isEqualTo(before.seq());
+    assertThat(refused.getCheck().getDivergence().getSeq()).isEqualTo(tickLog);
+    assertThat(refused.getCheck().getSummary()).startsWith("diverged at seq " + tickLog);
+    assertThat(request(api, "counter", "\"total?\"")).isEqualTo("81"); // unchanged
+
+    // the latest events begin at the checkpoint after the tick: the tick is not looked at
+    length =
+        api.describeActor(DescribeActorRequest.newBuilder().setId("counter").build())
+            .getChainLength();
+    var accepted =
+        api.upgradeActor(
+            UpgradeActorRequest.newBuilder()
+                .setId("counter")
+                .setModuleRef(adds2Ref)
+                .setWindow(length - after.seq())
+                .build());
+    assertThat(accepted.getUpgraded()).as(accepted.getCheck().getSummary()).isTrue();
+    assertThat(accepted.getCheck().getReproduced()).isTrue();
+    assertThat(accepted.getCheck().getFromSeq()).isEqualTo(after.seq());
+    assertThat(accepted.getCheck().getEvents()).isEqualTo(length - after.seq());
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("\"tick\"")).build());
+    assertThat(request(api, "counter", "\"total?\"")).isEqualTo("83"); // the new module runs
+  }
+
+  /** A module whose {@code init} answers {@code {"Err":"not today"}}. */
+  private static final String INIT_FAILS =
+      """
+      (module
+        (memory (export "memory") 1)
+        (func (export "troupe_alloc") (param i32) (result i32) (i32.const 1024))
+        (data (i32.const 16) "{\\"Err\\":\\"not today\\"}")
+        (func (export "troupe:actor/actor.init") (param i32 i32 i32 i32) (result i64)
+          (i64.const 68719476755)))
+      """;
+
+  /** A module that traps while it is instantiated (its start function). */
+  private static final String TRAPS_ON_INSTANTIATION =
+      """
+      (module
+        (memory (export "memory") 1)
+        (func (export "troupe_alloc") (param i32) (result i32) (i32.const 1024))
+        (func $boom unreachable)
+        (start $boom))
+      """;
+
+  /**
+   * docs/api.md: a start whose {@code init} fails is {@code ABORTED} and leaves a failed actor
+   * whose chain says why; its id is taken ({@code ALREADY_EXISTS}, not a retryable {@code
+   * UNAVAILABLE}) until {@code RemoveActor} frees it, across a restart too. A module that cannot be
+   * instantiated leaves nothing: its id is free at once.
+   */
+  @Test
+  void aStartThatFailed_keepsItsIdUntilRemoved_aModuleThatCannotRunLeavesItFree() {
+    TroupeNode first = start();
+    var api = client(first);
+    var counter = startRequest("counter/counter.toml", "phoenix");
+    var initFails = counter.toBuilder().setModuleBytes(json(INIT_FAILS)).build();
+    assertThatThrownBy(() -> api.startActor(initFails))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+              assertThat(e.getStatus().getDescription()).contains("not today");
+            });
+    var phoenix = DescribeActorRequest.newBuilder().setId("phoenix").build();
+    assertThat(api.describeActor(phoenix).getStatus()).isEqualTo("failed");
+    List<ChainEvent> failed = ClusterTest.chain(api, "phoenix");
+    ChainAssert.assertThatChain(failed).verifies();
+    assertThat(failed.get(failed.size() - 1).dataAsString())
+        .contains("init failed: ", "returned an error: not today");
+    for (var again : List.of(initFails, counter)) {
+      assertThatThrownBy(() -> api.startActor(again))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+                assertThat(e.getTrailers().get(KIND)).isEqualTo("ACTOR_ALREADY_EXISTS");
+                assertThat(e.getStatus().getDescription())
+                    .isEqualTo(
+                        "actor phoenix already exists (failed; remove it to use its id again)");
+              });
+    }
+    first.close();
+
+    TroupeNode second = start(); // the store still holds the failed actor, and its id
+    var later = client(second);
+    assertThat(later.describeActor(phoenix).getStatus()).isEqualTo("failed");
+    assertThatThrownBy(() -> later.startActor(counter)).hasMessageContaining("ALREADY_EXISTS");
+    later.removeActor(RemoveActorRequest.newBuilder().setId("phoenix").build());
+    later.startActor(counter);
+    later.send(SendRequest.newBuilder().setId("phoenix").setMessageJson(json("4")).build());
+    assertThat(request(later, "phoenix", "\"total?\"")).isEqualTo("4");
+    List<ChainEvent> chain = ClusterTest.chain(later, "phoenix");
+    ChainAssert.assertThatChain(chain).verifies();
+    assertThat(chain.get(0).type()).isEqualTo("actor.started");
+    assertThat(chain).noneMatch(e -> e.dataAsString().contains("not today"));
+
+    // a module that traps as it is instantiated never becomes an actor
+    var traps =
+        counter.toBuilder().setId("ash").setModuleBytes(json(TRAPS_ON_INSTANTIATION)).build();
+    assertThatThrownBy(() -> later.startActor(traps))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).contains("cannot be instantiated");
+            });
+    assertThatThrownBy(
+            () -> later.describeActor(DescribeActorRequest.newBuilder().setId("ash").build()))
+        .hasMessageContaining("NOT_FOUND");
+    later.startActor(counter.toBuilder().setId("ash").build());
+    assertThat(request(later, "ash", "\"total?\"")).isEqualTo("0");
   }
 
   @Test

@@ -12,32 +12,57 @@ import java.util.function.Supplier;
  * wiped when the work ends. Never on stdout: what a command prints there stays clean.
  */
 final class Progress implements AutoCloseable {
-  private final PrintWriter err;
-  private final Supplier<String> line;
-  private final ScheduledExecutorService timer;
-  private int shown; // the length of the line on the screen; guarded by this
-  private boolean done; // guarded by this
+  /** When the line is first drawn: quick work shows nothing. */
+  static final long FIRST_MS = 500;
 
-  private Progress(PrintWriter err, Supplier<String> line, boolean terminal) {
-    this.err = err;
-    this.line = line;
-    this.timer =
-        terminal
-            ? Executors.newSingleThreadScheduledExecutor(
+  /** How often it is redrawn after that. */
+  static final long EVERY_MS = 250;
+
+  /** What calls for the drawing of the line: a timer, or a test's hand. */
+  interface Ticker {
+    /**
+     * Calls {@code draw} first after {@code firstMs}, then every {@code everyMs}, until the
+     * returned stop runs.
+     */
+    Runnable start(Runnable draw, long firstMs, long everyMs);
+  }
+
+  /** A daemon thread's timer. */
+  static final Ticker TIMER =
+      (draw, firstMs, everyMs) -> {
+        ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(
                 r -> {
                   Thread t = new Thread(r, "troupe-progress");
                   t.setDaemon(true);
                   return t;
-                })
-            : null;
-    if (timer != null) {
-      timer.scheduleAtFixedRate(this::draw, 500, 250, TimeUnit.MILLISECONDS);
-    }
+                });
+        timer.scheduleAtFixedRate(draw, firstMs, everyMs, TimeUnit.MILLISECONDS);
+        return timer::shutdownNow;
+      };
+
+  private final PrintWriter err;
+  private final Supplier<String> line;
+  private final Runnable stop; // null: not a terminal, nothing is drawn
+  private int shown; // the length of the line on the screen; guarded by this
+  private boolean done; // guarded by this
+
+  private Progress(PrintWriter err, Supplier<String> line, boolean terminal, Ticker ticker) {
+    this.err = err;
+    this.line = line;
+    this.stop = terminal ? ticker.start(this::draw, FIRST_MS, EVERY_MS) : null;
   }
 
   /** Shows {@code line}'s text while the work goes on, if stderr is a terminal. */
   static Progress of(PrintWriter err, Supplier<String> line) {
-    return new Progress(err, line, System.console() != null);
+    return of(err, line, System.console() != null, TIMER);
+  }
+
+  /**
+   * Shows {@code line}'s text on {@code err} when {@code terminal}, drawn when {@code ticker} says.
+   */
+  static Progress of(PrintWriter err, Supplier<String> line, boolean terminal, Ticker ticker) {
+    return new Progress(err, line, terminal, ticker);
   }
 
   private synchronized void draw() {
@@ -52,10 +77,10 @@ final class Progress implements AutoCloseable {
 
   @Override
   public void close() {
-    if (timer == null) {
+    if (stop == null) {
       return;
     }
-    timer.shutdownNow();
+    stop.run();
     synchronized (this) {
       done = true;
       if (shown > 0) {
