@@ -64,6 +64,11 @@ final class ActorRecord implements DataSerializable {
     return ActorStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
   }
 
+  /** Sets the status, kept as its lower-case name (the form records carry between members). */
+  void status(ActorStatus s) {
+    status = s.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   SummaryData summary() {
     return new SummaryData(
         id,

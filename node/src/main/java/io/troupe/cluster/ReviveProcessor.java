@@ -30,7 +30,7 @@ final class ReviveProcessor
     if (r == null || r.manifest == null || r.live()) {
       return null;
     }
-    r.status = "running";
+    r.status(io.troupe.actor.ActorStatus.RUNNING);
     return TakeoverProcessor.moveTo(entry, node, member);
   }
 
