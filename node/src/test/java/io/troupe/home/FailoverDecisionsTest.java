@@ -29,17 +29,23 @@ class FailoverDecisionsTest {
   final FakeMembers members = new FakeMembers(a, b);
   final FakeRecords records = new FakeRecords(name -> name.equals("a") ? a : b);
   final FakeLinks links = new FakeLinks();
+
+  @org.junit.jupiter.api.extension.RegisterExtension
+  final io.troupe.actor.ActorSystems systems = new io.troupe.actor.ActorSystems();
+
   final ActorSystem here = system("a");
   final ActorSystem there = system("b");
   final Failover failover = new Failover(members, records, here.hosting(), links);
   final ActorId id = ActorId.of("c1");
 
+  /** A node's actor system; its actors are checked after each test (chains, nothing left open). */
   ActorSystem system(String name) {
-    return ActorSystem.builder()
-        .handlers(StandardHandlers.catalog())
-        .nodeName(name)
-        .chainStore(records)
-        .build();
+    return systems.track(
+        ActorSystem.builder()
+            .handlers(StandardHandlers.catalog())
+            .nodeName(name)
+            .chainStore(records)
+            .build());
   }
 
   @AfterEach

@@ -9,7 +9,6 @@ import io.troupe.host.standard.StandardHandlers;
 import io.troupe.manifest.Manifest;
 import io.troupe.manifest.ManifestParser;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The one placement rule, decided against fake members and records and real actor systems. */
@@ -21,23 +20,23 @@ class PlacementTest {
   final NodeRef b = new NodeRef("b", "member-b");
   final FakeMembers members = new FakeMembers(a, b);
   final FakeRecords records = new FakeRecords(name -> name.equals("a") ? a : b);
+
+  @org.junit.jupiter.api.extension.RegisterExtension
+  final io.troupe.actor.ActorSystems systems = new io.troupe.actor.ActorSystems();
+
   final ActorSystem here = system("a");
   final ActorSystem there = system("b");
   final Placement placement = new Placement(members, records, here.hosting());
   final ActorId id = ActorId.of("c1");
 
+  /** A node's actor system; its actors are checked after each test (chains, nothing left open). */
   ActorSystem system(String name) {
-    return ActorSystem.builder()
-        .handlers(StandardHandlers.catalog())
-        .nodeName(name)
-        .chainStore(records)
-        .build();
-  }
-
-  @AfterEach
-  void stop() {
-    here.shutdown();
-    there.shutdown();
+    return systems.track(
+        ActorSystem.builder()
+            .handlers(StandardHandlers.catalog())
+            .nodeName(name)
+            .chainStore(records)
+            .build());
   }
 
   @Test
