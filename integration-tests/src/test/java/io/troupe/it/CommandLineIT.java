@@ -117,7 +117,8 @@ class CommandLineIT {
       assertThat(sdkJar.getEntry("logback.xml")).as(sdk.toString()).isNull();
       assertThat(sdkJar.stream().map(java.util.jar.JarEntry::getName))
           .noneMatch(n -> n.startsWith("ch/qos/logback/"));
-      assertThat(cliJar.getEntry("logback.xml")).as(cli.toString()).isNotNull();
+      assertThat(sdkJar.getEntry("simplelogger.properties")).as(sdk.toString()).isNull();
+      assertThat(cliJar.getEntry("simplelogger.properties")).as(cli.toString()).isNotNull();
     }
   }
 
