@@ -5,7 +5,6 @@ import com.hazelcast.map.IMap;
 import io.troupe.actor.ActorId;
 import io.troupe.actor.ChainStore;
 import io.troupe.actor.ModuleSource;
-import io.troupe.chain.ChainCodec;
 import io.troupe.chain.ChainEvent;
 import io.troupe.error.ActorNotFoundException;
 import io.troupe.error.ActorRunningException;
@@ -17,7 +16,6 @@ import io.troupe.home.Records;
 import io.troupe.home.Takeover;
 import io.troupe.store.ActorStore;
 import io.troupe.store.StoredActor;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -39,15 +37,13 @@ public final class ClusterChainStore implements ChainStore, Records {
   public static final String ACTORS = "troupe.actors";
   public static final String MODULES = "troupe.modules";
 
-  /** Events read per round trip when a whole chain is read. */
-  private static final int PAGE = 2048;
-
   private final IMap<String, ActorRecord> actors;
   private final IMap<String, byte[]> modules;
 
   private final Executor committers;
   private final HazelcastInstance hz;
   private final ActorStore store; // null: nothing on disk
+  private final ChainPages pages;
 
   /**
    * @param committers the threads that run commits (each blocks on one commit's round trip; the
@@ -60,6 +56,7 @@ public final class ClusterChainStore implements ChainStore, Records {
     this.hz = hz;
     this.actors = hz.getMap(ACTORS);
     this.modules = hz.getMap(MODULES);
+    this.pages = new ChainPages(actors, this.store);
   }
 
   @Override
@@ -200,16 +197,7 @@ public final class ClusterChainStore implements ChainStore, Records {
    * chain's end): from the durable store (which has them all), else from the cluster's record.
    */
   public List<ChainEvent> page(ActorId id, long from, int max) {
-    if (store != null) {
-      return store.events(id, from, max); // it has every event; the record, its recent part
-    }
-    String lines =
-        ClusterErrors.call(
-            () -> actors.executeOnKey(id.value(), new ReadProcessor.Range(from, from + max)));
-    if (lines == null) {
-      throw new ActorNotFoundException("no actor " + id);
-    }
-    return ChainCodec.read(new StringReader(lines));
+    return pages.page(id, from, max);
   }
 
   /**
@@ -222,38 +210,7 @@ public final class ClusterChainStore implements ChainStore, Records {
 
   /** Committed events {@code from <= seq < to} of actor {@code id}, read in pages. */
   public List<ChainEvent> chain(ActorId id, long from, long to) {
-    if (store != null) {
-      List<ChainEvent> out = new ArrayList<>();
-      long next = from;
-      while (next < to) {
-        List<ChainEvent> page = store.events(id, next, (int) Math.min(PAGE, to - next));
-        out.addAll(page);
-        if (page.isEmpty()) {
-          break;
-        }
-        next = page.get(page.size() - 1).seq() + 1;
-      }
-      return out;
-    }
-    List<ChainEvent> out = new ArrayList<>();
-    long next = from;
-    while (next < to) {
-      long end = Math.min(to, next + PAGE);
-      long first = next;
-      String lines =
-          ClusterErrors.call(
-              () -> actors.executeOnKey(id.value(), new ReadProcessor.Range(first, end)));
-      if (lines == null) {
-        throw new ActorNotFoundException("no actor " + id);
-      }
-      List<ChainEvent> page = ChainCodec.read(new StringReader(lines));
-      out.addAll(page);
-      if (page.size() < end - next) {
-        break;
-      }
-      next = end;
-    }
-    return out;
+    return pages.chain(id, from, to);
   }
 
   /** The state of the last committed turn, and the chain length it belongs to. */

@@ -6,7 +6,6 @@ import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import io.troupe.actor.ActorId;
-import io.troupe.actor.ChannelListener;
 import io.troupe.actor.Delivery;
 import io.troupe.dispatch.Work;
 import io.troupe.error.PermissionDeniedException;
@@ -15,7 +14,6 @@ import io.troupe.home.Links;
 import io.troupe.home.Members;
 import io.troupe.home.NodeRef;
 import io.troupe.home.OperationResult;
-import io.troupe.proto.v1.ChannelBack;
 import io.troupe.proto.v1.Deliver;
 import io.troupe.proto.v1.Envelope;
 import io.troupe.proto.v1.EnvelopeBatch;
@@ -23,7 +21,6 @@ import io.troupe.proto.v1.Hello;
 import io.troupe.proto.v1.NodeLinkGrpc;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,21 +45,24 @@ public final class LinkHub implements Links, AutoCloseable {
   private static final Duration REDIAL = Duration.ofMillis(500);
 
   private final Members self;
-  private volatile Inbound inbound;
   private final ScheduledExecutorService scheduler;
   private final Function<NodeRef, ManagedChannel> channels;
   private final Envelopes envelopes;
+
+  /** What peers' envelopes ask of this node, handed to its {@link Inbound}. */
+  private final InboundDispatch dispatch;
+
   private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
   private final Map<String, NodeRef> members = new ConcurrentHashMap<>(); // by member id
   private volatile boolean closed;
+
+  /** Turns an error into the status a peer's stream ends with (the API's one mapper). */
+  private final Function<Throwable, ? extends RuntimeException> statuses;
 
   /**
    * @param self who this node is (its membership id changes when it rejoins after a split)
    * @param channels the gRPC channel to a peer
    */
-  /** Turns an error into the status a peer's stream ends with (the API's one mapper). */
-  private final Function<Throwable, ? extends RuntimeException> statuses;
-
   public LinkHub(
       Members self,
       ObjectMapper mapper,
@@ -74,6 +74,7 @@ public final class LinkHub implements Links, AutoCloseable {
     this.scheduler = scheduler;
     this.channels = channels;
     this.envelopes = new Envelopes(mapper);
+    this.dispatch = new InboundDispatch(envelopes);
   }
 
   /**
@@ -81,7 +82,7 @@ public final class LinkHub implements Links, AutoCloseable {
    * added and before {@link #service()} is served.
    */
   public void start(Inbound inbound) {
-    this.inbound = inbound;
+    dispatch.start(inbound);
   }
 
   /** The gRPC service peers dial. */
@@ -268,24 +269,10 @@ public final class LinkHub implements Links, AutoCloseable {
             accept(e.getHello());
           }
         }
-        case DELIVER -> onDeliver(e);
+        case DELIVER -> dispatch.deliver(requireLink(), e.getDeliver());
         case REPLY -> requireLink().onReply(e.getReply());
-        case LOAD ->
-            inbound.load(
-                requireLink().peerName(),
-                e.getLoad().getDepth(),
-                e.getLoad().getCapacity(),
-                e.getLoad().getCpu());
-        case CHANNEL_BACK -> {
-          ChannelBack b = e.getChannelBack();
-          inbound.channelBack(
-              b.getChannelId(),
-              ActorId.of(b.getFromActor()),
-              b.hasMessageJson()
-                  ? Optional.of(envelopes.tree(b.getMessageJson()))
-                  : Optional.empty(),
-              b.getClosedReason());
-        }
+        case LOAD -> dispatch.load(requireLink(), e.getLoad());
+        case CHANNEL_BACK -> dispatch.channelBack(e.getChannelBack());
         default -> log.debug("{}: ignoring envelope {}", self.self().name(), e.getBodyCase());
       }
     }
@@ -347,47 +334,6 @@ public final class LinkHub implements Links, AutoCloseable {
       return link;
     }
 
-    private void onDeliver(Envelope e) {
-      PeerLink from = requireLink();
-      long c = e.getDeliver().getCorrelation();
-      CompletableFuture<JsonNode> result;
-      try {
-        Deliver in = e.getDeliver();
-        result =
-            switch (in.getKind()) {
-              case OP_RUN ->
-                  inbound
-                      .runOperation(Work.fromJson(envelopes.tree(in.getMessageJson())))
-                      .thenApply(v -> null);
-              case OP_CANCEL -> {
-                inbound.cancelOperation(envelopes.tree(in.getMessageJson()).path("op_id").asText());
-                yield CompletableFuture.completedFuture(null);
-              }
-              case OP_RESULT ->
-                  inbound
-                      .operationResult(
-                          ActorId.of(in.getTarget()),
-                          envelopes.result(envelopes.tree(in.getMessageJson())),
-                          new NodeRef(from.peerName(), from.peerUuid()))
-                      .thenApply(v -> null);
-              default -> {
-                Delivery d = envelopes.delivery(in);
-                yield inbound.deliver(d, in.getHops(), backTo(from, d.target()));
-              }
-            };
-      } catch (RuntimeException ex) {
-        result = CompletableFuture.failedFuture(ex);
-      }
-      result.whenComplete(
-          (v, ex) ->
-              from.send(
-                  Envelope.newBuilder()
-                      .setReply(
-                          envelopes.reply(
-                              c, v, ex == null ? null : io.troupe.error.Errors.unwrap(ex)))
-                      .build()));
-    }
-
     @Override
     public void onError(Throwable t) {
       ended(t);
@@ -412,35 +358,6 @@ public final class LinkHub implements Links, AutoCloseable {
         redial(l);
       }
     }
-  }
-
-  /** Sends what an actor here says on a channel opened from the peer back to the peer. */
-  private ChannelListener backTo(PeerLink link, ActorId actor) {
-    return new ChannelListener() {
-      @Override
-      public void onMessage(String channelId, JsonNode message) {
-        link.send(
-            Envelope.newBuilder()
-                .setChannelBack(
-                    ChannelBack.newBuilder()
-                        .setChannelId(channelId)
-                        .setFromActor(actor.value())
-                        .setMessageJson(envelopes.json(message)))
-                .build());
-      }
-
-      @Override
-      public void onClose(String channelId, String reason) {
-        link.send(
-            Envelope.newBuilder()
-                .setChannelBack(
-                    ChannelBack.newBuilder()
-                        .setChannelId(channelId)
-                        .setFromActor(actor.value())
-                        .setClosedReason(reason == null ? "" : reason))
-                .build());
-      }
-    };
   }
 
   @Override

@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
-import io.grpc.Channel;
-import io.grpc.ChannelCredentials;
-import io.grpc.ClientInterceptors;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.troupe.chain.Receipt;
@@ -17,7 +13,6 @@ import io.troupe.proto.v1.ChainEvent;
 import io.troupe.proto.v1.ClusterStatusRequest;
 import io.troupe.proto.v1.ClusterStatusResponse;
 import io.troupe.proto.v1.DescribeActorRequest;
-import io.troupe.proto.v1.GetChainRequest;
 import io.troupe.proto.v1.GetHeadRequest;
 import io.troupe.proto.v1.GetHeadResponse;
 import io.troupe.proto.v1.GetStateRequest;
@@ -33,20 +28,17 @@ import io.troupe.proto.v1.SendRequest;
 import io.troupe.proto.v1.StartActorRequest;
 import io.troupe.proto.v1.StartActorResponse;
 import io.troupe.proto.v1.StopActorRequest;
-import io.troupe.proto.v1.SubscribeChainRequest;
 import io.troupe.proto.v1.UpgradeActorRequest;
 import io.troupe.proto.v1.UpgradeActorResponse;
 import io.troupe.proto.v1.UploadModuleRequest;
 import io.troupe.proto.v1.VerifyChainRequest;
 import io.troupe.proto.v1.VerifyChainResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -64,38 +56,19 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class TroupeClient implements AutoCloseable {
-  private final List<String> targets;
-
-  /** The largest reply or chain event the client takes: as large as a node accepts. */
-  static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-
-  private final Duration deadline;
-  private final Duration attempt;
-  private final List<ManagedChannel> managed = new ArrayList<>();
-
-  /** The channels calls go out on: {@link #managed}, carrying the token when there is one. */
-  private final List<Channel> channels = new ArrayList<>();
+  /** The client's channels to its nodes, closed by {@link #close}. */
+  private final NodeChannels nodes;
 
   private final Calls calls;
   private final Payloads payloads;
-
-  /** The client's own network threads, ended by {@link #close}. */
-  private final Transport.Loop loop = Transport.loop();
+  private final ChainReads chains;
 
   TroupeClient(TroupeClientBuilder b) {
-    this.targets = List.copyOf(b.targets);
-    this.deadline = b.deadline;
-    this.attempt = b.attempt;
-    ChannelCredentials credentials = b.credentials();
-    for (String t : targets) {
-      ManagedChannel c =
-          Transport.channel(t, credentials, loop).maxInboundMessageSize(MAX_MESSAGE_BYTES).build();
-      managed.add(c);
-      channels.add(
-          b.token == null ? c : ClientInterceptors.intercept(c, Transport.bearer(b.token)));
-    }
-    this.calls = new Calls(channels, targets, deadline, attempt);
+    List<String> targets = List.copyOf(b.targets);
+    this.nodes = new NodeChannels(targets, b.credentials(), b.token);
+    this.calls = new Calls(nodes.channels(), targets, b.deadline, b.attempt);
     this.payloads = new Payloads(b.mapper);
+    this.chains = new ChainReads(calls, b.attempt);
   }
 
   public static TroupeClientBuilder builder() {
@@ -370,14 +343,7 @@ public final class TroupeClient implements AutoCloseable {
    * @return how many events {@code sink} got
    */
   public long chain(String id, long fromSeq, long toSeq, Consumer<ChainEvent> sink) {
-    return stream(
-        attempt,
-        (stub, from, observer) ->
-            stub.getChain(
-                GetChainRequest.newBuilder().setId(id).setFromSeq(from).setToSeq(toSeq).build(),
-                observer),
-        fromSeq,
-        sink);
+    return chains.export(id, fromSeq, toSeq, sink);
   }
 
   /**
@@ -388,25 +354,7 @@ public final class TroupeClient implements AutoCloseable {
    * @return how many events {@code sink} got
    */
   public long follow(String id, long fromSeq, Consumer<ChainEvent> sink) {
-    return stream(
-        Duration.ofDays(365), // an idle actor sends nothing for as long as it likes
-        (stub, from, observer) ->
-            stub.subscribeChain(
-                SubscribeChainRequest.newBuilder().setId(id).setFromSeq(from).build(), observer),
-        fromSeq,
-        sink);
-  }
-
-  private long stream(
-      Duration idle, ChainStream.Opener opener, long fromSeq, Consumer<ChainEvent> sink) {
-    try {
-      return new ChainStream(channels, idle, deadline).read(calls.current(), fromSeq, opener, sink);
-    } catch (StatusRuntimeException e) {
-      throw calls.translate(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TroupeClientException(Status.Code.CANCELLED, "", "interrupted", e);
-    }
+    return chains.follow(id, fromSeq, sink);
   }
 
   public VerifyChainResponse verify(String id) {
@@ -431,17 +379,6 @@ public final class TroupeClient implements AutoCloseable {
 
   @Override
   public void close() {
-    for (ManagedChannel c : managed) {
-      c.shutdownNow();
-    }
-    for (ManagedChannel c : managed) {
-      try {
-        c.awaitTermination(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    loop.close(); // no network thread outlives the client (a JVM exits up to 0.3 s later if one
-    // does)
+    nodes.close();
   }
 }
