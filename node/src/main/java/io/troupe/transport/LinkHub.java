@@ -90,7 +90,11 @@ public final class LinkHub implements Links, AutoCloseable {
     return new NodeLinkGrpc.NodeLinkImplBase() {
       @Override
       public StreamObserver<EnvelopeBatch> link(StreamObserver<EnvelopeBatch> responses) {
-        return new Receiver(null, responses, PeerIdentity.current());
+        Receiver receiver = new Receiver(null, responses, PeerIdentity.current());
+        if (responses instanceof io.grpc.stub.ServerCallStreamObserver<EnvelopeBatch> server) {
+          server.setOnReadyHandler(receiver::ready); // flow control towards the peer
+        }
+        return receiver;
       }
     };
   }
@@ -221,8 +225,9 @@ public final class LinkHub implements Links, AutoCloseable {
   }
 
   /** Reads one stream: the dialled side knows its link; the accepting side learns it from Hello. */
-  private final class Receiver implements StreamObserver<EnvelopeBatch> {
-    private PeerLink link;
+  private final class Receiver
+      implements io.grpc.stub.ClientResponseObserver<EnvelopeBatch, EnvelopeBatch> {
+    private volatile PeerLink link;
     private volatile StreamObserver<EnvelopeBatch> out;
     private volatile boolean refused;
     private final java.util.function.Predicate<String> identity;
@@ -238,6 +243,20 @@ public final class LinkHub implements Links, AutoCloseable {
       this.link = link;
       this.out = out;
       this.identity = identity;
+    }
+
+    /** On the dialling side: the stream towards the peer tells this receiver when it has room. */
+    @Override
+    public void beforeStart(io.grpc.stub.ClientCallStreamObserver<EnvelopeBatch> toPeer) {
+      toPeer.setOnReadyHandler(this::ready);
+    }
+
+    /** The stream towards the peer has room again. */
+    void ready() {
+      PeerLink l = link;
+      if (l != null) {
+        l.ready();
+      }
     }
 
     @Override

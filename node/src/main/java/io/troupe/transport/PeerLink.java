@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * everything queued meanwhile (up to {@link #MAX_BATCH}) into one {@link EnvelopeBatch}. Deliveries
  * wait for their {@link Reply} by correlation id; when the stream breaks they fail as unavailable,
  * never silently.
+ *
+ * <p>Flow control: a batch goes out only while the stream is ready (gRPC's window towards the peer
+ * has room); otherwise envelopes wait in the queue and go out when the stream says it is ready
+ * again. The queue holds at most {@link #MAX_QUEUED_BYTES}: beyond that a peer that does not read
+ * gets nothing more, and calls to it fail as unavailable at once instead of filling this node's
+ * memory.
  */
 final class PeerLink {
   private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
@@ -33,6 +39,12 @@ final class PeerLink {
    * batches stay well under the 64 MiB a node takes from a peer.
    */
   static final int MAX_BATCH_BYTES = 4 << 20;
+
+  /** What may wait for a peer that does not read (or for a stream that is reconnecting). */
+  static final long MAX_QUEUED_BYTES = 64L << 20;
+
+  /** Bytes of the envelopes queued (and carried) and not sent yet. */
+  private final AtomicLong queuedBytes = new AtomicLong();
 
   /** The envelope that did not fit in the last batch; only the draining thread touches it. */
   private volatile Envelope carried;
@@ -113,7 +125,13 @@ final class PeerLink {
     CompletableFuture<JsonNode> reply = new CompletableFuture<>();
     pending.put(c, reply);
     reply.whenComplete((v, e) -> pending.remove(c));
-    send(Envelope.newBuilder().setDeliver(envelope.apply(c)).build());
+    if (!send(Envelope.newBuilder().setDeliver(envelope.apply(c)).build())) {
+      reply.completeExceptionally(
+          new UnavailableException(
+              "the link to node "
+                  + peerName
+                  + " is backed up (the node does not read what is sent to it); retry"));
+    }
     return reply;
   }
 
@@ -129,9 +147,30 @@ final class PeerLink {
     }
   }
 
-  void send(Envelope e) {
+  /**
+   * Queues {@code e} for the peer and sends what the stream takes now; false (nothing queued) when
+   * {@link #MAX_QUEUED_BYTES} wait already.
+   */
+  boolean send(Envelope e) {
+    int size = e.getSerializedSize();
+    if (queuedBytes.addAndGet(size) > MAX_QUEUED_BYTES) {
+      queuedBytes.addAndGet(-size);
+      log.warn("link to {}: {} bytes wait to go out; refusing more", peerName, queuedBytes.get());
+      return false;
+    }
     queue.add(e);
     drain();
+    return true;
+  }
+
+  /** The stream has room again (gRPC's on-ready): what waits goes out. */
+  void ready() {
+    drain();
+  }
+
+  /** Bytes queued for the peer and not sent yet. */
+  long queuedBytes() {
+    return queuedBytes.get();
   }
 
   /** The stream to the peer is up: what queued meanwhile goes out now. */
@@ -155,12 +194,19 @@ final class PeerLink {
         "link to node " + peerName + " broke" + (why == null ? "" : ": " + why.getMessage()));
   }
 
+  /** Whether {@code stream} takes more now (a plain observer, in tests, always does). */
+  private static boolean ready(StreamObserver<EnvelopeBatch> stream) {
+    return !(stream instanceof io.grpc.stub.CallStreamObserver<?> call) || call.isReady();
+  }
+
   /** The peer left the cluster. */
   void close() {
     closed = true;
     StreamObserver<EnvelopeBatch> s = out;
     out = null;
     queue.clear();
+    carried = null;
+    queuedBytes.set(0);
     failPending("node " + peerName + " left the cluster");
     if (s != null) {
       try {
@@ -191,11 +237,12 @@ final class PeerLink {
    */
   private void drain() {
     while (out != null
+        && ready(out)
         && (!queue.isEmpty() || carried != null)
         && draining.compareAndSet(false, true)) {
       try {
         StreamObserver<EnvelopeBatch> stream = out;
-        while (stream != null && (carried != null || !queue.isEmpty())) {
+        while (stream != null && (carried != null || !queue.isEmpty()) && ready(stream)) {
           EnvelopeBatch.Builder batch = EnvelopeBatch.newBuilder();
           long bytes = 0;
           for (int i = 0; i < MAX_BATCH; i++) {
@@ -212,6 +259,7 @@ final class PeerLink {
             bytes += size;
             batch.addEnvelopes(e);
           }
+          queuedBytes.addAndGet(-bytes);
           try {
             stream.onNext(batch.build());
           } catch (RuntimeException e) {

@@ -162,7 +162,9 @@ final class PostOffice {
    * registered before the actor sees it (so what the actor sends on it right after accepting finds
    * it) with {@code opener} as the far end, and dropped again when the actor refuses it; an open
    * with the id of a channel open already is refused, that channel untouched and the actor not
-   * told. A close from there drops it before the actor is told.
+   * told. A message or close from there must be on a channel open between the actor and a far end
+   * that is not on this node (one opened from another node); a close drops it before the actor is
+   * told.
    */
   CompletableFuture<JsonNode> deliverFromRemote(Actor actor, Delivery d, ChannelListener opener) {
     if (d instanceof Delivery.ChannelOpen o) {
@@ -189,10 +191,30 @@ final class PostOffice {
             }
           });
     }
+    if (d instanceof Delivery.ChannelMessage m) {
+      remoteChannel(m.channelId(), actor.id());
+    }
     if (d instanceof Delivery.ChannelClose c) {
-      open.remove(c.channelId());
+      open.remove(c.channelId(), remoteChannel(c.channelId(), actor.id()));
     }
     return actor.deliver(d);
+  }
+
+  /**
+   * The channel {@code channelId} of {@code actor} whose other end is off this node.
+   *
+   * @throws InvalidArgumentException when there is none: another node may not speak on (or close) a
+   *     channel between actors here, nor one of another actor
+   */
+  private Channel remoteChannel(String channelId, ActorId actor) {
+    Channel ch = open.get(channelId);
+    if (ch == null || !ch.has(actor) || !(ch.peerOf(new ActorEnd(actor)) instanceof ClientEnd)) {
+      log.warn(
+          "refused a message or close from another node on channel {} of {}", channelId, actor);
+      throw new InvalidArgumentException(
+          "no channel " + channelId + " of actor " + actor + " is open from another node");
+    }
+    return ch;
   }
 
   /** Closes every channel {@code actor} is part of, telling the other ends. */

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Channels opened from another node: an open that reuses the id of a channel open already is
- * refused, and that channel keeps its ends.
+ * refused, and that channel keeps its ends; a message or close from another node must be on a
+ * channel of that actor opened from another node.
  */
 class RemoteChannelTest {
   private static final String MS = "troupe:actor/message-server-host";
@@ -66,6 +67,20 @@ class RemoteChannelTest {
     assertThat(opens(room)).hasSize(1);
     assertThat(system.channelsOf(room.id())).containsExactly("c-1");
 
+    // another node may speak on, or close, only a channel of that actor opened from another node
+    ActorHandle other = echoRoom("other");
+    for (Delivery forged :
+        List.<Delivery>of(
+            new Delivery.ChannelClose("m-5", Optional.empty(), other.id(), "c-1"),
+            new Delivery.ChannelClose("m-6", Optional.empty(), room.id(), "c-9"),
+            new Delivery.ChannelMessage(
+                "m-7", Optional.empty(), other.id(), "c-1", json.readTree("1")))) {
+      assertThatThrownBy(() -> system.hosting().deliver(forged, second).get(10, TimeUnit.SECONDS))
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("is open from another node");
+    }
+    assertThat(system.channelsOf(room.id())).containsExactly("c-1");
+
     system
         .hosting()
         .deliver(new Delivery.ChannelClose("m-4", Optional.empty(), room.id(), "c-1"), first)
@@ -80,7 +95,11 @@ class RemoteChannelTest {
 
   /** Accepts channels and echoes every channel message back on the same channel. */
   private ActorHandle echoRoom() throws Exception {
-    Path d = Files.createDirectories(dir.resolve("room"));
+    return echoRoom("room");
+  }
+
+  private ActorHandle echoRoom(String name) throws Exception {
+    Path d = Files.createDirectories(dir.resolve(name));
     return system.start(
         Fixture.manifest(
             d,
