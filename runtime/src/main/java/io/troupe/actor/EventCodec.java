@@ -59,7 +59,7 @@ public final class EventCodec {
     } else if (event instanceof Event.Moved e) {
       return moved(e);
     } else if (event instanceof Event.Checkpoint e) {
-      return checkpoint(e);
+      return CheckpointData.write(f, e);
     } else if (event instanceof Event.Upgraded e) {
       return upgraded(e);
     }
@@ -174,7 +174,7 @@ public final class EventCodec {
               d.path("reason").asText(),
               text(d, "state_sha256"),
               strings(d.path("open_ops")));
-      case EventTypes.ACTOR_CHECKPOINT -> checkpoint(d);
+      case EventTypes.ACTOR_CHECKPOINT -> CheckpointData.read(d);
       case EventTypes.ACTOR_UPGRADED ->
           new Event.Upgraded(
               d.path("from_module_sha256").asText(),
@@ -184,67 +184,6 @@ public final class EventCodec {
               d.path("node").asText());
       default -> new Event.Other(e.type());
     };
-  }
-
-  private Event.Checkpoint checkpoint(JsonNode d) {
-    java.util.Map<String, History.Answer> answered = new java.util.LinkedHashMap<>();
-    for (JsonNode a : d.path("answered")) {
-      answered.put(
-          a.path("id").asText(),
-          new History.Answer(
-              a.hasNonNull("value") ? a.get("value") : null,
-              text(a, "cancelled"),
-              text(a, "asked")));
-    }
-    java.util.Set<String> owed = new java.util.LinkedHashSet<>(strings(d.path("owed")));
-    List<History.OpenOperation> open = new ArrayList<>();
-    for (JsonNode o : d.path("open")) {
-      open.add(
-          new History.OpenOperation(
-              o.path("op_id").asText(),
-              o.path("kind").asText(),
-              o.path("request"),
-              java.time.Instant.ofEpochMilli(o.path("started_at_ms").asLong()),
-              text(o, "worker"),
-              o.path("idempotent").asBoolean(false),
-              o.path("deadline_ms").asLong(0)));
-    }
-    java.util.Map<String, JsonNode> undelivered = new java.util.LinkedHashMap<>();
-    d.path("undelivered").fields().forEachRemaining(f -> undelivered.put(f.getKey(), f.getValue()));
-    return new Event.Checkpoint(
-        text(d, "state_sha256"), text(d, "module_sha256"), answered, owed, open, undelivered);
-  }
-
-  private ObjectNode checkpoint(Event.Checkpoint e) {
-    ObjectNode data = f.objectNode();
-    data.put("state_sha256", e.stateSha256().orElse(null));
-    e.moduleSha256().ifPresent(m -> data.put("module_sha256", m));
-    ArrayNode answered = data.putArray("answered");
-    e.answered()
-        .forEach(
-            (id, a) -> {
-              ObjectNode o = answered.addObject();
-              o.put("id", id);
-              o.set("value", a.value());
-              a.cancelled().ifPresent(c -> o.put("cancelled", c));
-              a.asked().ifPresent(c -> o.put("asked", c));
-            });
-    ArrayNode owed = data.putArray("owed");
-    e.owed().forEach(owed::add);
-    ArrayNode open = data.putArray("open");
-    for (History.OpenOperation o : e.open()) {
-      ObjectNode op = open.addObject();
-      op.put("op_id", o.opId());
-      op.put("kind", o.kind());
-      op.set("request", o.request());
-      op.put("started_at_ms", o.startedAt().toEpochMilli());
-      o.worker().ifPresent(w -> op.put("worker", w));
-      op.put("idempotent", o.idempotent());
-      op.put("deadline_ms", o.deadlineMillis());
-    }
-    ObjectNode undelivered = data.putObject("undelivered");
-    e.undelivered().forEach(undelivered::set);
-    return data;
   }
 
   /**
