@@ -14,6 +14,7 @@ export {
   enter, leave, logLine, troupeAbort,
 } from "./abi";
 export { Json, JsonKind, JsonWriter, quote, stringify, numberText, parse, parseBytes } from "./json";
+export { stateAs, stateJson } from "./state";
 export {
   Outcome, channelAnswer, onInit, onSend, onRequest, onChannelOpen, onChannelMessage, onChannelClose,
   onResult, onChildError, onChildExit, onChildExternalStop, onTcpEvent,

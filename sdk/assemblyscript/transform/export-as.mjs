@@ -4,12 +4,15 @@
 // renames its wasm export after compilation: the guest ABI's export names are not identifiers, and
 // AssemblyScript syntax cannot spell them. It also checks that the module exports `troupe_alloc`
 // (the host writes every input through it), so a forgotten re-export fails the build, not the start.
+// `@state` on a class gives it its JSON methods (state.mjs).
 import { Transform } from "assemblyscript/transform";
+import { addStateMethods } from "./state.mjs";
 
 export default class TroupeExportAs extends Transform {
   renames = new Map(); // AS export name -> wasm export name
 
   afterParse(parser) {
+    addStateMethods(parser);
     for (const source of parser.sources) {
       if (source.isLibrary) continue;
       for (const stmt of source.statements) {
