@@ -252,6 +252,7 @@ public final class Failover {
       Takeover t =
           records
               .revive(id, members.self())
+              .or(() -> reviveFromStore(id))
               .orElseThrow(
                   () -> new ActorRunningException("actor " + id + " runs already: stop it first"));
       Resumption r = resumption(id, t, why);
@@ -263,6 +264,32 @@ public final class Failover {
       moving.remove(id);
       throw e;
     }
+  }
+
+  /**
+   * An ended actor that only the durable store knows (it ended before the cluster last restarted):
+   * its record is put back, still ended, in a new epoch, and revived from there.
+   *
+   * @throws ActorNotFoundException when neither the cluster nor the store knows it
+   */
+  private Optional<Takeover> reviveFromStore(ActorId id) {
+    if (records.describe(id).isPresent()) {
+      return Optional.empty(); // the cluster has it: live, or revived by another call meanwhile
+    }
+    Optional<StoredActor> before = store == null ? Optional.empty() : store.record(id);
+    if (before.isEmpty()) {
+      throw new io.troupe.error.ActorNotFoundException("no actor " + id);
+    }
+    if (before.get().status().live()) {
+      return Optional.empty(); // recovery brings it back
+    }
+    NodeRef self = members.self();
+    long epoch = before.get().epoch() + 1;
+    Optional<StoredActor> fenced = store.fence(id, epoch, self.name());
+    if (fenced.isEmpty() || !records.restore(fenced.get(), epoch, self)) {
+      return Optional.empty();
+    }
+    return records.revive(id, self);
   }
 
   private void takeOver(ActorId id, ActorSummary s) {

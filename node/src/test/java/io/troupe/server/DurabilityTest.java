@@ -155,6 +155,40 @@ class DurabilityTest {
     ChainAssert.assertThatChain(ClusterTest.chain(again, "counter")).verifies();
   }
 
+  /**
+   * An actor that stopped before the node restarted is known to the store only; a restart brings it
+   * back from its last state all the same, and an unknown id is NOT_FOUND.
+   */
+  @Test
+  void anActorStoppedBeforeTheNodeRestartedCanBeRestarted() {
+    TroupeNode first = start();
+    var api = client(first);
+    api.startActor(startRequest("counter/counter.toml", "counter"));
+    api.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("5")).build());
+    api.stopActor(
+        StopActorRequest.newBuilder().setId("counter").setReason("for the night").build());
+    first.close();
+
+    TroupeNode second = start();
+    var again = client(second);
+    assertThat(first.records()).isNotSameAs(second.records());
+    assertThat(second.records().describe(ActorId.of("counter")))
+        .as("the cluster forgot it")
+        .isEmpty();
+    var restarted = again.restartActor(RestartActorRequest.newBuilder().setId("counter").build());
+    assertThat(restarted.getNode()).isEqualTo("solo");
+    assertThat(request(again, "counter", "\"total?\"")).isEqualTo("5");
+    again.send(SendRequest.newBuilder().setId("counter").setMessageJson(json("1")).build());
+    assertThat(request(again, "counter", "\"total?\"")).isEqualTo("6");
+    List<ChainEvent> chain = ClusterTest.chain(again, "counter");
+    ChainAssert.assertThatChain(chain).verifies();
+    assertThat(chain.stream().map(ChainEvent::dataAsString))
+        .anyMatch(d -> d.contains("for the night"));
+    assertThatThrownBy(
+            () -> again.restartActor(RestartActorRequest.newBuilder().setId("nobody").build()))
+        .hasMessageContaining("NOT_FOUND");
+  }
+
   @Test
   void restartBringsAnActorBackFromItsLastState_andRemoveFreesItsId_acrossANodeRestart() {
     TroupeNode first = start();
