@@ -117,6 +117,12 @@ final class AppendProcessor
     r.status = status;
     r.node = node;
     r.member = member;
+    if (trim && !r.live()) {
+      // ended, and the durable store holds all of it: the cluster keeps no copy. Reads, a restart
+      // and a removal go to the store, as for an actor that ended before the cluster restarted.
+      entry.setValue(null);
+      return null;
+    }
     entry.setValue(r);
     return null;
   }

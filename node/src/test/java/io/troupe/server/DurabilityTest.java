@@ -88,6 +88,9 @@ class DurabilityTest {
         .until(() -> first.system().find(ActorId.of("kv")).isEmpty());
     assertThat(api.describeActor(DescribeActorRequest.newBuilder().setId("kv").build()).getStatus())
         .isEqualTo("stopped");
+    // ...and the cluster's replicated record of it is gone too: the store holds it all
+    assertThat(first.records().describe(ActorId.of("kv"))).isEmpty();
+    assertThat(first.records().find(ActorId.of("kv"))).isPresent();
     api.stopActor(StopActorRequest.newBuilder().setId("kv").build());
     long before = first.records().require(ActorId.of("counter")).chainLength();
     first.close();
