@@ -284,12 +284,8 @@ public final class Failover {
       return Optional.empty(); // recovery brings it back
     }
     NodeRef self = members.self();
-    long epoch = before.get().epoch() + 1;
-    Optional<StoredActor> fenced = store.fence(id, epoch, self.name());
-    if (fenced.isEmpty() || !records.restore(fenced.get(), epoch, self)) {
-      return Optional.empty();
-    }
-    return records.revive(id, self);
+    return Recovery.putBack(store, records, before.get(), self)
+        .flatMap(fenced -> records.revive(id, self));
   }
 
   private void takeOver(ActorId id, ActorSummary s) {

@@ -88,17 +88,30 @@ final class Recovery {
     }
   }
 
+  /**
+   * Puts {@code before}'s record back into the cluster in the next epoch, the store fenced there
+   * first (so no other copy writes either); empty when another node got there first.
+   */
+  static Optional<StoredActor> putBack(
+      ActorStore store, Records records, StoredActor before, NodeRef self) {
+    long epoch = before.epoch() + 1;
+    Optional<StoredActor> fenced = store.fence(before.id(), epoch, self.name());
+    return fenced.isPresent() && records.restore(fenced.get(), epoch, self)
+        ? fenced
+        : Optional.empty();
+  }
+
   private boolean recover(ActorId id, NodeRef self) {
     try {
       Optional<StoredActor> before = store.record(id);
       if (before.isEmpty() || !before.get().status().live()) {
         return false;
       }
-      long epoch = before.get().epoch() + 1;
-      Optional<StoredActor> fenced = store.fence(id, epoch, self.name());
-      if (fenced.isEmpty() || !records.restore(fenced.get(), epoch, self)) {
+      Optional<StoredActor> fenced = putBack(store, records, before.get(), self);
+      if (fenced.isEmpty()) {
         return false; // another node got there first
       }
+      long epoch = fenced.get().epoch();
       String from = before.get().node();
       hosting
           .resume(

@@ -140,9 +140,7 @@ public record NodeConfig(
               + store
               + "'");
     }
-    if (store.equals(SQLITE)
-        && (kubernetesDns.isPresent()
-            || members.stream().anyMatch(m -> !m.equals(host + ":" + hzPort)))) {
+    if (store.equals(SQLITE) && !alone(host, hzPort, members, kubernetesDns)) {
       throw new InvalidArgumentException(
           "the embedded store (SQLite in "
               + dataDir
@@ -150,6 +148,20 @@ public record NodeConfig(
               + " jdbc:postgresql://HOST:PORT/DB?user=U&password=P (or --store memory, for tests and"
               + " demos, where nothing survives a restart)");
     }
+  }
+
+  /**
+   * Whether this node is a cluster of one: it names no member but itself, and finds none by DNS.
+   */
+  public boolean alone() {
+    return alone(host, hzPort, members, kubernetesDns);
+  }
+
+  // the compact constructor checks it before the fields are set
+  private static boolean alone(
+      String host, int hzPort, List<String> members, Optional<String> kubernetesDns) {
+    String self = host + ":" + hzPort;
+    return kubernetesDns.isEmpty() && members.stream().allMatch(self::equals);
   }
 
   /** {@code store}: the embedded default, SQLite in the data dir (one node). */

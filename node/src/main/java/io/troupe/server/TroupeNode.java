@@ -276,8 +276,7 @@ public final class TroupeNode implements AutoCloseable {
    * once it has (a cluster of several waits for its peers, serving UNAVAILABLE meanwhile).
    */
   private void awaitQuorumIfAlone() {
-    String self = config.host() + ":" + config.hzPort();
-    if (config.kubernetesDns().isEmpty() && config.members().stream().allMatch(self::equals)) {
+    if (config.alone()) {
       members.awaitQuorum(Duration.ofSeconds(10));
     }
   }
