@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,29 +45,16 @@ class CrashBeforeAckIT {
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   private void start(Path data, int generation, String javaOpts) throws IOException {
-    Path log = Files.createTempFile("troupe-crash-" + generation + "-", ".log");
-    var builder =
-        new ProcessBuilder(
-                Launcher.REPO.resolve("ops/troupe-node").toString(),
-                "start",
-                "--grpc-port",
-                Integer.toString(grpc),
-                "--hz-port",
-                Integer.toString(hz),
+    process =
+        NodeProcesses.startCommand(
+                List.of(),
+                java.util.Map.of("TROUPE_JAVA_OPTS", javaOpts),
+                grpc,
+                hz,
+                "troupe-crash-" + generation,
                 "--data-dir",
                 data.toString())
-            .directory(Launcher.REPO.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    builder.environment().put("TROUPE_JAVA_OPTS", javaOpts);
-    process = builder.start();
-    var node =
-        new NodeProcesses.Node(
-            "default",
-            new NodeProcesses.Place(List.of(), "127.0.0.1", "127.0.0.1", grpc, hz, -1),
-            process,
-            log);
-    NodeProcesses.awaitLog(node, "serving on", Duration.ofSeconds(120));
+            .process();
   }
 
   private TroupeGrpc.TroupeBlockingStub client() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -188,6 +189,52 @@ final class NodeProcesses implements AutoCloseable {
     nodes.set(nodes.indexOf(dead), again);
     awaitLog(again, "serving on", Duration.ofSeconds(120));
     return again;
+  }
+
+  /**
+   * The README's main job, {@code ops/troupe-node start} with {@code flags} on the given ports
+   * (after {@code wrapper}, e.g. {@code unshare -m …}, and with {@code env} added), its output in a
+   * log named after {@code logName}; returns once it serves. The caller stops it.
+   */
+  static Node startCommand(
+      List<String> wrapper,
+      Map<String, String> env,
+      int grpc,
+      int hz,
+      String logName,
+      String... flags)
+      throws IOException {
+    Path log = Files.createTempFile(logName + "-", ".log");
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(
+        List.of(
+            Launcher.REPO.resolve("ops/troupe-node").toString(),
+            "start",
+            "--grpc-port",
+            Integer.toString(grpc),
+            "--hz-port",
+            Integer.toString(hz)));
+    command.addAll(List.of(flags));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(Launcher.REPO.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Node node =
+        new Node(
+            "default",
+            new Place(List.of(), "127.0.0.1", "127.0.0.1", grpc, hz, -1),
+            builder.start(),
+            log);
+    try {
+      awaitLog(node, "serving on", Duration.ofSeconds(120));
+    } catch (IOException | RuntimeException | Error e) {
+      node.process().descendants().forEach(ProcessHandle::destroyForcibly);
+      node.process().destroyForcibly();
+      throw e;
+    }
+    return node;
   }
 
   static void awaitLog(Node node, String text, Duration within) throws IOException {

@@ -6,7 +6,6 @@ import io.troupe.testing.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,30 +27,10 @@ class StartCommandIT {
 
   /** {@code ops/troupe-node start} on this test's ports, with {@code flags}; once it serves. */
   private NodeProcesses.Node start(int generation, String... flags) throws IOException {
-    Path log = Files.createTempFile("troupe-start-" + generation + "-", ".log");
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                Launcher.REPO.resolve("ops/troupe-node").toString(),
-                "start",
-                "--grpc-port",
-                Integer.toString(grpc),
-                "--hz-port",
-                Integer.toString(hz)));
-    command.addAll(List.of(flags));
-    process =
-        new ProcessBuilder(command)
-            .directory(Launcher.REPO.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
     var node =
-        new NodeProcesses.Node(
-            "default",
-            new NodeProcesses.Place(List.of(), "127.0.0.1", "127.0.0.1", grpc, hz, -1),
-            process,
-            log);
-    NodeProcesses.awaitLog(node, "serving on", Duration.ofSeconds(120));
+        NodeProcesses.startCommand(
+            List.of(), java.util.Map.of(), grpc, hz, "troupe-start-" + generation, flags);
+    process = node.process();
     return node;
   }
 

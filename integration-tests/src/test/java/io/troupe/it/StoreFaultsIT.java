@@ -14,7 +14,6 @@ import io.troupe.proto.v1.TroupeGrpc;
 import io.troupe.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -83,38 +82,19 @@ class StoreFaultsIT {
   void aFullDiskRefusesWritesLosesNothingAndTheActorGoesOnWhenThereIsSpace() throws Exception {
     assumeThat(mountNamespaces()).as("a tmpfs in a mount namespace needs root").isTrue();
     Path data = Files.createTempDirectory("troupe-full");
-    Path log = Files.createTempFile("troupe-full-", ".log");
     String script =
         "mount -t tmpfs -o size=16m none \"$1\" && head -c 6m /dev/zero > \"$1/filler\" && shift"
             + " && exec \"$@\"";
     process =
-        new ProcessBuilder(
-                "unshare",
-                "-m",
-                "sh",
-                "-c",
-                script,
-                "sh",
-                data.toString(),
-                Launcher.REPO.resolve("ops/troupe-node").toString(),
-                "start",
-                "--grpc-port",
-                Integer.toString(grpc),
-                "--hz-port",
-                Integer.toString(hz),
+        NodeProcesses.startCommand(
+                List.of("unshare", "-m", "sh", "-c", script, "sh", data.toString()),
+                java.util.Map.of(),
+                grpc,
+                hz,
+                "troupe-full",
                 "--data-dir",
                 data.toString())
-            .directory(Launcher.REPO.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    var node =
-        new NodeProcesses.Node(
-            "default",
-            new NodeProcesses.Place(List.of(), "127.0.0.1", "127.0.0.1", grpc, hz, -1),
-            process,
-            log);
-    NodeProcesses.awaitLog(node, "serving on", Duration.ofSeconds(120));
+            .process();
     channel =
         Grpc.newChannelBuilder("127.0.0.1:" + grpc, InsecureChannelCredentials.create()).build();
     var api = TroupeGrpc.newBlockingStub(channel);
