@@ -3,6 +3,7 @@ package io.troupe.actor;
 import io.troupe.chain.Chain;
 import io.troupe.chain.ChainEvent;
 import io.troupe.error.TroupeException;
+import io.troupe.manifest.ChainSettings;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,9 @@ final class Recorder {
   private final Services services;
   private final CommitPipeline commits;
 
+  /** When to checkpoint: the manifest's {@code [chain]}, else the node's defaults. */
+  private final ChainSettings checkpoints;
+
   /** The seq of the last checkpoint (or where the held chain begins); mailbox only. */
   private long checkpointSeq;
 
@@ -35,6 +39,7 @@ final class Recorder {
     this.services = services;
     this.commits = new CommitPipeline(new Source(), services.chainStore(), committedLength);
     this.checkpointSeq = chain.firstSeq();
+    this.checkpoints = actor.manifest().chain().orNodeDefaults(services.chainDefaults());
   }
 
   /** Appends {@code event} to the chain (committed after the mailbox task). */
@@ -103,9 +108,8 @@ final class Recorder {
     if (actor.status() != ActorStatus.RUNNING || !services.chainStore().retainsHistory()) {
       return;
     }
-    var settings = actor.manifest().chain().orNodeDefaults(services.chainDefaults());
-    if (chain.size() - checkpointSeq < settings.checkpointEvents()
-        && bytesSinceCheckpoint < settings.checkpointBytes()) {
+    if (chain.size() - checkpointSeq < checkpoints.checkpointEvents()
+        && bytesSinceCheckpoint < checkpoints.checkpointBytes()) {
       return;
     }
     History history = History.read(chain.range(checkpointSeq, chain.size()), services.events());
